@@ -1,0 +1,205 @@
+//! The one error type of the crate and its stable codes.
+
+use core::fmt;
+
+/// Everything that can go wrong while parsing or verifying a notification.
+///
+/// Each variant maps to a stable, SCREAMING_SNAKE code ([`Error::code`]) that is part of the
+/// public API (the JS binding exposes it as `error.code`). Codes are added, never renamed.
+/// Context carried by a variant is what a caller can act on; the body is never echoed whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The body is not a well-formed `application/x-www-form-urlencoded` form
+    /// (a bad `%` escape, a parameter without a name, …).
+    MalformedForm {
+        /// What is wrong, with the byte offset where it was found.
+        reason: String,
+    },
+    /// A parameter name occurs twice (parameter pollution); the notification is refused whole.
+    DuplicateParameter {
+        /// The repeated name (lossily decoded for display).
+        name: String,
+    },
+    /// A parameter the operation needs is absent (e.g. `sign`).
+    MissingParameter {
+        /// The wire name of the missing parameter.
+        name: String,
+    },
+    /// `sign_type` is not one of the allowed sign types (default: `RSA2` only).
+    UnsupportedSignType {
+        /// The `sign_type` as received (truncated).
+        sign_type: String,
+    },
+    /// The declared `charset` is not one this crate can verify (UTF-8, GBK and its aliases).
+    UnsupportedCharset {
+        /// The charset label as received (truncated).
+        charset: String,
+    },
+    /// A parameter's bytes are not valid text in the declared charset.
+    CharsetMismatch {
+        /// The parameter whose value does not decode.
+        name: String,
+        /// The charset it was decoded with.
+        charset: &'static str,
+    },
+    /// The public key could not be used.
+    InvalidPublicKey {
+        /// Why (wrong format, private key given, unsupported size, …).
+        reason: String,
+    },
+    /// `sign` is not standard base64 or has the wrong length for the key.
+    MalformedSignature {
+        /// Why the signature could not be used.
+        reason: String,
+    },
+    /// The signature does not match the notification under any variant that was tried.
+    /// Deliberately opaque; `inspect` explains it.
+    SignatureMismatch,
+    /// `biz_content` is present but is not a JSON object.
+    InvalidBizContent {
+        /// The JSON parser's message.
+        reason: String,
+    },
+    /// The notification's `app_id` is not the one the caller expects.
+    AppIdMismatch {
+        /// The expected `app_id`.
+        expected: String,
+        /// The `app_id` received (empty when absent).
+        actual: String,
+    },
+    /// The notification is older than `maxAgeSeconds` (or has no usable time to check).
+    NotificationExpired {
+        /// Why (age, or which time field was missing or unreadable).
+        reason: String,
+    },
+    /// A documented size limit was exceeded (body, parameter count, value length, key size).
+    InputTooLarge {
+        /// Which limit, and its value.
+        reason: String,
+    },
+    /// An option name is unknown or an option value is invalid.
+    InvalidOptions {
+        /// Which option and why.
+        reason: String,
+    },
+    /// An argument has the wrong type or shape (e.g. a number where a body is expected).
+    InvalidArgument {
+        /// Which argument and why.
+        reason: String,
+    },
+}
+
+/// Every stable error code, in declaration order. Used by tests and by the TypeScript union.
+pub const ERROR_CODES: &[&str] = &[
+    "MALFORMED_FORM",
+    "DUPLICATE_PARAMETER",
+    "MISSING_PARAMETER",
+    "UNSUPPORTED_SIGN_TYPE",
+    "UNSUPPORTED_CHARSET",
+    "CHARSET_MISMATCH",
+    "INVALID_PUBLIC_KEY",
+    "MALFORMED_SIGNATURE",
+    "SIGNATURE_MISMATCH",
+    "INVALID_BIZ_CONTENT",
+    "APP_ID_MISMATCH",
+    "NOTIFICATION_EXPIRED",
+    "INPUT_TOO_LARGE",
+    "INVALID_OPTIONS",
+    "INVALID_ARGUMENT",
+];
+
+impl Error {
+    /// The stable code of this error (public API: never renamed).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::MalformedForm { .. } => "MALFORMED_FORM",
+            Error::DuplicateParameter { .. } => "DUPLICATE_PARAMETER",
+            Error::MissingParameter { .. } => "MISSING_PARAMETER",
+            Error::UnsupportedSignType { .. } => "UNSUPPORTED_SIGN_TYPE",
+            Error::UnsupportedCharset { .. } => "UNSUPPORTED_CHARSET",
+            Error::CharsetMismatch { .. } => "CHARSET_MISMATCH",
+            Error::InvalidPublicKey { .. } => "INVALID_PUBLIC_KEY",
+            Error::MalformedSignature { .. } => "MALFORMED_SIGNATURE",
+            Error::SignatureMismatch => "SIGNATURE_MISMATCH",
+            Error::InvalidBizContent { .. } => "INVALID_BIZ_CONTENT",
+            Error::AppIdMismatch { .. } => "APP_ID_MISMATCH",
+            Error::NotificationExpired { .. } => "NOTIFICATION_EXPIRED",
+            Error::InputTooLarge { .. } => "INPUT_TOO_LARGE",
+            Error::InvalidOptions { .. } => "INVALID_OPTIONS",
+            Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
+        }
+    }
+
+    /// Builds [`Error::InvalidPublicKey`].
+    pub(crate) fn key(reason: impl Into<String>) -> Self {
+        Error::InvalidPublicKey { reason: reason.into() }
+    }
+
+    /// Builds [`Error::MalformedSignature`].
+    pub(crate) fn signature(reason: impl Into<String>) -> Self {
+        Error::MalformedSignature { reason: reason.into() }
+    }
+
+    /// Builds [`Error::InvalidOptions`].
+    pub(crate) fn options(reason: impl Into<String>) -> Self {
+        Error::InvalidOptions { reason: reason.into() }
+    }
+
+    /// Builds [`Error::InputTooLarge`].
+    pub(crate) fn too_large(reason: impl Into<String>) -> Self {
+        Error::InputTooLarge { reason: reason.into() }
+    }
+}
+
+/// Shortens a received value for an error message, so that errors never echo large input.
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
+    const MAX: usize = 64;
+    let text = String::from_utf8_lossy(bytes);
+    if text.chars().count() <= MAX {
+        text.into_owned()
+    } else {
+        let mut s: String = text.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::MalformedForm { reason } => write!(f, "malformed form body: {reason}"),
+            Error::DuplicateParameter { name } => {
+                write!(f, "parameter `{name}` occurs more than once")
+            }
+            Error::MissingParameter { name } => write!(f, "missing parameter `{name}`"),
+            Error::UnsupportedSignType { sign_type } => {
+                write!(f, "sign_type `{sign_type}` is not allowed")
+            }
+            Error::UnsupportedCharset { charset } => {
+                write!(f, "charset `{charset}` is not supported")
+            }
+            Error::CharsetMismatch { name, charset } => {
+                write!(f, "value of `{name}` is not valid {charset}")
+            }
+            Error::InvalidPublicKey { reason } => write!(f, "invalid public key: {reason}"),
+            Error::MalformedSignature { reason } => write!(f, "malformed signature: {reason}"),
+            Error::SignatureMismatch => f.write_str("signature does not match the notification"),
+            Error::InvalidBizContent { reason } => {
+                write!(f, "biz_content is not a JSON object: {reason}")
+            }
+            Error::AppIdMismatch { expected, actual } => {
+                write!(f, "app_id `{actual}` is not the expected `{expected}`")
+            }
+            Error::NotificationExpired { reason } => write!(f, "notification expired: {reason}"),
+            Error::InputTooLarge { reason } => write!(f, "input too large: {reason}"),
+            Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
+            Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

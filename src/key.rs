@@ -1,0 +1,215 @@
+//! Loading the Alipay public key from the forms users paste: bare base64 SPKI (the Alipay console
+//! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional.
+
+use base64::Engine as _;
+use der::Decode as _;
+
+use crate::error::{Error, Result};
+
+/// Smallest modulus accepted, in bits (Alipay's legacy RSA keys are 1024-bit).
+pub const MIN_KEY_BITS: usize = 1024;
+/// Largest modulus accepted, in bits.
+pub const MAX_KEY_BITS: usize = 4096;
+/// Largest key text accepted, in bytes (a 4096-bit PEM is under 1 KiB; a certificate a few KiB).
+pub const MAX_KEY_TEXT_BYTES: usize = 16 * 1024;
+
+const RSA_ENCRYPTION: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+
+/// An RSA public key, parsed and checked once, then reused for any number of verifications.
+///
+/// ```
+/// use alipay_notify::PublicKey;
+/// let err = PublicKey::parse("not a key").unwrap_err();
+/// assert_eq!(err.code(), "INVALID_PUBLIC_KEY");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    /// Modulus, big-endian, no leading zero bytes.
+    n: Vec<u8>,
+    /// Public exponent (odd, at least 3).
+    e: u32,
+}
+
+impl PublicKey {
+    /// Parses a key in any accepted text form (see the module docs). Private keys and unknown
+    /// formats are refused with [`Error::InvalidPublicKey`] and a reason.
+    pub fn parse(text: &str) -> Result<Self> {
+        if text.len() > MAX_KEY_TEXT_BYTES {
+            return Err(Error::too_large(format!(
+                "public key text is over {MAX_KEY_TEXT_BYTES} bytes"
+            )));
+        }
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(Error::key("the key is empty"));
+        }
+        if trimmed.contains("-----BEGIN") {
+            return Self::from_pem(trimmed);
+        }
+        let der = decode_base64_lenient(trimmed)
+            .ok_or_else(|| Error::key("not PEM and not base64 (expected the Alipay public key)"))?;
+        Self::from_der(&der)
+    }
+
+    /// Parses a PEM block: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        let (label, body) = pem_block(pem)?;
+        let der = decode_base64_lenient(body)
+            .ok_or_else(|| Error::key(format!("the {label} PEM body is not base64")))?;
+        match label {
+            "PUBLIC KEY" => Self::from_spki_der(&der),
+            "RSA PUBLIC KEY" => Self::from_pkcs1_der(&der),
+            l if l.contains("PRIVATE KEY") => Err(private_key_error()),
+            "CERTIFICATE" => Err(Error::key(
+                "certificates are not accepted yet; paste the Alipay public key",
+            )),
+            other => Err(Error::key(format!("unexpected PEM label `{other}`"))),
+        }
+    }
+
+    /// Parses DER: SubjectPublicKeyInfo first, then a bare PKCS#1 `RSAPublicKey`.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        match Self::from_spki_der(der) {
+            Ok(k) => Ok(k),
+            Err(spki_err) => match Self::from_pkcs1_der(der) {
+                Ok(k) => Ok(k),
+                Err(_) if looks_like_private_key(der) => Err(private_key_error()),
+                Err(_) => Err(spki_err),
+            },
+        }
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo holding an `rsaEncryption` key.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        let spki = spki::SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|e| Error::key(format!("not a SubjectPublicKeyInfo: {e}")))?;
+        if spki.algorithm.oid != RSA_ENCRYPTION {
+            return Err(Error::key(format!(
+                "not an RSA key (algorithm {})",
+                spki.algorithm.oid
+            )));
+        }
+        let bits = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or_else(|| Error::key("public key bit string has unused bits"))?;
+        Self::from_pkcs1_der(bits)
+    }
+
+    /// Parses a DER PKCS#1 `RSAPublicKey` (modulus, exponent).
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
+        let k = pkcs1::RsaPublicKey::from_der(der)
+            .map_err(|e| Error::key(format!("not an RSA public key: {e}")))?;
+        Self::from_components(k.modulus.as_bytes(), k.public_exponent.as_bytes())
+    }
+
+    /// Builds a key from big-endian modulus and exponent, applying the size and exponent checks.
+    pub fn from_components(modulus: &[u8], exponent: &[u8]) -> Result<Self> {
+        let n = strip_leading_zeros(modulus);
+        let bits = bit_len(n);
+        if !(MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits) {
+            return Err(Error::key(format!(
+                "{bits}-bit modulus; {MIN_KEY_BITS} to {MAX_KEY_BITS} bits are accepted"
+            )));
+        }
+        if n.last().is_none_or(|b| b & 1 == 0) {
+            return Err(Error::key("modulus is even"));
+        }
+        let e_bytes = strip_leading_zeros(exponent);
+        if e_bytes.len() > 4 {
+            return Err(Error::key("public exponent is larger than 2^32"));
+        }
+        let e = e_bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        if e < 3 || e & 1 == 0 {
+            return Err(Error::key(format!("public exponent {e} is not an odd number ≥ 3")));
+        }
+        Ok(PublicKey { n: n.to_vec(), e })
+    }
+
+    /// The modulus, big-endian, without leading zeros.
+    pub fn modulus(&self) -> &[u8] {
+        &self.n
+    }
+
+    /// The public exponent.
+    pub fn exponent(&self) -> u32 {
+        self.e
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        bit_len(&self.n)
+    }
+
+    /// The modulus size in bytes: the length every signature must have.
+    pub fn size(&self) -> usize {
+        self.n.len()
+    }
+}
+
+fn private_key_error() -> Error {
+    Error::key(
+        "this is a private key; verification needs the Alipay public key (支付宝公钥), \
+         not the application's private key",
+    )
+}
+
+/// A PKCS#8 or PKCS#1 private key is `SEQUENCE { INTEGER 0 | 1, … }`; a public key never is.
+fn looks_like_private_key(der: &[u8]) -> bool {
+    let Some((&0x30, rest)) = der.split_first() else {
+        return false;
+    };
+    // Skip the SEQUENCE length (short or long form).
+    let body = match rest.split_first() {
+        Some((&len, tail)) if len < 0x80 => tail,
+        Some((&len, tail)) => tail.get(usize::from(len & 0x7f)..).unwrap_or(&[]),
+        None => return false,
+    };
+    matches!(body, [0x02, 0x01, 0x00 | 0x01, ..])
+}
+
+/// Splits a PEM text into its label and base64 body (armour lines removed).
+fn pem_block(pem: &str) -> Result<(&str, &str)> {
+    let begin = pem
+        .find("-----BEGIN ")
+        .ok_or_else(|| Error::key("PEM without a BEGIN line"))?;
+    let after_begin = pem.get(begin + "-----BEGIN ".len()..).unwrap_or("");
+    let label_end = after_begin
+        .find("-----")
+        .ok_or_else(|| Error::key("PEM BEGIN line is not closed"))?;
+    let label = after_begin.get(..label_end).unwrap_or("").trim();
+    let body_start = after_begin.get(label_end + 5..).unwrap_or("");
+    let end_marker = format!("-----END {label}-----");
+    let body_end = body_start
+        .find(&end_marker)
+        .ok_or_else(|| Error::key(format!("PEM without `{end_marker}`")))?;
+    Ok((label, body_start.get(..body_end).unwrap_or("")))
+}
+
+/// Standard base64 with any ASCII whitespace ignored and padding optional.
+pub(crate) fn decode_base64_lenient(text: &str) -> Option<Vec<u8>> {
+    let compact: Vec<u8> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if compact.is_empty() {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(&compact)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&compact))
+        .ok()
+}
+
+fn strip_leading_zeros(b: &[u8]) -> &[u8] {
+    let first = b.iter().position(|x| *x != 0).unwrap_or(b.len());
+    b.get(first..).unwrap_or(&[])
+}
+
+fn bit_len(n: &[u8]) -> usize {
+    match n.first() {
+        None => 0,
+        Some(top) => (n.len() - 1) * 8 + (8 - top.leading_zeros() as usize),
+    }
+}

@@ -1,0 +1,102 @@
+//! RSASSA-PKCS1-v1_5 verification, strict: the expected encoded message is built from the hash
+//! and compared whole with the result of the public operation (encode-then-compare). The padding
+//! is never parsed, so the classic Bleichenbacher-style forgeries on lax parsers do not apply.
+
+use sha1::Digest as _;
+
+use crate::error::{Error, Result};
+use crate::key::PublicKey;
+use crate::modexp::rsa_public;
+
+/// The hash of a `sign_type`: `RSA2` = SHA-256, `RSA` = SHA-1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignType {
+    /// `RSA2`: SHA256withRSA (the default and the only type allowed unless widened).
+    Rsa2,
+    /// `RSA`: SHA1withRSA (legacy notifications; must be allowed explicitly).
+    Rsa,
+}
+
+impl SignType {
+    /// The wire name (`"RSA2"` or `"RSA"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignType::Rsa2 => "RSA2",
+            SignType::Rsa => "RSA",
+        }
+    }
+
+    /// Parses a wire name exactly as Alipay sends it (case-sensitive).
+    pub fn from_wire(s: &[u8]) -> Option<Self> {
+        match s {
+            b"RSA2" => Some(SignType::Rsa2),
+            b"RSA" => Some(SignType::Rsa),
+            _ => None,
+        }
+    }
+
+    /// DER `DigestInfo` for `hash` under this sign type's algorithm.
+    fn digest_info(self, message: &[u8]) -> Vec<u8> {
+        match self {
+            SignType::Rsa2 => {
+                let mut v = SHA256_PREFIX.to_vec();
+                v.extend_from_slice(&sha2::Sha256::digest(message));
+                v
+            }
+            SignType::Rsa => {
+                let mut v = SHA1_PREFIX.to_vec();
+                v.extend_from_slice(&sha1::Sha1::digest(message));
+                v
+            }
+        }
+    }
+}
+
+/// `DigestInfo` header for SHA-256 (RFC 8017 §9.2, note 1).
+const SHA256_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+/// `DigestInfo` header for SHA-1.
+const SHA1_PREFIX: [u8; 15] = [
+    0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
+];
+
+/// Verifies an RSASSA-PKCS1-v1_5 signature over `message` (hashed here with the sign type's hash).
+///
+/// `sig` must be exactly as long as the modulus ([`Error::MalformedSignature`] otherwise); a
+/// well-formed signature that does not match is [`Error::SignatureMismatch`].
+pub fn verify_pkcs1v15(key: &PublicKey, sign_type: SignType, message: &[u8], sig: &[u8]) -> Result<()> {
+    verify_digest_info(key, &sign_type.digest_info(message), sig)
+}
+
+/// The primitive under [`verify_pkcs1v15`]: checks `sig` against a caller-built DER `DigestInfo`
+/// (any hash). Exposed for test suites such as Wycheproof that use other hashes.
+pub fn verify_digest_info(key: &PublicKey, digest_info: &[u8], sig: &[u8]) -> Result<()> {
+    let k = key.size();
+    if sig.len() != k {
+        return Err(Error::signature(format!(
+            "signature is {} bytes; a {}-bit key needs {k}",
+            sig.len(),
+            key.bits()
+        )));
+    }
+    // EM = 0x00 || 0x01 || PS (0xff…, at least 8) || 0x00 || DigestInfo
+    let ps_len = k
+        .checked_sub(digest_info.len() + 3)
+        .filter(|n| *n >= 8)
+        .ok_or_else(|| Error::key("key too small for this hash"))?;
+    let em = rsa_public(key.modulus(), key.exponent(), sig).ok_or(Error::SignatureMismatch)?;
+    let mut expected = Vec::with_capacity(k);
+    expected.extend_from_slice(&[0x00, 0x01]);
+    expected.resize(2 + ps_len, 0xff);
+    expected.push(0x00);
+    expected.extend_from_slice(digest_info);
+    // Everything compared is public (the signature and the message are both sent in the clear),
+    // so a plain comparison is fine.
+    if em == expected {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch)
+    }
+}
