@@ -62,6 +62,71 @@ const SHA1_PREFIX: [u8; 15] = [
     0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
 ];
 
+impl serde::Serialize for SignType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The result of the public operation on a signature, ready to be compared with the encoding of
+/// any number of candidate messages. Alipay's variants differ only in the message, so one
+/// modular exponentiation serves V1 and V2 (and both hashes) alike.
+#[derive(Debug, Clone)]
+pub(crate) struct Recovered {
+    em: Option<Vec<u8>>,
+}
+
+impl Recovered {
+    /// Runs the public operation once. Fails only on a signature of the wrong length.
+    pub(crate) fn new(key: &PublicKey, sig: &[u8]) -> Result<Self> {
+        check_length(key, sig)?;
+        Ok(Recovered {
+            em: rsa_public(key.modulus(), key.exponent(), sig),
+        })
+    }
+
+    /// Whether the signature is valid for `message` under `sign_type`.
+    pub(crate) fn matches(&self, sign_type: SignType, message: &[u8]) -> bool {
+        self.matches_digest_info(&sign_type.digest_info(message))
+    }
+
+    fn matches_digest_info(&self, digest_info: &[u8]) -> bool {
+        let Some(em) = self.em.as_deref() else {
+            return false;
+        };
+        let k = em.len();
+        // EM = 0x00 || 0x01 || PS (0xff…, at least 8) || 0x00 || DigestInfo — compared whole,
+        // never parsed. Everything here is public (signature and message are both sent in the
+        // clear), so a plain comparison is fine.
+        let Some(ps_len) = k.checked_sub(digest_info.len() + 3).filter(|n| *n >= 8) else {
+            return false;
+        };
+        let Some((head, rest)) = em.split_at_checked(2) else {
+            return false;
+        };
+        let Some((ps, rest)) = rest.split_at_checked(ps_len) else {
+            return false;
+        };
+        head == [0x00, 0x01]
+            && ps.iter().all(|b| *b == 0xff)
+            && rest.first() == Some(&0x00)
+            && rest.get(1..) == Some(digest_info)
+    }
+}
+
+fn check_length(key: &PublicKey, sig: &[u8]) -> Result<()> {
+    let k = key.size();
+    if sig.len() == k {
+        Ok(())
+    } else {
+        Err(Error::signature(format!(
+            "signature is {} bytes; a {}-bit key needs {k}",
+            sig.len(),
+            key.bits()
+        )))
+    }
+}
+
 /// Verifies an RSASSA-PKCS1-v1_5 signature over `message` (hashed here with the sign type's hash).
 ///
 /// `sig` must be exactly as long as the modulus ([`Error::MalformedSignature`] otherwise); a
@@ -73,28 +138,7 @@ pub fn verify_pkcs1v15(key: &PublicKey, sign_type: SignType, message: &[u8], sig
 /// The primitive under [`verify_pkcs1v15`]: checks `sig` against a caller-built DER `DigestInfo`
 /// (any hash). Exposed for test suites such as Wycheproof that use other hashes.
 pub fn verify_digest_info(key: &PublicKey, digest_info: &[u8], sig: &[u8]) -> Result<()> {
-    let k = key.size();
-    if sig.len() != k {
-        return Err(Error::signature(format!(
-            "signature is {} bytes; a {}-bit key needs {k}",
-            sig.len(),
-            key.bits()
-        )));
-    }
-    // EM = 0x00 || 0x01 || PS (0xff…, at least 8) || 0x00 || DigestInfo
-    let ps_len = k
-        .checked_sub(digest_info.len() + 3)
-        .filter(|n| *n >= 8)
-        .ok_or_else(|| Error::key("key too small for this hash"))?;
-    let em = rsa_public(key.modulus(), key.exponent(), sig).ok_or(Error::SignatureMismatch)?;
-    let mut expected = Vec::with_capacity(k);
-    expected.extend_from_slice(&[0x00, 0x01]);
-    expected.resize(2 + ps_len, 0xff);
-    expected.push(0x00);
-    expected.extend_from_slice(digest_info);
-    // Everything compared is public (the signature and the message are both sent in the clear),
-    // so a plain comparison is fine.
-    if em == expected {
+    if Recovered::new(key, sig)?.matches_digest_info(digest_info) {
         Ok(())
     } else {
         Err(Error::SignatureMismatch)

@@ -1,0 +1,256 @@
+//! Verifying and parsing notifications, and the Java-compatible `rsaCheckV1` / `rsaCheckV2`.
+
+use base64::Engine as _;
+
+use crate::charset::Charset;
+use crate::error::{excerpt, Error, Result};
+use crate::form::{Form, Param};
+use crate::key::PublicKey;
+use crate::notification::{build, Kind, Notification};
+use crate::options::{RsaCheckOptions, VariantChoice, VerifyOptions};
+use crate::rsa_verify::{Recovered, SignType};
+use crate::sign_content::{sign_content, EmptyValues, Variant};
+use crate::time::beijing_to_epoch_ms;
+
+/// The body a gateway must answer with once a notification is handled.
+pub const ACK: &str = "success";
+
+/// Parses and verifies a notification body (form body, `?query` or whole URL, as raw bytes).
+///
+/// Returns the notification with `verified == true` and the variant that matched, or the first
+/// failure as a coded [`Error`]. The key always comes from the caller, never from the request.
+///
+/// ```
+/// use alipay_notify::{verify, Kind, PublicKey, Variant, VerifyOptions};
+/// // Parse the configured key once; reuse it for every notification.
+/// let key = PublicKey::parse(include_str!("../tests/vectors/doc/alipay-public-key.txt")).unwrap();
+/// let body = include_bytes!("../tests/vectors/doc/order-notify-2020.txt");
+/// let n = verify(body, &key, &VerifyOptions::default()).unwrap();
+/// assert!(n.verified);
+/// assert_eq!(n.kind, Kind::OrderNotify);
+/// assert_eq!(n.variant, Some(Variant::V1)); // documented as V2, signed V1: `auto` says so
+/// assert_eq!(n.params.get("isv_ticket"), Some("")); // empty values are kept
+///
+/// let tampered = String::from_utf8_lossy(body).replace("total_price=0.01", "total_price=0.02");
+/// let err = verify(tampered.as_bytes(), &key, &VerifyOptions::default()).unwrap_err();
+/// assert_eq!(err.code(), "SIGNATURE_MISMATCH");
+/// ```
+pub fn verify(body: &[u8], key: &PublicKey, options: &VerifyOptions) -> Result<Notification> {
+    verify_form(&Form::parse(body)?, key, options)
+}
+
+/// [`verify`] for parameters that are already decoded (a JS object, `URLSearchParams`).
+pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Result<Notification> {
+    let charset = resolve_charset(form, options)?;
+    let sign_type_raw = form.get("sign_type").ok_or_else(|| Error::MissingParameter {
+        name: "sign_type".into(),
+    })?;
+    let sign_type = SignType::from_wire(sign_type_raw)
+        .filter(|t| options.sign_types.contains(t))
+        .ok_or_else(|| Error::UnsupportedSignType {
+            sign_type: excerpt(sign_type_raw),
+        })?;
+    let sig = decode_sign(form)?;
+    let recovered = Recovered::new(key, &sig)?;
+    let kind = Kind::detect(form);
+    let variant = variants_to_try(kind, options.variant)
+        .into_iter()
+        .find(|v| recovered.matches(sign_type, &sign_content(form, *v, options.empty_values)))
+        .ok_or(Error::SignatureMismatch)?;
+    let notification = build(form, charset, Some((variant, sign_type)))?;
+    check_app_id(form, options)?;
+    check_freshness(form, options)?;
+    Ok(notification)
+}
+
+/// Parses a notification without verifying it: `verified` is `false`. Fails only on malformed
+/// input (form, charset, `biz_content`).
+pub fn parse(body: &[u8], options: &VerifyOptions) -> Result<Notification> {
+    parse_form(&Form::parse(body)?, options)
+}
+
+/// [`parse`] for parameters that are already decoded.
+pub fn parse_form(form: &Form, options: &VerifyOptions) -> Result<Notification> {
+    build(form, resolve_charset(form, options)?, None)
+}
+
+/// The order in which variants are tried.
+pub(crate) fn variants_to_try(kind: Kind, choice: VariantChoice) -> Vec<Variant> {
+    match choice {
+        VariantChoice::Only(v) => vec![v],
+        VariantChoice::Auto => {
+            let first = kind.documented_variant();
+            vec![first, first.other()]
+        }
+    }
+}
+
+/// The declared charset, else the option, else UTF-8. An empty `charset=` counts as undeclared.
+pub(crate) fn resolve_charset(form: &Form, options: &VerifyOptions) -> Result<Charset> {
+    match form.get("charset") {
+        Some(label) if !label.is_empty() => Charset::from_label(label),
+        _ => Ok(options.charset.unwrap_or(Charset::Utf8)),
+    }
+}
+
+/// Decodes `sign`: strict standard base64, except that spaces are read as `+` (a raw `+` in a
+/// query string arrives as a space; base64 has no spaces, so this is unambiguous).
+pub(crate) fn decode_sign(form: &Form) -> Result<Vec<u8>> {
+    let sign = form.get("sign").ok_or_else(|| Error::MissingParameter {
+        name: "sign".into(),
+    })?;
+    decode_sign_value(sign)
+}
+
+/// See [`decode_sign`].
+pub(crate) fn decode_sign_value(sign: &[u8]) -> Result<Vec<u8>> {
+    if sign.is_empty() {
+        return Err(Error::signature("`sign` is empty"));
+    }
+    let repaired: Vec<u8> = sign
+        .iter()
+        .map(|b| if *b == b' ' { b'+' } else { *b })
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(&repaired)
+        .map_err(|e| Error::signature(format!("`sign` is not standard base64: {e}")))
+}
+
+fn check_app_id(form: &Form, options: &VerifyOptions) -> Result<()> {
+    let Some(expected) = options.app_id.as_deref() else {
+        return Ok(());
+    };
+    let actual = form.get("app_id").unwrap_or(b"");
+    if actual == expected.as_bytes() {
+        Ok(())
+    } else {
+        Err(Error::AppIdMismatch {
+            expected: expected.to_owned(),
+            actual: excerpt(actual),
+        })
+    }
+}
+
+/// The notification's send time in epoch ms: `utc_timestamp`, else `notify_time`, else
+/// `timestamp` (both Beijing time).
+pub(crate) fn sent_at_ms(form: &Form) -> Option<i64> {
+    let text = |n: &str| form.get(n).and_then(|v| core::str::from_utf8(v).ok());
+    if let Some(ts) = text("utc_timestamp") {
+        return ts.trim().parse().ok();
+    }
+    text("notify_time")
+        .or_else(|| text("timestamp"))
+        .and_then(beijing_to_epoch_ms)
+}
+
+fn check_freshness(form: &Form, options: &VerifyOptions) -> Result<()> {
+    let (Some(now), Some(max_age)) = (options.now_ms, options.max_age_seconds) else {
+        return Ok(());
+    };
+    let sent = sent_at_ms(form).ok_or_else(|| Error::NotificationExpired {
+        reason: "no readable utc_timestamp or notify_time to check the age against".into(),
+    })?;
+    let max_ms = i64::try_from(max_age.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let age = now.saturating_sub(sent);
+    if age > max_ms {
+        Err(Error::NotificationExpired {
+            reason: format!("sent {}s ago; at most {max_age}s accepted", age / 1000),
+        })
+    } else if -age > max_ms {
+        Err(Error::NotificationExpired {
+            reason: format!(
+                "sent {}s in the future; at most {max_age}s of clock skew accepted",
+                -age / 1000
+            ),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Builds a form from text pairs, encoding names and values to `charset`.
+fn encode_params(params: &[(String, String)], charset: Charset) -> Result<Form> {
+    let encoded = params
+        .iter()
+        .map(|(n, v)| {
+            Ok(Param {
+                name: encode(n, charset)?,
+                value: encode(v, charset)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Form::from_params(encoded)
+}
+
+fn encode(text: &str, charset: Charset) -> Result<Vec<u8>> {
+    match charset {
+        Charset::Utf8 => Ok(text.as_bytes().to_vec()),
+        Charset::Gbk if text.is_ascii() => Ok(text.as_bytes().to_vec()),
+        Charset::Gbk => {
+            let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+            if unmappable {
+                Err(Error::InvalidArgument {
+                    reason: "a value cannot be written in GBK".into(),
+                })
+            } else {
+                Ok(bytes.into_owned())
+            }
+        }
+    }
+}
+
+/// The exact V1 sign content of decoded params (`sign`, `sign_type` left out, empty values kept).
+pub fn sign_check_content_v1(params: &[(String, String)]) -> Result<String> {
+    sign_check_content(params, Variant::V1)
+}
+
+/// The exact V2 sign content of decoded params (`sign` left out, empty values kept).
+pub fn sign_check_content_v2(params: &[(String, String)]) -> Result<String> {
+    sign_check_content(params, Variant::V2)
+}
+
+fn sign_check_content(params: &[(String, String)], variant: Variant) -> Result<String> {
+    let form = encode_params(params, Charset::Utf8)?;
+    String::from_utf8(sign_content(&form, variant, EmptyValues::Keep)).map_err(|_| {
+        Error::InvalidArgument {
+            reason: "params are not text".into(),
+        }
+    })
+}
+
+/// Java's `AlipaySignature.rsaCheckV1` (V1 content, empty values kept): `Ok(true)` when the
+/// params' `sign` matches, `Ok(false)` when it does not (or is missing or malformed); errors
+/// only for bad arguments.
+pub fn rsa_check_v1(
+    params: &[(String, String)],
+    key: &PublicKey,
+    options: &RsaCheckOptions,
+) -> Result<bool> {
+    rsa_check(params, key, options, Variant::V1)
+}
+
+/// Java's `AlipaySignature.rsaCheckV2` (V2 content, empty values kept). See [`rsa_check_v1`].
+pub fn rsa_check_v2(
+    params: &[(String, String)],
+    key: &PublicKey,
+    options: &RsaCheckOptions,
+) -> Result<bool> {
+    rsa_check(params, key, options, Variant::V2)
+}
+
+fn rsa_check(
+    params: &[(String, String)],
+    key: &PublicKey,
+    options: &RsaCheckOptions,
+    variant: Variant,
+) -> Result<bool> {
+    let form = encode_params(params, options.charset)?;
+    let Ok(sig) = decode_sign(&form) else {
+        return Ok(false);
+    };
+    let Ok(recovered) = Recovered::new(key, &sig) else {
+        return Ok(false);
+    };
+    let content = sign_content(&form, variant, EmptyValues::Keep);
+    Ok(recovered.matches(options.sign_type, &content))
+}
