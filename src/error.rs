@@ -88,6 +88,51 @@ pub enum Error {
         /// Which argument and why.
         reason: String,
     },
+    /// The message's `alipay_cert_sn` is not the SN of the configured Alipay certificate
+    /// (typically Alipay rotated its certificate and the configured one is stale).
+    CertSnMismatch {
+        /// The SN of the configured certificate.
+        expected: String,
+        /// The `alipay_cert_sn` received (truncated).
+        actual: String,
+    },
+    /// The Alipay certificate does not chain to the root bundle (no issuer found, or no
+    /// issuer's signature verifies).
+    CertUntrusted {
+        /// Which certificate had no trusted issuer.
+        reason: String,
+    },
+    /// A certificate on the chain is expired or not yet valid at the time given.
+    CertExpired {
+        /// Which certificate, and its validity bound.
+        reason: String,
+    },
+    /// A certificate (or bundle) could not be read.
+    InvalidCertificate {
+        /// Which field could not be read, or why.
+        reason: String,
+    },
+    /// An OpenAPI response body is not a JSON object, or is ambiguous (duplicate keys).
+    MalformedResponse {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The AES key (`encrypt_key`) is not base64 of a 16-byte AES-128 key.
+    InvalidAesKey {
+        /// Why.
+        reason: String,
+    },
+    /// The AES ciphertext is not base64.
+    MalformedCiphertext {
+        /// Why.
+        reason: String,
+    },
+    /// AES decryption failed: length not a multiple of the block, bad padding (usually a wrong
+    /// key), or a plaintext that is not UTF-8.
+    DecryptionFailed {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Every stable error code, in declaration order. Used by tests and by the TypeScript union.
@@ -107,6 +152,14 @@ pub const ERROR_CODES: &[&str] = &[
     "INPUT_TOO_LARGE",
     "INVALID_OPTIONS",
     "INVALID_ARGUMENT",
+    "CERT_SN_MISMATCH",
+    "CERT_UNTRUSTED",
+    "CERT_EXPIRED",
+    "INVALID_CERTIFICATE",
+    "MALFORMED_RESPONSE",
+    "INVALID_AES_KEY",
+    "MALFORMED_CIPHERTEXT",
+    "DECRYPTION_FAILED",
 ];
 
 impl Error {
@@ -128,27 +181,43 @@ impl Error {
             Error::InputTooLarge { .. } => "INPUT_TOO_LARGE",
             Error::InvalidOptions { .. } => "INVALID_OPTIONS",
             Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
+            Error::CertSnMismatch { .. } => "CERT_SN_MISMATCH",
+            Error::CertUntrusted { .. } => "CERT_UNTRUSTED",
+            Error::CertExpired { .. } => "CERT_EXPIRED",
+            Error::InvalidCertificate { .. } => "INVALID_CERTIFICATE",
+            Error::MalformedResponse { .. } => "MALFORMED_RESPONSE",
+            Error::InvalidAesKey { .. } => "INVALID_AES_KEY",
+            Error::MalformedCiphertext { .. } => "MALFORMED_CIPHERTEXT",
+            Error::DecryptionFailed { .. } => "DECRYPTION_FAILED",
         }
     }
 
     /// Builds [`Error::InvalidPublicKey`].
     pub(crate) fn key(reason: impl Into<String>) -> Self {
-        Error::InvalidPublicKey { reason: reason.into() }
+        Error::InvalidPublicKey {
+            reason: reason.into(),
+        }
     }
 
     /// Builds [`Error::MalformedSignature`].
     pub(crate) fn signature(reason: impl Into<String>) -> Self {
-        Error::MalformedSignature { reason: reason.into() }
+        Error::MalformedSignature {
+            reason: reason.into(),
+        }
     }
 
     /// Builds [`Error::InvalidOptions`].
     pub(crate) fn options(reason: impl Into<String>) -> Self {
-        Error::InvalidOptions { reason: reason.into() }
+        Error::InvalidOptions {
+            reason: reason.into(),
+        }
     }
 
     /// Builds [`Error::InputTooLarge`].
     pub(crate) fn too_large(reason: impl Into<String>) -> Self {
-        Error::InputTooLarge { reason: reason.into() }
+        Error::InputTooLarge {
+            reason: reason.into(),
+        }
     }
 }
 
@@ -195,6 +264,17 @@ impl fmt::Display for Error {
             Error::InputTooLarge { reason } => write!(f, "input too large: {reason}"),
             Error::InvalidOptions { reason } => write!(f, "invalid options: {reason}"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
+            Error::CertSnMismatch { expected, actual } => write!(
+                f,
+                "alipay_cert_sn `{actual}` is not the configured certificate's SN `{expected}`"
+            ),
+            Error::CertUntrusted { reason } => write!(f, "certificate not trusted: {reason}"),
+            Error::CertExpired { reason } => write!(f, "certificate not valid now: {reason}"),
+            Error::InvalidCertificate { reason } => write!(f, "invalid certificate: {reason}"),
+            Error::MalformedResponse { reason } => write!(f, "malformed response: {reason}"),
+            Error::InvalidAesKey { reason } => write!(f, "invalid AES key: {reason}"),
+            Error::MalformedCiphertext { reason } => write!(f, "malformed ciphertext: {reason}"),
+            Error::DecryptionFailed { reason } => write!(f, "decryption failed: {reason}"),
         }
     }
 }

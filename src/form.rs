@@ -114,12 +114,10 @@ fn check_param_limits(p: &Param) -> Result<()> {
 pub(crate) fn first_duplicate(params: &[Param]) -> Option<&[u8]> {
     let mut names: Vec<&[u8]> = params.iter().map(|p| p.name.as_slice()).collect();
     names.sort_unstable();
-    names
-        .windows(2)
-        .find_map(|w| match w {
-            [a, b] if a == b => Some(*a),
-            _ => None,
-        })
+    names.windows(2).find_map(|w| match w {
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    })
 }
 
 /// Strips what surrounds the form: a URL up to its `?` (and its `#fragment`), a leading `?`,
@@ -271,14 +269,18 @@ pub(crate) fn parse_lenient(input: &[u8]) -> (Vec<Param>, Vec<String>) {
                     "`{}` has a `%` not followed by two hex digits",
                     excerpt(name)
                 ));
-                raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect()
+                raw.iter()
+                    .map(|b| if *b == b'+' { b' ' } else { *b })
+                    .collect()
             }
         };
         let name = lenient(name);
         let value = lenient(value);
         params.push(Param { name, value });
         if params.len() > MAX_PARAMS {
-            problems.push(format!("more than {MAX_PARAMS} parameters; the rest is not shown"));
+            problems.push(format!(
+                "more than {MAX_PARAMS} parameters; the rest is not shown"
+            ));
             break;
         }
     }
@@ -303,7 +305,9 @@ mod tests {
         let f = Form::parse(b"https://isv.example.com/gw?a=1&b=2#frag").unwrap();
         assert_eq!(f.len(), 2);
         assert_eq!(f.get("b"), Some(&b"2"[..]));
-        assert!(Form::parse(b"https://isv.example.com/gw").unwrap().is_empty());
+        assert!(Form::parse(b"https://isv.example.com/gw")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -271,8 +271,7 @@ pub fn inspect_params(
                 raw: (!valid_text).then(|| percent_escape(&p.value)),
                 in_v1: p.name != b"sign" && p.name != b"sign_type",
                 in_v2: p.name != b"sign",
-                documented: documented
-                    .map(|d| d.iter().any(|n| n.as_bytes() == p.name.as_slice())),
+                documented: documented.map(|d| d.iter().any(|n| n.as_bytes() == p.name.as_slice())),
             }
         })
         .collect();
@@ -344,7 +343,10 @@ pub fn inspect_params(
     let key = key_text.map(PublicKey::parse);
     let key_report = KeyReport {
         provided: key.is_some(),
-        bits: key.as_ref().and_then(|k| k.as_ref().ok()).map(PublicKey::bits),
+        bits: key
+            .as_ref()
+            .and_then(|k| k.as_ref().ok())
+            .map(PublicKey::bits),
         error: key
             .as_ref()
             .and_then(|k| k.as_ref().err())
@@ -418,24 +420,28 @@ pub fn inspect_params(
             sign_type: None,
             error: Some(e.into()),
         },
-        Some(Ok(k)) => match Form::from_params(params.clone()).and_then(|f| verify_form(&f, k, options)) {
-            Ok(n) => Outcome {
-                status: "verified",
-                variant: n.variant,
-                sign_type: n.sign_type,
-                error: None,
-            },
-            Err(e) => Outcome {
-                status: "failed",
-                variant: None,
-                sign_type: None,
-                error: Some((&e).into()),
-            },
-        },
+        Some(Ok(k)) => {
+            match Form::from_params(params.clone()).and_then(|f| verify_form(&f, k, options)) {
+                Ok(n) => Outcome {
+                    status: "verified",
+                    variant: n.variant,
+                    sign_type: n.sign_type,
+                    error: None,
+                },
+                Err(e) => Outcome {
+                    status: "failed",
+                    variant: None,
+                    sign_type: None,
+                    error: Some((&e).into()),
+                },
+            }
+        }
     };
     if let Some(e) = &outcome.error {
-        if matches!(e.code, "APP_ID_MISMATCH" | "NOTIFICATION_EXPIRED" | "INVALID_BIZ_CONTENT")
-            && !problems.iter().any(|p| p.code == e.code)
+        if matches!(
+            e.code,
+            "APP_ID_MISMATCH" | "NOTIFICATION_EXPIRED" | "INVALID_BIZ_CONTENT"
+        ) && !problems.iter().any(|p| p.code == e.code)
         {
             problems.push(problem(
                 e.code,
@@ -458,7 +464,12 @@ pub fn inspect_params(
     let notification = match &outcome.status {
         &"verified" => Form::from_params(params)
             .ok()
-            .and_then(|f| key.as_ref()?.as_ref().ok().map(|k| verify_form(&f, k, options)))
+            .and_then(|f| {
+                key.as_ref()?
+                    .as_ref()
+                    .ok()
+                    .map(|k| verify_form(&f, k, options))
+            })
             .and_then(Result::ok),
         _ => parse_form(&form, options).ok(),
     };
@@ -540,7 +551,14 @@ fn diagnose_mismatch(
                 "保留空值时验签通过(支付宝通常的规则):去掉 emptyValues: \"skip\"。",
             ),
         };
-        problems.push(problem("EMPTY_VALUES", "warning", "the empty-value rule differs", hint, hint_zh, None));
+        problems.push(problem(
+            "EMPTY_VALUES",
+            "warning",
+            "the empty-value rule differs",
+            hint,
+            hint_zh,
+            None,
+        ));
         return;
     }
     let other_type = match t {
@@ -554,18 +572,22 @@ fn diagnose_mismatch(
         problems.push(problem(
             "SIGN_TYPE_MISMATCH",
             "error",
-            format!("the signature is {} although sign_type says {}", other_type.as_str(), t.as_str()),
+            format!(
+                "the signature is {} although sign_type says {}",
+                other_type.as_str(),
+                t.as_str()
+            ),
             "sign_type was changed after signing: refuse the notification.",
             "sign_type 在签名后被改动:拒绝该通知。",
             Some(b"sign_type"),
         ));
         return;
     }
-    if form
-        .params()
-        .iter()
-        .any(|p| p.value.windows(3).any(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit())))
-    {
+    if form.params().iter().any(|p| {
+        p.value
+            .windows(3)
+            .any(|w| matches!(w, [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit()))
+    }) {
         problems.push(problem(
             "DOUBLE_ENCODING",
             "warning",

@@ -1,5 +1,6 @@
 //! Loading the Alipay public key from the forms users paste: bare base64 SPKI (the Alipay console
-//! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional.
+//! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional;
+//! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `cert.rs`).
 
 use base64::Engine as _;
 use der::Decode as _;
@@ -29,6 +30,8 @@ pub struct PublicKey {
     n: Vec<u8>,
     /// Public exponent (odd, at least 3).
     e: u32,
+    /// Alipay's SN of the certificate the key was taken from (`None` for a bare key).
+    cert_sn: Option<String>,
 }
 
 impl PublicKey {
@@ -52,7 +55,8 @@ impl PublicKey {
         Self::from_der(&der)
     }
 
-    /// Parses a PEM block: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+    /// Parses a PEM block: `PUBLIC KEY` (SPKI), `RSA PUBLIC KEY` (PKCS#1) or `CERTIFICATE`
+    /// (X.509: the first certificate's RSA key, remembering its [`cert_sn`](Self::cert_sn)).
     pub fn from_pem(pem: &str) -> Result<Self> {
         let (label, body) = pem_block(pem)?;
         let der = decode_base64_lenient(body)
@@ -61,9 +65,15 @@ impl PublicKey {
             "PUBLIC KEY" => Self::from_spki_der(&der),
             "RSA PUBLIC KEY" => Self::from_pkcs1_der(&der),
             l if l.contains("PRIVATE KEY") => Err(private_key_error()),
-            "CERTIFICATE" => Err(Error::key(
-                "certificates are not accepted yet; paste the Alipay public key",
-            )),
+            // Certificate mode (公钥证书模式): the first certificate's key, with its SN.
+            "CERTIFICATE" => {
+                crate::cert::public_key_from_certificate_der(&der).map_err(|e| match e {
+                    Error::InvalidCertificate { reason } => {
+                        Error::key(format!("certificate: {reason}"))
+                    }
+                    other => other,
+                })
+            }
             other => Err(Error::key(format!("unexpected PEM label `{other}`"))),
         }
     }
@@ -120,11 +130,19 @@ impl PublicKey {
         if e_bytes.len() > 4 {
             return Err(Error::key("public exponent is larger than 2^32"));
         }
-        let e = e_bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        let e = e_bytes
+            .iter()
+            .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
         if e < 3 || e & 1 == 0 {
-            return Err(Error::key(format!("public exponent {e} is not an odd number ≥ 3")));
+            return Err(Error::key(format!(
+                "public exponent {e} is not an odd number ≥ 3"
+            )));
         }
-        Ok(PublicKey { n: n.to_vec(), e })
+        Ok(PublicKey {
+            n: n.to_vec(),
+            e,
+            cert_sn: None,
+        })
     }
 
     /// The modulus, big-endian, without leading zeros.
@@ -145,6 +163,19 @@ impl PublicKey {
     /// The modulus size in bytes: the length every signature must have.
     pub fn size(&self) -> usize {
         self.n.len()
+    }
+
+    /// The certificate serial number Alipay computes (`alipay_cert_sn`, see
+    /// [`get_cert_sn`](crate::get_cert_sn)) when the key was taken from a certificate; `None`
+    /// for a bare key.
+    pub fn cert_sn(&self) -> Option<&str> {
+        self.cert_sn.as_deref()
+    }
+
+    /// Records the SN of the certificate this key came from.
+    pub(crate) fn with_cert_sn(mut self, sn: String) -> Self {
+        self.cert_sn = Some(sn);
+        self
     }
 }
 
@@ -189,10 +220,7 @@ fn pem_block(pem: &str) -> Result<(&str, &str)> {
 
 /// Standard base64 with any ASCII whitespace ignored and padding optional.
 pub(crate) fn decode_base64_lenient(text: &str) -> Option<Vec<u8>> {
-    let compact: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     if compact.is_empty() {
         return None;
     }

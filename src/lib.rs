@@ -28,9 +28,16 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
 )]
 
+mod aes;
+mod cert;
 mod charset;
 mod error;
 mod form;
@@ -39,12 +46,17 @@ mod key;
 mod modexp;
 mod notification;
 mod options;
+mod response;
 mod rsa_verify;
 mod sign_content;
 mod status;
 mod time;
 mod verify;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+pub use aes::{aes_decrypt, aes_decrypt_bytes, MAX_CIPHERTEXT_BYTES};
+pub use cert::{get_cert_sn, get_root_cert_sn, verify_cert_chain, MAX_CERT_TEXT_BYTES};
 pub use charset::Charset;
 pub use error::{Error, Result, ERROR_CODES};
 pub use form::{Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
@@ -58,10 +70,11 @@ pub use notification::{
     OrderNotifyFields, OrderRenewFields, Params,
 };
 pub use options::{RsaCheckOptions, VariantChoice, VerifyOptions, VERIFY_OPTION_NAMES};
+pub use response::{verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES};
 pub use rsa_verify::{verify_digest_info, verify_pkcs1v15, SignType};
 pub use sign_content::{sign_content, EmptyValues, Variant};
 pub use status::{
-    decode_cancel_operator, decode_order_status, decode_release_bundle, deadline_for, Deadline,
+    deadline_for, decode_cancel_operator, decode_order_status, decode_release_bundle, Deadline,
     Label, LifecycleRule, OrderStatus, ReleaseChannel, CANCEL_OPERATORS, ORDER_STATUSES,
     RELEASE_CHANNELS,
 };

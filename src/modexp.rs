@@ -127,12 +127,18 @@ impl Modulus {
         let k = v.len();
         // Top two limbs of the normalised modulus; a missing limb (k = 1) is genuinely zero.
         let v1 = Wide::from(*v.last()?);
-        let v2 = Wide::from(k.checked_sub(2).and_then(|i| v.get(i)).copied().unwrap_or(0));
+        let v2 = Wide::from(
+            k.checked_sub(2)
+                .and_then(|i| v.get(i))
+                .copied()
+                .unwrap_or(0),
+        );
         // x stays the normalised remainder, `(a·2^(32j) mod n)·2^shift`, always < n_norm.
         let mut x = shl(a, self.shift);
         for _ in 0..k {
             // u = x·2³² has k+1 limbs: u_k = x_{k−1}, u_{k−1} = x_{k−2}, u_{k−2} = x_{k−3}.
-            let limb = |i: Option<usize>| Wide::from(i.and_then(|i| x.get(i)).copied().unwrap_or(0));
+            let limb =
+                |i: Option<usize>| Wide::from(i.and_then(|i| x.get(i)).copied().unwrap_or(0));
             let u_k = limb(k.checked_sub(1));
             let u_k1 = limb(k.checked_sub(2));
             let u_k2 = limb(k.checked_sub(3));
@@ -222,7 +228,10 @@ impl<'a> Montgomery<'a> {
         let mut i = 0;
         while let Some((&ai, tail)) = rest.split_first() {
             // Row i adds a_i·a_{i+1..k} at limb 2i+1 and writes its carry to limb i+k.
-            let (row, after) = self.t.get_mut(2 * i + 1..)?.split_at_mut_checked(tail.len())?;
+            let (row, after) = self
+                .t
+                .get_mut(2 * i + 1..)?
+                .split_at_mut_checked(tail.len())?;
             let mut carry: Wide = 0;
             for (tj, &aj) in row.iter_mut().zip(tail) {
                 let s = Wide::from(*tj) + Wide::from(ai) * Wide::from(aj) + carry;
@@ -439,9 +448,23 @@ mod tests {
     fn matches_num_bigint_on_random_operands() {
         let mut rng = Rng(0x1234_5678_9abc_def1);
         // Lengths cover every byte alignment and every normalisation shift, small and large.
-        let lens = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 128, 129, 255, 256, 384, 512];
+        let lens = [
+            1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 128, 129, 255, 256, 384, 512,
+        ];
         let tops = [None, Some(0xff), Some(0x80), Some(0x01), Some(0x7f)];
-        let exps = [1u32, 3, 5, 17, 257, 65537, 0x1_0001 | 0x8000_0000, u32::MAX, 2, 4, 65536];
+        let exps = [
+            1u32,
+            3,
+            5,
+            17,
+            257,
+            65537,
+            0x1_0001 | 0x8000_0000,
+            u32::MAX,
+            2,
+            4,
+            65536,
+        ];
         let mut checked = 0;
         for &len in &lens {
             for &top in &tops {
@@ -496,8 +519,19 @@ mod tests {
     /// `to_montgomery` runs (random operands reach it with probability ~2⁻³¹ per digit).
     #[test]
     fn quotient_add_back_edge_cases() {
-        const VALS: [u32; 8] = [0, 1, 2, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, 0xffff_fffe, u32::MAX];
-        let to_be = |limbs: &[u32]| -> Vec<u8> { limbs.iter().rev().flat_map(|l| l.to_be_bytes()).collect() };
+        const VALS: [u32; 8] = [
+            0,
+            1,
+            2,
+            0x7fff_ffff,
+            0x8000_0000,
+            0x8000_0001,
+            0xffff_fffe,
+            u32::MAX,
+        ];
+        let to_be = |limbs: &[u32]| -> Vec<u8> {
+            limbs.iter().rev().flat_map(|l| l.to_be_bytes()).collect()
+        };
         let mut checked = 0;
         for &top in VALS.iter().filter(|v| **v >= 0x8000_0000) {
             for &mid in &VALS {
@@ -512,7 +546,11 @@ mod tests {
                         }
                         let expected = (BigUint::from_bytes_be(&s) << 96) % &big_n;
                         let got = modulus.to_montgomery(&x).unwrap();
-                        assert_eq!(BigUint::from_bytes_be(&to_be(&got)), expected, "n = {n:02x?}, s = {s:02x?}");
+                        assert_eq!(
+                            BigUint::from_bytes_be(&to_be(&got)),
+                            expected,
+                            "n = {n:02x?}, s = {s:02x?}"
+                        );
                         assert_eq!(rsa_public(&n, 3, &s), reference(&n, 3, &s));
                         checked += 1;
                     }

@@ -100,22 +100,72 @@ impl Serialize for Kind {
 }
 
 const ORDER_NOTIFY_PARAMS: &[&str] = &[
-    "app_id", "charset", "method", "timestamp", "version", "notify_id", "notify_time",
-    "notify_type", "sign", "sign_type", "alipay_cert_sn", "commodity_order_id", "order_time",
-    "title", "name", "merchant_pid", "contactor", "phone", "order_item_num", "total_price",
-    "biz_type", "item_code", "specifications", "package_count", "period_day", "order_ticket",
-    "service_code", "isv_ticket", "consumer_miniAppId", "merchant_shop_id",
-    "miniapp_release_bundle", "promoter_master_name", "promoter_master_pid",
+    "app_id",
+    "charset",
+    "method",
+    "timestamp",
+    "version",
+    "notify_id",
+    "notify_time",
+    "notify_type",
+    "sign",
+    "sign_type",
+    "alipay_cert_sn",
+    "commodity_order_id",
+    "order_time",
+    "title",
+    "name",
+    "merchant_pid",
+    "contactor",
+    "phone",
+    "order_item_num",
+    "total_price",
+    "biz_type",
+    "item_code",
+    "specifications",
+    "package_count",
+    "period_day",
+    "order_ticket",
+    "service_code",
+    "isv_ticket",
+    "consumer_miniAppId",
+    "merchant_shop_id",
+    "miniapp_release_bundle",
+    "promoter_master_name",
+    "promoter_master_pid",
 ];
 const MSG_PARAMS: &[&str] = &[
-    "app_id", "charset", "msg_method", "utc_timestamp", "version", "notify_id", "sign",
-    "sign_type", "biz_content", "alipay_cert_sn", "msg_app_id", "msg_uid", "msg_api",
+    "app_id",
+    "charset",
+    "msg_method",
+    "utc_timestamp",
+    "version",
+    "notify_id",
+    "sign",
+    "sign_type",
+    "biz_content",
+    "alipay_cert_sn",
+    "msg_app_id",
+    "msg_uid",
+    "msg_api",
     "encrypt_type",
 ];
 const APP_AUTH_PARAMS: &[&str] = &[
-    "app_id", "charset", "version", "notify_id", "notify_time", "notify_type", "sign",
-    "sign_type", "biz_content", "auth_app_id", "status", "alipay_cert_sn", "timestamp",
-    "utc_timestamp", "msg_method",
+    "app_id",
+    "charset",
+    "version",
+    "notify_id",
+    "notify_time",
+    "notify_type",
+    "sign",
+    "sign_type",
+    "biz_content",
+    "auth_app_id",
+    "status",
+    "alipay_cert_sn",
+    "timestamp",
+    "utc_timestamp",
+    "msg_method",
 ];
 
 /// The parameters as text, in received order (serialised as an object keyed by wire name).
@@ -361,10 +411,7 @@ pub(crate) fn build(
         Kind::OrderChange => Fields::OrderChange(order_change(biz)),
         Kind::OrderRenew => Fields::OrderRenew(OrderRenewFields {
             wait_for_renew_order_count_30_day: text(biz, "wait_for_renew_order_count_30_day"),
-            wait_for_renew_merchant_count_30_day: text(
-                biz,
-                "wait_for_renew_merchant_count_30_day",
-            ),
+            wait_for_renew_merchant_count_30_day: text(biz, "wait_for_renew_merchant_count_30_day"),
         }),
         Kind::AppAuth => Fields::AppAuth(app_auth(&params, biz)),
         Kind::Generic => Fields::Generic,
@@ -458,17 +505,20 @@ fn order_change(biz: &Map<String, Value>) -> OrderChangeFields {
 
 fn app_auth(p: &Params, biz: &Map<String, Value>) -> AppAuthFields {
     let context = biz.get("notify_context").and_then(Value::as_object);
-    let detail = biz.get("detail").and_then(Value::as_object).map(|d| AppAuthDetail {
-        app_auth_token: text(d, "app_auth_token"),
-        app_refresh_token: text(d, "app_refresh_token"),
-        user_id: text(d, "user_id"),
-        auth_app_id: text(d, "auth_app_id"),
-        app_id: text(d, "app_id"),
-        expires_in: integer(d, "expires_in"),
-        re_expires_in: integer(d, "re_expires_in"),
-        auth_time: integer(d, "auth_time"),
-        app_auth_code: text(d, "app_auth_code"),
-    });
+    let detail = biz
+        .get("detail")
+        .and_then(Value::as_object)
+        .map(|d| AppAuthDetail {
+            app_auth_token: text(d, "app_auth_token"),
+            app_refresh_token: text(d, "app_refresh_token"),
+            user_id: text(d, "user_id"),
+            auth_app_id: text(d, "auth_app_id"),
+            app_id: text(d, "app_id"),
+            expires_in: integer(d, "expires_in"),
+            re_expires_in: integer(d, "re_expires_in"),
+            auth_time: integer(d, "auth_time"),
+            app_auth_code: text(d, "app_auth_code"),
+        });
     AppAuthFields {
         auth_app_id: p
             .get("auth_app_id")

@@ -86,7 +86,9 @@ impl VerifyOptions {
                         "auto" => VariantChoice::Auto,
                         "v1" => VariantChoice::Only(Variant::V1),
                         "v2" => VariantChoice::Only(Variant::V2),
-                        other => return Err(bad(&name, &format!("`{other}` is not auto, v1 or v2"))),
+                        other => {
+                            return Err(bad(&name, &format!("`{other}` is not auto, v1 or v2")))
+                        }
                     }
                 }
                 "signTypes" => o.sign_types = sign_types(&value)?,
@@ -115,7 +117,12 @@ impl VerifyOptions {
                 "maxAgeSeconds" => {
                     let n = value
                         .as_u64()
-                        .or_else(|| value.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f < 1e15).map(|f| f as u64))
+                        .or_else(|| {
+                            value
+                                .as_f64()
+                                .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f < 1e15)
+                                .map(|f| f as u64)
+                        })
                         .ok_or_else(|| bad(&name, "must be a whole number of seconds ≥ 0"))?;
                     o.max_age_seconds = Some(n);
                 }

@@ -131,7 +131,12 @@ fn check_length(key: &PublicKey, sig: &[u8]) -> Result<()> {
 ///
 /// `sig` must be exactly as long as the modulus ([`Error::MalformedSignature`] otherwise); a
 /// well-formed signature that does not match is [`Error::SignatureMismatch`].
-pub fn verify_pkcs1v15(key: &PublicKey, sign_type: SignType, message: &[u8], sig: &[u8]) -> Result<()> {
+pub fn verify_pkcs1v15(
+    key: &PublicKey,
+    sign_type: SignType,
+    message: &[u8],
+    sig: &[u8],
+) -> Result<()> {
     verify_digest_info(key, &sign_type.digest_info(message), sig)
 }
 

@@ -107,21 +107,65 @@ pub struct Label {
 
 /// `cancel_operator_type` values.
 pub const CANCEL_OPERATORS: &[Label] = &[
-    Label { code: "MERCHANT", zh: "商户", en: "merchant" },
-    Label { code: "ISV", zh: "服务商", en: "ISV" },
+    Label {
+        code: "MERCHANT",
+        zh: "商户",
+        en: "merchant",
+    },
+    Label {
+        code: "ISV",
+        zh: "服务商",
+        en: "ISV",
+    },
 ];
 
 /// `miniapp_release_bundle` channel codes.
 pub const RELEASE_CHANNELS: &[Label] = &[
-    Label { code: "1032", zh: "支付宝", en: "Alipay" },
-    Label { code: "1033", zh: "钉钉", en: "DingTalk" },
-    Label { code: "1034", zh: "高德", en: "Amap" },
-    Label { code: "1050", zh: "淘宝", en: "Taobao" },
-    Label { code: "1051", zh: "天猫精灵", en: "Tmall Genie" },
-    Label { code: "1053", zh: "香港版支付宝", en: "AlipayHK" },
-    Label { code: "1055", zh: "mPaaS", en: "mPaaS" },
-    Label { code: "1096", zh: "支付宝 IoT", en: "Alipay IoT" },
-    Label { code: "3727", zh: "阿里车", en: "AliOS car" },
+    Label {
+        code: "1032",
+        zh: "支付宝",
+        en: "Alipay",
+    },
+    Label {
+        code: "1033",
+        zh: "钉钉",
+        en: "DingTalk",
+    },
+    Label {
+        code: "1034",
+        zh: "高德",
+        en: "Amap",
+    },
+    Label {
+        code: "1050",
+        zh: "淘宝",
+        en: "Taobao",
+    },
+    Label {
+        code: "1051",
+        zh: "天猫精灵",
+        en: "Tmall Genie",
+    },
+    Label {
+        code: "1053",
+        zh: "香港版支付宝",
+        en: "AlipayHK",
+    },
+    Label {
+        code: "1055",
+        zh: "mPaaS",
+        en: "mPaaS",
+    },
+    Label {
+        code: "1096",
+        zh: "支付宝 IoT",
+        en: "Alipay IoT",
+    },
+    Label {
+        code: "3727",
+        zh: "阿里车",
+        en: "AliOS car",
+    },
 ];
 
 /// Looks up a `cancel_operator_type`.

@@ -32,7 +32,10 @@ fn parse_civil(s: &str) -> Option<Civil> {
     let year = digits(d.next()?)?;
     let month = u32::try_from(digits(d.next()?)?).ok()?;
     let day = u32::try_from(digits(d.next()?)?).ok()?;
-    if d.next().is_some() || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month)
+    if d.next().is_some()
+        || !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
     {
         return None;
     }

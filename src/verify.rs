@@ -42,9 +42,11 @@ pub fn verify(body: &[u8], key: &PublicKey, options: &VerifyOptions) -> Result<N
 /// [`verify`] for parameters that are already decoded (a JS object, `URLSearchParams`).
 pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Result<Notification> {
     let charset = resolve_charset(form, options)?;
-    let sign_type_raw = form.get("sign_type").ok_or_else(|| Error::MissingParameter {
-        name: "sign_type".into(),
-    })?;
+    let sign_type_raw = form
+        .get("sign_type")
+        .ok_or_else(|| Error::MissingParameter {
+            name: "sign_type".into(),
+        })?;
     let sign_type = SignType::from_wire(sign_type_raw)
         .filter(|t| options.sign_types.contains(t))
         .ok_or_else(|| Error::UnsupportedSignType {
@@ -182,7 +184,8 @@ fn encode_params(params: &[(String, String)], charset: Charset) -> Result<Form> 
     Form::from_params(encoded)
 }
 
-fn encode(text: &str, charset: Charset) -> Result<Vec<u8>> {
+/// Encodes text to `charset` bytes (GBK via GB18030, which writes GBK's characters identically).
+pub(crate) fn encode(text: &str, charset: Charset) -> Result<Vec<u8>> {
     match charset {
         Charset::Utf8 => Ok(text.as_bytes().to_vec()),
         Charset::Gbk if text.is_ascii() => Ok(text.as_bytes().to_vec()),

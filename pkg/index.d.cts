@@ -1,0 +1,369 @@
+// Types of alipay-notify (CommonJS view: the same functions, `init` as a named export). Every function is the same in Node (ESM and CJS), Workers and
+// browsers; `init()` is needed only in browsers.
+
+/** The body a gateway must answer with once a notification is handled: `"success"`. */
+export declare const ACK: "success";
+
+/** Stable error codes (public API: added, never renamed). */
+export type ErrorCode =
+  | "MALFORMED_FORM"
+  | "DUPLICATE_PARAMETER"
+  | "MISSING_PARAMETER"
+  | "UNSUPPORTED_SIGN_TYPE"
+  | "UNSUPPORTED_CHARSET"
+  | "CHARSET_MISMATCH"
+  | "INVALID_PUBLIC_KEY"
+  | "MALFORMED_SIGNATURE"
+  | "SIGNATURE_MISMATCH"
+  | "INVALID_BIZ_CONTENT"
+  | "APP_ID_MISMATCH"
+  | "NOTIFICATION_EXPIRED"
+  | "INPUT_TOO_LARGE"
+  | "INVALID_OPTIONS"
+  | "INVALID_ARGUMENT"
+  /** Browser entry only: a function was called before `await init()`. */
+  | "NOT_INITIALIZED";
+
+/** What every function throws: a real `Error` with `name === "AlipayNotifyError"` and a `code`. */
+export interface AlipayNotifyError extends Error {
+  name: "AlipayNotifyError";
+  code: ErrorCode;
+  /** The parameter concerned (DUPLICATE_PARAMETER, MISSING_PARAMETER, CHARSET_MISMATCH). */
+  parameter?: string;
+  /** The expected and received `app_id` (APP_ID_MISMATCH). */
+  expected?: string;
+  actual?: string;
+  /** The `sign_type` received (UNSUPPORTED_SIGN_TYPE). */
+  signType?: string;
+  /** The charset concerned (UNSUPPORTED_CHARSET, CHARSET_MISMATCH). */
+  charset?: string;
+  /** Why, for codes that carry a reason. */
+  reason?: string;
+}
+
+/**
+ * A notification body: the raw form body or query string (`string`, with or without `?`, or a
+ * whole URL), raw bytes (`Uint8Array`, the best choice: GBK survives), `URLSearchParams`, or a
+ * plain object / `[name, value]` pairs of already-decoded params.
+ */
+export type NotificationBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | URLSearchParams
+  | ReadonlyArray<readonly [string, string]>
+  | Readonly<Record<string, string>>;
+
+export type Variant = "v1" | "v2";
+export type SignType = "RSA2" | "RSA";
+export type Charset = "UTF-8" | "GBK";
+
+/** Options of `verifyNotification` / `parseNotification` / `inspectNotification`. */
+export interface VerifyOptions {
+  /** `"auto"` (default): the kind's documented variant first, then the other. */
+  variant?: "auto" | Variant;
+  /** Sign types admitted (default `["RSA2"]`; add `"RSA"` for legacy SHA-1 notifications). */
+  signTypes?: ReadonlyArray<SignType>;
+  /** `"keep"` (default) or `"skip"` empty values in the sign content (Java's SDK skips). */
+  emptyValues?: "keep" | "skip";
+  /** Charset when the body declares none (`UTF-8`, `GBK`, `GB2312`, `GB18030`). */
+  charset?: string;
+  /** The `app_id` the notification must carry. */
+  appId?: string;
+  /** The current time (default `Date.now()` when `maxAgeSeconds` is set). */
+  now?: number | Date;
+  /** Largest accepted age of `utc_timestamp` / `notify_time`, in seconds. */
+  maxAgeSeconds?: number;
+}
+
+/** Options of `rsaCheckV1` / `rsaCheckV2`. */
+export interface RsaCheckOptions {
+  /** Charset of the values (default UTF-8). */
+  charset?: string;
+  /** Algorithm (default `"RSA2"`). */
+  signType?: SignType;
+}
+
+export interface LifecycleRule {
+  id: "UNPAID_AUTO_CANCEL" | "IMPLEMENTATION_TIMEOUT" | "AUTO_CONFIRM";
+  days: number;
+  en: string;
+  zh: string;
+}
+
+/** What an order `status` means. */
+export interface OrderStatus {
+  code: OrderStatusCode;
+  zh: string;
+  en: string;
+  terminal: boolean;
+  /** What the ISV should do next. */
+  next: string;
+  nextZh: string;
+  rule: LifecycleRule | null;
+}
+
+export type OrderStatusCode =
+  | "MERCHANT_ORDED"
+  | "WAIT_FOR_PAYMENT"
+  | "ISV_ACCEPTED"
+  | "MERCHANT_CHECKING"
+  | "CONFIRMED"
+  | "WAIT_FOR_SUBMIT_CONFIRM"
+  | "DONE"
+  | "MERCHANT_CANCELLED"
+  | "ISV_REJECTED"
+  | "ISV_CANCELLED";
+
+export interface Label {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+export interface ReleaseChannel {
+  code: string;
+  zh: string | null;
+  en: string | null;
+}
+
+export interface Deadline {
+  rule: LifecycleRule;
+  /** Reference time (Beijing time, as received). */
+  from: string;
+  /** Deadline, Beijing time `YYYY-MM-DD HH:MM:SS`. */
+  at: string;
+  atMs: number;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type Kind =
+  | "servicemarket_order_notify"
+  | "alipay.open.servicemarket.order.change.notify"
+  | "alipay.open.servicemarket.orderrenew.notify"
+  | "open_app_auth_notify"
+  | "generic";
+
+interface NotificationBase {
+  /** `true` only from `verifyNotification`. */
+  verified: boolean;
+  variant: Variant | null;
+  signType: SignType | null;
+  charset: Charset;
+  notifyId: string | null;
+  notifyTime: string | null;
+  notifyType: string | null;
+  msgMethod: string | null;
+  appId: string | null;
+  version: string | null;
+  utcTimestamp: string | null;
+  /** Every parameter, decoded once, under its wire name, in received order. */
+  params: Record<string, string>;
+  bizContent: { [key: string]: JsonValue } | null;
+  bizContentRaw: string | null;
+}
+
+/** 订购通知. */
+export interface OrderNotification extends NotificationBase {
+  kind: "servicemarket_order_notify";
+  commodityOrderId: string | null;
+  orderTime: string | null;
+  title: string | null;
+  name: string | null;
+  merchantPid: string | null;
+  contactor: string | null;
+  phone: string | null;
+  orderItemNum: string | null;
+  totalPrice: string | null;
+  bizType: string | null;
+  itemCode: string | null;
+  specifications: string | null;
+  packageCount: string | null;
+  periodDay: string | null;
+  orderTicket: string | null;
+  serviceCode: string | null;
+  isvTicket: string | null;
+  consumerMiniAppId: string | null;
+  merchantShopId: string | null;
+  miniappReleaseBundle: ReleaseChannel[];
+  promoterMasterName: string | null;
+  promoterMasterPid: string | null;
+}
+
+/** 订单状态变更. */
+export interface OrderChangeNotification extends NotificationBase {
+  kind: "alipay.open.servicemarket.order.change.notify";
+  orderNo: string | null;
+  orderLineNo: string | null;
+  itemCode: string | null;
+  orderTime: string | null;
+  operateTime: string | null;
+  status: string | null;
+  statusInfo: OrderStatus | null;
+  cancelMemo: string | null;
+  cancelOperatorType: string | null;
+  cancelOperator: Label | null;
+  cancelTime: string | null;
+  deadline: Deadline | null;
+}
+
+/** 续费订单. */
+export interface OrderRenewNotification extends NotificationBase {
+  kind: "alipay.open.servicemarket.orderrenew.notify";
+  waitForRenewOrderCount30Day: string | null;
+  waitForRenewMerchantCount30Day: string | null;
+}
+
+export interface AppAuthDetail {
+  appAuthToken: string | null;
+  appRefreshToken: string | null;
+  userId: string | null;
+  authAppId: string | null;
+  appId: string | null;
+  expiresIn: number | null;
+  reExpiresIn: number | null;
+  /** Epoch milliseconds. */
+  authTime: number | null;
+  appAuthCode: string | null;
+}
+
+/** 第三方应用授权通知. */
+export interface AppAuthNotification extends NotificationBase {
+  kind: "open_app_auth_notify";
+  authAppId: string | null;
+  status: string | null;
+  trigger: string | null;
+  triggerContext: JsonValue | null;
+  detail: AppAuthDetail | null;
+  error: JsonValue | null;
+}
+
+/** Anything else (e.g. `trade_status_sync`). */
+export interface GenericNotification extends NotificationBase {
+  kind: "generic";
+}
+
+export type Notification =
+  | OrderNotification
+  | OrderChangeNotification
+  | OrderRenewNotification
+  | AppAuthNotification
+  | GenericNotification;
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface InspectedParam {
+  name: string;
+  value: string;
+  validText: boolean;
+  /** `%XX` escapes of the value's bytes, when they are not valid text. */
+  raw: string | null;
+  inV1: boolean;
+  inV2: boolean;
+  documented: boolean | null;
+}
+
+export type ProblemCode =
+  | ErrorCode
+  | "PASTED_NOT_ENTITY"
+  | "GBK_DECLARED"
+  | "SIGN_HAS_SPACES"
+  | "UNDOCUMENTED_VARIANT"
+  | "EMPTY_VALUES"
+  | "SIGN_TYPE_MISMATCH"
+  | "DOUBLE_ENCODING"
+  | "UNDOCUMENTED_PARAMETERS"
+  | "WRONG_KEY";
+
+export interface Problem {
+  code: ProblemCode;
+  severity: "error" | "warning" | "info";
+  message: string;
+  hint: string;
+  hintZh: string;
+  param: string | null;
+}
+
+export interface Inspection {
+  outcome: {
+    status: "verified" | "failed" | "error";
+    variant: Variant | null;
+    signType: SignType | null;
+    error: ErrorInfo | null;
+  };
+  params: InspectedParam[];
+  kind: Kind;
+  charset: Charset | null;
+  signType: string | null;
+  signContentV1: string;
+  signContentV2: string;
+  documentedVariant: Variant;
+  v1: "verified" | "mismatch" | "not_checked";
+  v2: "verified" | "mismatch" | "not_checked";
+  key: { provided: boolean; bits: number | null; error: ErrorInfo | null };
+  notification: Notification | null;
+  problems: Problem[];
+}
+
+export interface Limits {
+  maxBodyBytes: number;
+  maxParams: number;
+  maxValueBytes: number;
+  maxNameBytes: number;
+  maxKeyTextBytes: number;
+  minKeyBits: number;
+  maxKeyBits: number;
+}
+
+/** Loads the module: required (once) in browsers, a no-op in Node and Workers. */
+/** A no-op in Node: the module is ready at `require`. */
+export declare function init(): Promise<void>;
+
+/** Parses without verifying (`verified: false`). Throws only on malformed input. */
+export declare function parseNotification(body: NotificationBody, options?: VerifyOptions): Notification;
+/**
+ * Parses and verifies with the Alipay public key (支付宝公钥: base64 SPKI, PEM SPKI or PKCS#1).
+ * Returns the notification with `verified: true` and the matching `variant`; throws an
+ * `AlipayNotifyError` otherwise. Parsed keys are cached by their text.
+ */
+export declare function verifyNotification(
+  body: NotificationBody,
+  alipayPublicKey: string,
+  options?: VerifyOptions,
+): Notification;
+/** Everything known about a notification, for debugging. Never throws. */
+export declare function inspectNotification(
+  body: NotificationBody,
+  alipayPublicKey?: string | null,
+  options?: VerifyOptions,
+): Inspection;
+/** Java `AlipaySignature.rsaCheckV1` (empty values kept): `false` on mismatch; throws on a bad key. */
+export declare function rsaCheckV1(
+  params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
+  alipayPublicKey: string,
+  options?: RsaCheckOptions,
+): boolean;
+/** Java `AlipaySignature.rsaCheckV2` (empty values kept). */
+export declare function rsaCheckV2(
+  params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
+  alipayPublicKey: string,
+  options?: RsaCheckOptions,
+): boolean;
+/** The exact V1 string that is signed (`sign`, `sign_type` left out; sorted; empty values kept). */
+export declare function getSignCheckContentV1(
+  params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
+): string;
+/** The exact V2 string that is signed (`sign` left out). */
+export declare function getSignCheckContentV2(
+  params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
+): string;
+/** The meaning of an order `status`, or `null` for an unknown code. */
+export declare function decodeOrderStatus(code: string): OrderStatus | null;
+/** Every stable error code. */
+export declare function errorCodes(): ErrorCode[];
+/** The documented input limits. */
+export declare function limits(): Limits;

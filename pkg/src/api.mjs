@@ -1,0 +1,80 @@
+// The JavaScript face of alipay-notify, shared by every entry point (Node ESM/CJS, workerd,
+// browsers). The wasm core validates everything and throws coded errors; this layer only
+// normalises inputs JS-side types the core cannot see (URLSearchParams, Date) and parses the
+// JSON results into plain objects.
+
+/** The body the gateway must answer with once a notification is handled. */
+const ACK = "success";
+
+function createApi(wasm) {
+  // Options cross into Rust as JSON. Dates become epoch ms; values JSON cannot carry
+  // (functions, symbols, bigints) become a marker the Rust validator rejects, so a bad option
+  // is never silently dropped.
+  function optionsJson(options) {
+    if (options === undefined || options === null) return "";
+    if (typeof options !== "object" || Array.isArray(options)) return JSON.stringify(String(options));
+    let opts = options;
+    if (opts.maxAgeSeconds !== undefined && opts.maxAgeSeconds !== null && opts.now === undefined) {
+      opts = { ...opts, now: Date.now() };
+    }
+    return JSON.stringify(opts, function (key, value) {
+      if (key === "") return value;
+      const raw = this[key];
+      if (raw instanceof Date) return raw.getTime();
+      const t = typeof raw;
+      if (t === "function" || t === "symbol" || t === "bigint" || (t === "undefined" && !Array.isArray(this))) {
+        return t === "undefined" ? undefined : { $invalid: t };
+      }
+      return value;
+    });
+  }
+
+  // URLSearchParams keeps repeated names; pass them as pairs so the core can refuse them.
+  function body(input) {
+    if (typeof URLSearchParams !== "undefined" && input instanceof URLSearchParams) {
+      return Array.from(input.entries());
+    }
+    if (input instanceof ArrayBuffer) return new Uint8Array(input);
+    return input;
+  }
+
+  function keyText(key) {
+    return key;
+  }
+
+  return {
+    ACK,
+    parseNotification(input, options) {
+      return JSON.parse(wasm.parseNotification(body(input), optionsJson(options)));
+    },
+    verifyNotification(input, alipayPublicKey, options) {
+      return JSON.parse(wasm.verifyNotification(body(input), keyText(alipayPublicKey), optionsJson(options)));
+    },
+    inspectNotification(input, alipayPublicKey, options) {
+      return JSON.parse(wasm.inspectNotification(body(input), keyText(alipayPublicKey), optionsJson(options)));
+    },
+    rsaCheckV1(params, alipayPublicKey, options) {
+      return wasm.rsaCheckV1(body(params), keyText(alipayPublicKey), optionsJson(options));
+    },
+    rsaCheckV2(params, alipayPublicKey, options) {
+      return wasm.rsaCheckV2(body(params), keyText(alipayPublicKey), optionsJson(options));
+    },
+    getSignCheckContentV1(params) {
+      return wasm.getSignCheckContentV1(body(params));
+    },
+    getSignCheckContentV2(params) {
+      return wasm.getSignCheckContentV2(body(params));
+    },
+    decodeOrderStatus(code) {
+      return JSON.parse(wasm.decodeOrderStatus(code));
+    },
+    errorCodes() {
+      return wasm.errorCodes();
+    },
+    limits() {
+      return JSON.parse(wasm.limits());
+    },
+  };
+}
+
+export { ACK, createApi };

@@ -1,0 +1,189 @@
+//! JavaScript bindings (wasm32 only). Thin by design: convert JS values, call the core, return
+//! JSON text (parsed by the package's wrapper, which measured cheaper than building objects
+//! through serde-wasm-bindgen), and turn errors into real `Error`s with a stable `code`.
+
+mod input;
+mod key_cache;
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+use crate::{
+    decode_order_status, inspect, inspect_params, parse_form, rsa_check_v1, rsa_check_v2,
+    sign_check_content_v1, sign_check_content_v2, verify_form, Form, RsaCheckOptions,
+    VerifyOptions, ERROR_CODES,
+};
+use input::{body_from_js, params_from_js, Body};
+
+/// Converts a core error into a JS `Error` named `AlipayNotifyError` with `code` and context.
+pub(crate) fn js_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("AlipayNotifyError");
+    let obj: &JsValue = err.as_ref();
+    let set = |k: &str, v: &str| {
+        // Setting a property on a fresh Error object cannot fail; ignore the Result.
+        let _ = Reflect::set(obj, &JsValue::from_str(k), &JsValue::from_str(v));
+    };
+    set("code", e.code());
+    match e {
+        Error::DuplicateParameter { name } | Error::MissingParameter { name } => {
+            set("parameter", name)
+        }
+        Error::CharsetMismatch { name, charset } => {
+            set("parameter", name);
+            set("charset", charset);
+        }
+        Error::UnsupportedSignType { sign_type } => set("signType", sign_type),
+        Error::UnsupportedCharset { charset } => set("charset", charset),
+        Error::AppIdMismatch { expected, actual } => {
+            set("expected", expected);
+            set("actual", actual);
+        }
+        Error::MalformedForm { reason }
+        | Error::InvalidPublicKey { reason }
+        | Error::MalformedSignature { reason }
+        | Error::InvalidBizContent { reason }
+        | Error::NotificationExpired { reason }
+        | Error::InputTooLarge { reason }
+        | Error::InvalidOptions { reason }
+        | Error::InvalidArgument { reason } => set("reason", reason),
+        _ => {}
+    }
+    obj.clone()
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsValue> {
+    serde_json::to_string(v).map_err(|e| {
+        js_error(&Error::InvalidArgument {
+            reason: format!("result could not be serialised: {e}"),
+        })
+    })
+}
+
+fn options(json: &str) -> Result<VerifyOptions, JsValue> {
+    VerifyOptions::from_json(json).map_err(|e| js_error(&e))
+}
+
+/// Decodes the body into a form, using the charset the options give when the body is text pairs.
+fn form_of(body: Body, opts: &VerifyOptions) -> Result<Form, Error> {
+    match body {
+        Body::Bytes(b) => Form::parse(&b),
+        Body::Pairs(pairs) => input::pairs_to_form(pairs, opts.charset),
+    }
+}
+
+/// `verifyNotification(body, key, optionsJson)` → JSON of the verified notification.
+#[wasm_bindgen(js_name = verifyNotification)]
+pub fn verify_notification(body: &JsValue, key: &JsValue, options_json: &str) -> Result<String, JsValue> {
+    let opts = options(options_json)?;
+    let key = key_cache::get(key).map_err(|e| js_error(&e))?;
+    let form = body_from_js(body)
+        .and_then(|b| form_of(b, &opts))
+        .map_err(|e| js_error(&e))?;
+    let n = verify_form(&form, &key, &opts).map_err(|e| js_error(&e))?;
+    to_json(&n)
+}
+
+/// `parseNotification(body, optionsJson)` → JSON of the unverified notification.
+#[wasm_bindgen(js_name = parseNotification)]
+pub fn parse_notification(body: &JsValue, options_json: &str) -> Result<String, JsValue> {
+    let opts = options(options_json)?;
+    let form = body_from_js(body)
+        .and_then(|b| form_of(b, &opts))
+        .map_err(|e| js_error(&e))?;
+    let n = parse_form(&form, &opts).map_err(|e| js_error(&e))?;
+    to_json(&n)
+}
+
+/// `inspectNotification(body, key, optionsJson)` → JSON of the inspection. Never throws: a bad
+/// argument or bad options become the report's outcome.
+#[wasm_bindgen(js_name = inspectNotification)]
+pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &str) -> String {
+    let key_text = key.as_string();
+    let report = match (VerifyOptions::from_json(options_json), body_from_js(body)) {
+        (Ok(opts), Ok(Body::Bytes(b))) => inspect(&b, key_text.as_deref(), &opts),
+        (Ok(opts), Ok(Body::Pairs(pairs))) => match input::pairs_to_params(pairs, opts.charset) {
+            Ok(params) => inspect_params(params, Vec::new(), key_text.as_deref(), &opts),
+            Err(e) => failed_report(&e),
+        },
+        (Err(e), _) | (_, Err(e)) => failed_report(&e),
+    };
+    serde_json::to_string(&report).unwrap_or_else(|_| String::from("null"))
+}
+
+fn failed_report(e: &Error) -> crate::Inspection {
+    let mut r = inspect(b"", None, &VerifyOptions::default());
+    r.outcome.status = "error";
+    r.outcome.error = Some(e.into());
+    r
+}
+
+fn rsa_check(
+    params: &JsValue,
+    key: &JsValue,
+    options_json: &str,
+    v2: bool,
+) -> Result<bool, JsValue> {
+    let opts = RsaCheckOptions::from_json(options_json).map_err(|e| js_error(&e))?;
+    let key = key_cache::get(key).map_err(|e| js_error(&e))?;
+    let pairs = params_from_js(params).map_err(|e| js_error(&e))?;
+    let check = if v2 { rsa_check_v2 } else { rsa_check_v1 };
+    check(&pairs, &key, &opts).map_err(|e| js_error(&e))
+}
+
+/// `rsaCheckV1(params, key, optionsJson)` → boolean (Java `AlipaySignature.rsaCheckV1`).
+#[wasm_bindgen(js_name = rsaCheckV1)]
+pub fn rsa_check_v1_js(params: &JsValue, key: &JsValue, options_json: &str) -> Result<bool, JsValue> {
+    rsa_check(params, key, options_json, false)
+}
+
+/// `rsaCheckV2(params, key, optionsJson)` → boolean (Java `AlipaySignature.rsaCheckV2`).
+#[wasm_bindgen(js_name = rsaCheckV2)]
+pub fn rsa_check_v2_js(params: &JsValue, key: &JsValue, options_json: &str) -> Result<bool, JsValue> {
+    rsa_check(params, key, options_json, true)
+}
+
+/// `getSignCheckContentV1(params)` → the exact V1 string that is signed.
+#[wasm_bindgen(js_name = getSignCheckContentV1)]
+pub fn get_sign_check_content_v1(params: &JsValue) -> Result<String, JsValue> {
+    let pairs = params_from_js(params).map_err(|e| js_error(&e))?;
+    sign_check_content_v1(&pairs).map_err(|e| js_error(&e))
+}
+
+/// `getSignCheckContentV2(params)` → the exact V2 string that is signed.
+#[wasm_bindgen(js_name = getSignCheckContentV2)]
+pub fn get_sign_check_content_v2(params: &JsValue) -> Result<String, JsValue> {
+    let pairs = params_from_js(params).map_err(|e| js_error(&e))?;
+    sign_check_content_v2(&pairs).map_err(|e| js_error(&e))
+}
+
+/// `decodeOrderStatus(code)` → JSON of the status, or `null` for an unknown code or a non-string.
+#[wasm_bindgen(js_name = decodeOrderStatus)]
+pub fn decode_order_status_js(code: &JsValue) -> String {
+    code.as_string()
+        .and_then(|c| decode_order_status(&c))
+        .and_then(|s| serde_json::to_string(s).ok())
+        .unwrap_or_else(|| String::from("null"))
+}
+
+/// Every stable error code.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Array {
+    ERROR_CODES.iter().map(|c| JsValue::from_str(c)).collect()
+}
+
+/// The documented limits, as JSON.
+#[wasm_bindgen]
+pub fn limits() -> String {
+    format!(
+        r#"{{"maxBodyBytes":{},"maxParams":{},"maxValueBytes":{},"maxNameBytes":{},"maxKeyTextBytes":{},"minKeyBits":{},"maxKeyBits":{}}}"#,
+        crate::MAX_BODY_BYTES,
+        crate::MAX_PARAMS,
+        crate::MAX_VALUE_BYTES,
+        crate::MAX_NAME_BYTES,
+        crate::MAX_KEY_TEXT_BYTES,
+        crate::MIN_KEY_BITS,
+        crate::MAX_KEY_BITS
+    )
+}
