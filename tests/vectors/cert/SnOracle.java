@@ -2,7 +2,8 @@
 // (com.alipay.api.internal.util.AntCertificationUtil.getCertSN / getRootCertSN), run on the JDK's
 // own X.509 parser and X500Principal.getName(). Used only by generate.py, never by the tests.
 //
-//   java SnOracle.java sn FILE    -> one line per certificate in FILE: getName() TAB serial TAB sigAlgOID TAB SN
+//   java SnOracle.java sn FILE    -> one line per certificate in FILE:
+//                                    base64(getName()) TAB serial TAB sigAlgOID TAB SN
 //   java SnOracle.java root FILE  -> the root SN of the bundle in FILE (empty line when none)
 //
 // The one deliberate difference from the SDK: the string is hashed as UTF-8 (the SDK uses the
@@ -19,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 public class SnOracle {
@@ -52,7 +54,10 @@ public class SnOracle {
         StringBuilder out = new StringBuilder();
         if (args[0].equals("sn")) {
             for (X509Certificate c : list) {
-                out.append(c.getIssuerX500Principal().getName()).append('\t')
+                // The name in base64: a value may hold tabs or newlines.
+                out.append(Base64.getEncoder().encodeToString(
+                        c.getIssuerX500Principal().getName().getBytes(StandardCharsets.UTF_8)))
+                   .append('\t')
                    .append(c.getSerialNumber()).append('\t')
                    .append(c.getSigAlgOID()).append('\t')
                    .append(certSn(c)).append('\n');

@@ -108,7 +108,7 @@ def java_sn(text):
     if "\t" not in line:
         raise RuntimeError("the JDK could not read the certificate:\n" + text)
     java_name, serial, _alg, sn = line.split("\t")
-    return java_name, serial, sn
+    return base64.b64decode(java_name).decode("utf-8"), serial, sn
 
 
 def openssl_issuer(text):
