@@ -29,7 +29,7 @@ test-rust: setup
 	cargo test --locked
 
 test-js: build
-	cd tests/js && $(NODE_TEST) package.test.mjs
+	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs
 
 clean:
 	cargo clean

@@ -50,6 +50,7 @@ export function realVectors(files) {
       key: f.alipay_public_key,
       body: f.derived_form_body.body,
       options: { ...options, variant: other },
+      signatureValid: true,
       expect: { error: "SIGNATURE_MISMATCH" },
     });
     if (f.negative_variant?.override) {
@@ -59,6 +60,7 @@ export function realVectors(files) {
         key: f.alipay_public_key,
         body: new URLSearchParams(params).toString(),
         options,
+        signatureValid: false,
         expect: { error: "SIGNATURE_MISMATCH" },
       });
     }
