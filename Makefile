@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup build pack demo test test-rust test-js test-workerd test-browser bench fuzz clean
+.PHONY: setup build pack demo test test-rust test-js test-workerd test-node-server test-browser bench fuzz clean
 
 setup:
 	.ci/setup
@@ -16,10 +16,12 @@ build: setup
 pack: build
 	node tests/js/lib/scratch.mjs
 
+# The samples through the package, then the debugging page on 127.0.0.1 (keeps serving: Ctrl-C).
 demo: pack
 	node examples/demo.mjs
+	node tests/js/lib/serve.mjs
 
-test: test-rust test-js
+test: test-rust test-js test-workerd test-node-server test-browser
 
 test-rust: setup
 	cargo fmt --all --check
@@ -30,6 +32,20 @@ test-rust: setup
 
 test-js: build
 	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs
+
+# The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
+# (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU.
+test-workerd: pack
+	cd tests/js && $(NODE_TEST) worker.test.mjs
+
+# The Node example (examples/node) on 127.0.0.1: node:http, Express, `node server.mjs`, load.
+test-node-server: pack
+	cd tests/js && $(NODE_TEST) node-server.test.mjs
+
+# The debugging page (www/) and the browser entry in headless Chromium; writes docs/screenshots/.
+test-browser: pack
+	.ci/setup browser
+	cd tests/js && $(NODE_TEST) browser.test.mjs
 
 clean:
 	cargo clean

@@ -67,9 +67,11 @@ pub fn aes_decrypt_bytes(ciphertext_b64: &str, key_b64: &str) -> Result<Vec<u8>>
             ),
         });
     }
-    let decryptor = cbc::Decryptor::<::aes::Aes128>::new_from_slices(&key, &[0u8; BLOCK])
-        .map_err(|_| Error::InvalidAesKey {
-            reason: "rejected by the cipher".into(),
+    let decryptor =
+        cbc::Decryptor::<::aes::Aes128>::new_from_slices(&key, &[0u8; BLOCK]).map_err(|_| {
+            Error::InvalidAesKey {
+                reason: "rejected by the cipher".into(),
+            }
         })?;
     let plain_len = decryptor
         .decrypt_padded_mut::<Pkcs7>(&mut data)

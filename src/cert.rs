@@ -294,7 +294,10 @@ fn outer(der: &[u8]) -> Result<(Tlv<'_>, &[u8], &[u8])> {
     }
     let mut c = Der::new(cert.content);
     let tbs = c.expect(tag::SEQUENCE, "tbsCertificate")?;
-    let sig_alg = algorithm_oid(c.expect(tag::SEQUENCE, "signatureAlgorithm")?, "signatureAlgorithm")?;
+    let sig_alg = algorithm_oid(
+        c.expect(tag::SEQUENCE, "signatureAlgorithm")?,
+        "signatureAlgorithm",
+    )?;
     let sig_bits = c.expect(tag::BIT_STRING, "signatureValue")?.content;
     Ok((tbs, sig_alg, sig_bits))
 }
@@ -416,7 +419,10 @@ fn parse_time(t: Tlv<'_>) -> Result<(i64, String)> {
         }
         (tag::GENERALIZED_TIME, 15) => {
             let (yyyy, rest) = s.split_at_checked(4).ok_or_else(|| bad("time"))?;
-            (digits(yyyy).ok_or_else(|| bad("GeneralizedTime: bad year"))?, rest)
+            (
+                digits(yyyy).ok_or_else(|| bad("GeneralizedTime: bad year"))?,
+                rest,
+            )
         }
         _ => {
             return Err(bad(format!(
@@ -612,8 +618,7 @@ fn certificate_blocks(text: &str) -> Result<Vec<Result<Vec<u8>>>> {
         let trimmed = text.trim();
         if !trimmed.is_empty() {
             blocks.push(
-                decode_base64_lenient(trimmed)
-                    .ok_or_else(|| bad("not PEM and not base64 DER")),
+                decode_base64_lenient(trimmed).ok_or_else(|| bad("not PEM and not base64 DER")),
             );
         }
         return Ok(blocks);
@@ -719,9 +724,10 @@ pub fn get_root_cert_sn(bundle_pem: &str) -> Result<String> {
 /// It does not check revocation, key usage or name constraints.
 ///
 /// ```
-/// # let alipay_cert = include_str!("../tests/vectors/cert/real/alipayCertPublicKey_RSA2.crt");
+/// # let alipay_cert = include_str!("../tests/vectors/cert/real/alipayCertPublicKey_RSA2.php-sdk.crt");
 /// # let root_bundle = include_str!("../tests/vectors/cert/real/alipayRootCert.crt");
-/// let now_ms = 1_600_000_000_000; // 2020-09-13, the caller's clock
+/// // `alipay_cert`: Alipay's certificate file (leaf + intermediate); `root_bundle`: alipayRootCert.crt
+/// let now_ms = 1_717_243_200_000; // 2024-06-01, from the caller's clock
 /// alipay_notify::verify_cert_chain(alipay_cert, root_bundle, now_ms)?;
 /// # Ok::<(), alipay_notify::Error>(())
 /// ```
@@ -789,10 +795,7 @@ pub fn verify_cert_chain(alipay_cert_pem: &str, root_bundle_pem: &str, now_ms: i
         let ((not_before, nb_text), (not_after, na_text)) = cert.validity()?;
         if now_s < not_before {
             return Err(Error::CertExpired {
-                reason: format!(
-                    "`{}` is not valid before {nb_text}",
-                    cert.subject_name()
-                ),
+                reason: format!("`{}` is not valid before {nb_text}", cert.subject_name()),
             });
         }
         if now_s > not_after {
@@ -850,7 +853,10 @@ pub(crate) fn check_cert_sn(key: &PublicKey, received: Option<&str>) -> Result<(
 mod tests {
     use super::*;
 
-    fn name(rdns: &[&[(&[u8], u8, &[u8])]]) -> Vec<u8> {
+    /// `(attribute type OID, value tag, value)`.
+    type Ava<'a> = (&'a [u8], u8, &'a [u8]);
+
+    fn name(rdns: &[&[Ava<'_>]]) -> Vec<u8> {
         let mut seq = Vec::new();
         for rdn in rdns {
             let mut set = Vec::new();
@@ -878,7 +884,10 @@ mod tests {
             java_rfc2253_name(&n).unwrap(),
             r#"CN=\ a\,b\=c\#d\+\"\\\<\>\;\ ,O=Ant"#
         );
-        let n = name(&[&[(CN, tag::UTF8_STRING, b"x"), (EMAIL, tag::IA5_STRING, b"a@b")]]);
+        let n = name(&[&[
+            (CN, tag::UTF8_STRING, b"x"),
+            (EMAIL, tag::IA5_STRING, b"a@b"),
+        ]]);
         assert_eq!(
             java_rfc2253_name(&n).unwrap(),
             "CN=x+1.2.840.113549.1.9.1=#1603614062"
@@ -918,7 +927,10 @@ mod tests {
 
     #[test]
     fn oid_rendering() {
-        assert_eq!(oid_string(SHA256_WITH_RSA).unwrap(), "1.2.840.113549.1.1.11");
+        assert_eq!(
+            oid_string(SHA256_WITH_RSA).unwrap(),
+            "1.2.840.113549.1.1.11"
+        );
         assert_eq!(oid_string(&[0x55, 0x1d, 0x13]).unwrap(), "2.5.29.19");
         assert_eq!(oid_string(&[0x88, 0x37, 0x01]).unwrap(), "2.999.1");
         assert!(oid_string(&[0x86]).is_err());
@@ -942,7 +954,13 @@ mod tests {
 
     #[test]
     fn times() {
-        let t = |tag, s: &[u8]| parse_time(Tlv { tag, content: s, raw: s });
+        let t = |tag, s: &[u8]| {
+            parse_time(Tlv {
+                tag,
+                content: s,
+                raw: s,
+            })
+        };
         assert_eq!(t(tag::UTC_TIME, b"700101000000Z").unwrap().0, 0);
         assert_eq!(t(tag::UTC_TIME, b"491231235959Z").unwrap().0, 2_524_607_999);
         assert_eq!(t(tag::UTC_TIME, b"500101000000Z").unwrap().0, -631_152_000);

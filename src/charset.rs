@@ -47,14 +47,7 @@ impl Charset {
     pub fn decode(self, bytes: &[u8]) -> Option<String> {
         match self {
             Charset::Utf8 => core::str::from_utf8(bytes).ok().map(str::to_owned),
-            Charset::Gbk => {
-                if bytes.is_ascii() {
-                    return core::str::from_utf8(bytes).ok().map(str::to_owned);
-                }
-                encoding_rs::GB18030
-                    .decode_without_bom_handling_and_without_replacement(bytes)
-                    .map(|c| c.into_owned())
-            }
+            Charset::Gbk => crate::gbk::decode(bytes),
         }
     }
 
@@ -62,10 +55,7 @@ impl Charset {
     pub fn decode_lossy(self, bytes: &[u8]) -> String {
         match self {
             Charset::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
-            Charset::Gbk => encoding_rs::GB18030
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
+            Charset::Gbk => crate::gbk::decode_lossy(bytes),
         }
     }
 }

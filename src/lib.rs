@@ -41,6 +41,8 @@ mod cert;
 mod charset;
 mod error;
 mod form;
+mod gbk;
+mod gbk_table;
 mod inspect;
 mod key;
 mod modexp;

@@ -12,7 +12,7 @@
 //! The v3 gateway signs `timestamp\nnonce\nbody\n` and sends the signature in headers.
 
 use base64::Engine as _;
-use serde::de::IgnoredAny;
+use serde_json::Value;
 
 use crate::cert::check_cert_sn;
 use crate::error::{excerpt, Error, Result};
@@ -80,8 +80,9 @@ pub fn verify_response(
     }
     let method_key = response_key(method)?;
     // Validate the whole body with a real JSON parser first (it also bounds nesting depth), so
-    // the scanner below only ever walks well-formed JSON.
-    serde_json::from_str::<IgnoredAny>(raw_body).map_err(|e| Error::MalformedResponse {
+    // the scanner below only ever walks well-formed JSON. Parsing to `Value` (not a lighter
+    // `IgnoredAny`) shares the parser code the crate already has: smaller wasm.
+    parse_json(raw_body).map_err(|e| Error::MalformedResponse {
         reason: format!("not valid JSON: {e}"),
     })?;
     let members = top_level_members(raw_body)?;
@@ -115,7 +116,7 @@ pub fn verify_response(
     let sig = decode_signature(&sign)?;
     verify_pkcs1v15(key, sign_type, signed_content.as_bytes(), &sig)?;
 
-    let response = serde_json::from_str(signed_content).map_err(|e| Error::MalformedResponse {
+    let response = parse_json(signed_content).map_err(|e| Error::MalformedResponse {
         reason: format!("`{response_key}`: {e}"),
     })?;
     Ok(VerifiedResponse {
@@ -193,13 +194,23 @@ fn decode_signature(sign: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::signature(format!("sign is not base64: {e}")))
 }
 
+fn parse_json(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str(text)
+}
+
+/// Decodes the JSON string at `span` of `body` (escapes resolved); `None` if it is not one.
+fn decode_string(body: &str, span: (usize, usize)) -> Option<String> {
+    match parse_json(body.get(span.0..span.1)?) {
+        Ok(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
 /// Decodes the member value at `span` as a JSON string.
 fn json_string(body: &str, span: (usize, usize), name: &str) -> Result<String> {
-    body.get(span.0..span.1)
-        .and_then(|raw| serde_json::from_str::<String>(raw).ok())
-        .ok_or_else(|| Error::MalformedResponse {
-            reason: format!("`{name}` is not a JSON string"),
-        })
+    decode_string(body, span).ok_or_else(|| Error::MalformedResponse {
+        reason: format!("`{name}` is not a JSON string"),
+    })
 }
 
 /// The members of the top-level JSON object of `body` (which must already be valid JSON):
@@ -226,10 +237,7 @@ fn top_level_members(body: &str) -> Result<Vec<(String, (usize, usize))>> {
     loop {
         s.skip_ws();
         let key_span = s.string().ok_or_else(|| malformed("expected a key"))?;
-        let key = body
-            .get(key_span.0..key_span.1)
-            .and_then(|raw| serde_json::from_str::<String>(raw).ok())
-            .ok_or_else(|| malformed("unreadable key"))?;
+        let key = decode_string(body, key_span).ok_or_else(|| malformed("unreadable key"))?;
         s.skip_ws();
         if s.peek() != Some(b':') {
             return Err(malformed("expected `:`"));
@@ -349,7 +357,10 @@ mod tests {
         assert_eq!(
             spans(body),
             vec![
-                ("a_response".into(), r#"{"x":"}\"{","y":[1,{"z":null}], "w" : "\\"}"#.into()),
+                (
+                    "a_response".into(),
+                    r#"{"x":"}\"{","y":[1,{"z":null}], "w" : "\\"}"#.into()
+                ),
                 ("sign".into(), r#""s\/+=""#.into()),
                 ("n".into(), "-1.5e3".into()),
                 ("t".into(), "true".into()),

@@ -189,16 +189,9 @@ pub(crate) fn encode(text: &str, charset: Charset) -> Result<Vec<u8>> {
     match charset {
         Charset::Utf8 => Ok(text.as_bytes().to_vec()),
         Charset::Gbk if text.is_ascii() => Ok(text.as_bytes().to_vec()),
-        Charset::Gbk => {
-            let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
-            if unmappable {
-                Err(Error::InvalidArgument {
-                    reason: "a value cannot be written in GBK".into(),
-                })
-            } else {
-                Ok(bytes.into_owned())
-            }
-        }
+        Charset::Gbk => crate::gbk::encode(text).ok_or_else(|| Error::InvalidArgument {
+            reason: "a value cannot be written in GBK".into(),
+        }),
     }
 }
 

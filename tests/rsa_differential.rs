@@ -10,7 +10,6 @@
 //! `ALIPAY_NOTIFY_DIFF_CASES=20000 cargo test --release --test rsa_differential -- --nocapture`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use alipay_notify::{verify_pkcs1v15, PublicKey, SignType};
@@ -37,47 +36,190 @@ const POOL: &[(usize, u32, usize)] = &[
     (4096, 65537, 1),
 ];
 
+/// Stored (message, signature) pairs per key and hash (see [`Signatures`]).
+const STORED_PER_HASH: usize = 4;
+
+/// Where the pool is stored: generating RSA keys takes about a minute in release and many
+/// minutes in a debug build, and signing ~0.3 s per 2048-bit signature in a debug build, so the
+/// keys and a few signatures are generated once (by [`regenerate_rsa_crate_key_pool`]) and kept.
+const POOL_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/vectors/rsa-oracle/rsa-crate-keys.json"
+);
+
+/// The stored key pool.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct KeyPoolFile {
+    /// How the file was made.
+    generator: String,
+    /// One entry per key, in [`POOL`] order.
+    keys: Vec<PoolEntry>,
+}
+
+/// One stored key and the messages it signed.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct PoolEntry {
+    bits: usize,
+    e: u32,
+    /// The ChaCha8 seed the key and its messages were generated from.
+    seed: u64,
+    /// PKCS#1 `RSAPrivateKey`, DER, hex (a public test key: never use it for anything else).
+    pkcs1_der: String,
+    /// Random messages signed by the `rsa` crate with this key.
+    signed: Vec<StoredSignature>,
+}
+
+/// A message and its signature, made by the `rsa` crate.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct StoredSignature {
+    /// `"sha256"` (`RSA2`) or `"sha1"` (`RSA`).
+    hash: String,
+    msg: String,
+    sig: String,
+}
+
+/// The ChaCha8 seed of the `index`-th key of size `bits` and exponent `e`.
+fn pool_seed(bits: usize, e: u32, index: usize) -> u64 {
+    (bits as u64) << 40 | u64::from(e) << 8 | index as u64
+}
+
+/// A random message of 0 to 399 bytes.
+fn random_message(rng: &mut ChaCha8Rng) -> Vec<u8> {
+    let mut msg = vec![0u8; rng.gen_range(0..400)];
+    rng.fill(&mut msg[..]);
+    msg
+}
+
+fn hash_name(sign_type: SignType) -> &'static str {
+    match sign_type {
+        SignType::Rsa2 => "sha256",
+        SignType::Rsa => "sha1",
+    }
+}
+
+/// Regenerates `rsa-crate-keys.json` with the `rsa` crate's key generation and signing, seeded
+/// ChaCha8 (deterministic: the same file every time):
+/// `cargo test --release --test rsa_differential -- --ignored regenerate_rsa_crate_key_pool`.
+#[test]
+#[ignore = "writes tests/vectors/rsa-oracle/rsa-crate-keys.json; run on purpose, in release"]
+fn regenerate_rsa_crate_key_pool() {
+    let mut keys = Vec::new();
+    for &(bits, e, count) in POOL {
+        for index in 0..count {
+            let seed = pool_seed(bits, e, index);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let key = RsaPrivateKey::new_with_exp(&mut rng, bits, &BigUint::from(e))
+                .expect("key generation");
+            let mut signed = Vec::new();
+            for sign_type in [SignType::Rsa2, SignType::Rsa] {
+                for _ in 0..STORED_PER_HASH {
+                    let msg = random_message(&mut rng);
+                    signed.push(StoredSignature {
+                        hash: hash_name(sign_type).into(),
+                        sig: to_hex(&sign(&key, sign_type, &msg)),
+                        msg: to_hex(&msg),
+                    });
+                }
+            }
+            keys.push(PoolEntry {
+                bits,
+                e,
+                seed,
+                pkcs1_der: to_hex(key.to_pkcs1_der().expect("encode").as_bytes()),
+                signed,
+            });
+        }
+    }
+    let file = KeyPoolFile {
+        generator: "rsa 0.9 RsaPrivateKey::new_with_exp and sign(Pkcs1v15Sign), \
+                    ChaCha8Rng::seed_from_u64(seed) (tests/rsa_differential.rs, \
+                    regenerate_rsa_crate_key_pool)"
+            .into(),
+        keys,
+    };
+    let json = serde_json::to_string_pretty(&file).expect("serialise");
+    std::fs::write(POOL_FILE, json + "\n").expect("write the pool");
+}
+
 /// One key of the pool, in both implementations' forms.
 struct PoolKey {
     ours: PublicKey,
     theirs: RsaPrivateKey,
 }
 
-/// Generates the pool deterministically (seeded ChaCha8), caching each key as PKCS#1 DER under
-/// Cargo's per-target temporary directory: key generation in a debug build takes minutes, and
-/// the cache is only a speed-up (a missing or unreadable file is regenerated from its seed).
-fn key_pool() -> Vec<PoolKey> {
-    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rsa-differential-keys");
-    let _ = std::fs::create_dir_all(&cache);
-    let mut keys = Vec::new();
-    for &(bits, e, count) in POOL {
-        for index in 0..count {
-            let path = cache.join(format!("{bits}-{e}-{index}.der"));
-            let cached = std::fs::read(&path)
-                .ok()
-                .and_then(|der| RsaPrivateKey::from_pkcs1_der(&der).ok())
-                .filter(|k| k.size() * 8 == bits && k.e() == &BigUint::from(e));
-            let theirs = cached.unwrap_or_else(|| {
-                let seed = (bits as u64) << 40 | u64::from(e) << 8 | index as u64;
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                let started = Instant::now();
-                let key = RsaPrivateKey::new_with_exp(&mut rng, bits, &BigUint::from(e))
-                    .expect("key generation");
-                eprintln!("generated {bits}-bit key, e = {e}, in {:?}", started.elapsed());
-                let _ = std::fs::write(&path, key.to_pkcs1_der().expect("encode").as_bytes());
-                key
-            });
+/// Loads the stored pool, checks it is the one [`POOL`] describes, and files its signatures.
+fn key_pool() -> (Vec<PoolKey>, Signatures) {
+    let text = std::fs::read_to_string(POOL_FILE).expect("read the key pool");
+    let file: KeyPoolFile = serde_json::from_str(&text).expect("parse the key pool");
+    let expected: Vec<(usize, u32)> = POOL
+        .iter()
+        .flat_map(|&(bits, e, count)| std::iter::repeat((bits, e)).take(count))
+        .collect();
+    let stored: Vec<(usize, u32)> = file.keys.iter().map(|k| (k.bits, k.e)).collect();
+    assert_eq!(stored, expected, "rsa-crate-keys.json does not match POOL: regenerate it");
+    let mut signatures = Signatures {
+        // Release runs sign a fresh random message for every case; debug builds, where the
+        // unoptimised `rsa` crate signs slowly, draw from the stored signatures.
+        fresh: !cfg!(debug_assertions),
+        stored: BTreeMap::new(),
+    };
+    let keys = file
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let theirs =
+                RsaPrivateKey::from_pkcs1_der(&hex(&entry.pkcs1_der)).expect("PKCS#1 key");
+            theirs.validate().expect("a consistent RSA key");
             let spki = theirs
                 .to_public_key()
                 .to_public_key_der()
                 .expect("SPKI encoding");
             let ours = PublicKey::from_der(spki.as_bytes()).expect("our key parser accepts it");
-            assert_eq!(ours.exponent(), e);
-            assert_eq!(ours.bits(), bits);
-            keys.push(PoolKey { ours, theirs });
+            assert_eq!((ours.bits(), ours.exponent()), (entry.bits, entry.e));
+            for s in &entry.signed {
+                let sign_type = match s.hash.as_str() {
+                    "sha256" => SignType::Rsa2,
+                    "sha1" => SignType::Rsa,
+                    other => panic!("unexpected hash {other}"),
+                };
+                signatures
+                    .stored
+                    .entry((index, hash_name(sign_type)))
+                    .or_default()
+                    .push((hex(&s.msg), hex(&s.sig)));
+            }
+            PoolKey { ours, theirs }
+        })
+        .collect();
+    (keys, signatures)
+}
+
+/// Where a case's correctly signed message comes from.
+struct Signatures {
+    /// Sign a fresh random message with the `rsa` crate for each request.
+    fresh: bool,
+    /// Otherwise one of these: (key index, hash name) → (message, signature).
+    stored: BTreeMap<(usize, &'static str), Vec<(Vec<u8>, Vec<u8>)>>,
+}
+
+impl Signatures {
+    /// A message and its signature by key `key_index` of `keys` under `sign_type`.
+    fn get(
+        &self,
+        keys: &[PoolKey],
+        key_index: usize,
+        sign_type: SignType,
+        rng: &mut ChaCha8Rng,
+    ) -> (Vec<u8>, Vec<u8>) {
+        if self.fresh {
+            let msg = random_message(rng);
+            let sig = sign(&keys[key_index].theirs, sign_type, &msg);
+            return (msg, sig);
         }
+        let slot = &self.stored[&(key_index, hash_name(sign_type))];
+        slot[rng.gen_range(0..slot.len())].clone()
     }
-    keys
 }
 
 /// How a correct signature is spoiled before both implementations judge it.
@@ -184,7 +326,7 @@ fn case_count() -> usize {
 
 #[test]
 fn agrees_with_the_rsa_crate() {
-    let pool = key_pool();
+    let (pool, signatures) = key_pool();
     let cases = case_count();
     let mut rng = ChaCha8Rng::seed_from_u64(0x0a11_9a7e);
     // (mutation, verdict) → count
@@ -202,9 +344,7 @@ fn agrees_with_the_rsa_crate() {
         let n = public.n().clone();
         let k = public.size();
         let sign_type = if rng.gen_bool(0.7) { SignType::Rsa2 } else { SignType::Rsa };
-        let mut msg = vec![0u8; rng.gen_range(0..400)];
-        rng.fill(&mut msg[..]);
-        let good = sign(&key.theirs, sign_type, &msg);
+        let (msg, good) = signatures.get(&pool, key_index, sign_type, &mut rng);
         let mutation = if case % 3 == 0 {
             Mutation::None
         } else {
@@ -262,8 +402,8 @@ fn agrees_with_the_rsa_crate() {
                 }
             }
             Mutation::OtherKey => {
-                let other = &pool[(key_index + 1 + rng.gen_range(0..pool.len() - 1)) % pool.len()];
-                sig = sign(&other.theirs, sign_type, &msg);
+                let other = (key_index + 1 + rng.gen_range(0..pool.len() - 1)) % pool.len();
+                sig = signatures.get(&pool, other, sign_type, &mut rng).1;
             }
             Mutation::PlusN => {
                 let bigger = BigUint::from_bytes_be(&good) + &n;
@@ -291,7 +431,11 @@ fn agrees_with_the_rsa_crate() {
         *tally.entry((mutation, our_verdict)).or_default() += 1;
     }
     let elapsed = started.elapsed();
-    println!("rsa crate differential: {cases} cases in {elapsed:.2?}");
+    println!(
+        "rsa crate differential: {cases} cases, {} keys, {} signed messages, in {elapsed:.2?}",
+        pool.len(),
+        if signatures.fresh { "fresh" } else { "stored" }
+    );
     for ((mutation, verdict), count) in &tally {
         println!("  {mutation:?} → {}: {count}", if *verdict { "valid" } else { "invalid" });
     }
@@ -323,6 +467,10 @@ struct NodeKey {
 struct NodeOracle {
     keys: Vec<NodeKey>,
     cases: Vec<NodeCase>,
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn hex(s: &str) -> Vec<u8> {

@@ -14,6 +14,7 @@ const picks = [
   ["order-gbk-rsa2-spki-pem-v1", "订购通知 · GBK · V1", "Order notification · GBK · V1"],
   ["change-utf-8-rsa2-spki-base64-v1", "订单状态变更 · UTF-8", "Order status change · UTF-8"],
   ["change-gbk-rsa2-pkcs1-pem-v1", "订单状态变更 · GBK", "Order status change · GBK"],
+  ["change-signed-v2-auto", "订单状态变更 · 实施期限 · V2 签名", "Order status change · deadline · signed V2"],
   ["renew-utf-8-rsa2-spki-base64-v1", "续费订单 · UTF-8", "Renewal · UTF-8"],
   ["renew-gbk-rsa2-spki-base64-v1", "续费订单 · GBK", "Renewal · GBK"],
   ["auth-utf-8-rsa2-spki-base64-v1", "应用授权通知 · UTF-8", "App authorisation · UTF-8"],
@@ -21,6 +22,7 @@ const picks = [
   ["order-sign-plus-as-space", "sign 中的 + 变成空格", "`+` in sign arrived as spaces"],
   ["mismatch-tampered-total-price", "被篡改的通知(验签失败)", "Tampered notification (fails)"],
   ["mismatch-app-key", "误用应用公钥(验签失败)", "App key instead of Alipay key (fails)"],
+  ["charset-utf8-declared-gbk-bytes", "声明 UTF-8 实为 GBK 字节(失败)", "UTF-8 declared, GBK bytes (fails)"],
 ];
 
 const samples = picks.map(([id, zh, en]) => {
@@ -32,13 +34,18 @@ const samples = picks.map(([id, zh, en]) => {
 for (const [file, zh, en] of [
   ["notify-servicemarket-order-2020-03-25-v1-empty-kept.json", "真实订购通知 2020(支付宝签名,V1)", "Real order notification 2020 (Alipay-signed, V1)"],
   ["notify-servicemarket-order-2019-03-08-v2.json", "真实订购通知 2019(支付宝签名,V2)", "Real order notification 2019 (Alipay-signed, V2)"],
+  ["notify-trade-status-sync-2019-05-23-v1.json", "真实交易状态同步 2019(其他通知,V1)", "Real trade_status_sync 2019 (other kind, V1)"],
 ]) {
   const f = JSON.parse(readFileSync(join(root, "tests/vectors/real", file), "utf8"));
   samples.push({
     id: f.id, zh, en, body: f.derived_form_body.body, key: f.alipay_public_key.trim(), options: {},
-    expect: { verified: true, variant: f.expected.scheme.startsWith("V1") ? "v1" : "v2", signType: f.expected.sign_type, kind: "servicemarket_order_notify" },
+    expect: { verified: true, variant: f.expected.scheme.startsWith("V1") ? "v1" : "v2", signType: f.expected.sign_type, kind: kindOf(f.params) },
     source: `real, Alipay-signed (${f.origin.repo})`,
   });
+}
+
+function kindOf(params) {
+  return ["servicemarket_order_notify", "open_app_auth_notify"].includes(params.notify_type) ? params.notify_type : "generic";
 }
 
 writeFileSync(join(root, "www/samples.json"), JSON.stringify(samples, null, 1) + "\n");

@@ -26,13 +26,18 @@ import json
 import os
 import subprocess
 import tempfile
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.x509.name import _ASN1Type
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
+
+# The negative-serial vector is deliberately non-RFC 5280.
+warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TMP = tempfile.mkdtemp(prefix="certvec-")
@@ -129,7 +134,8 @@ def openssl_sign(key, data, digest="sha256"):
 
 
 def openssl_verify(leaf, untrusted, roots, at):
-    args = ["openssl", "verify", "-attime", str(int(at.timestamp()))]
+    # -partial_chain: every bundle certificate is a trust anchor, as in Alipay's SDKs.
+    args = ["openssl", "verify", "-partial_chain", "-attime", str(int(at.timestamp()))]
     if roots:
         args += ["-CAfile", tmpfile("roots.pem", roots)]
     else:
@@ -259,8 +265,8 @@ SN_NAMES = {
                                "serialNumber, title, givenName, surname: OID=#hex in Java"),
     "bmp-string": (name(attr(N.COMMON_NAME, "中文AB", T.BMPString)),
                    "BMPString: Java decodes the UTF-16 bytes as UTF-8 (NUL → \\00, invalid → U+FFFD)"),
-    "teletex-latin1": (name(attr(N.COMMON_NAME, "café", T.T61String)),
-                       "T61String with a Latin-1 byte: invalid UTF-8 → U+FFFD"),
+    "teletex": (name(attr(N.COMMON_NAME, "café", T.T61String)),
+                "T61String (cryptography writes UTF-8 bytes): text"),
     "ia5-cn": (name(attr(N.COMMON_NAME, "ia5 value", T.IA5String)), "IA5String is text"),
     "numeric-string": (name(attr(N.COMMON_NAME, "12345", T.NumericString)),
                        "NumericString is not text for Java: CN=#12…"),
@@ -321,6 +327,12 @@ for vid, (nm, note) in SN_NAMES.items():
 for vid, serial in SERIALS.items():
     c = cert(root_name, root_name, sn_key, sn_key, serial, d(2022), d(2032))
     add_sn("serial-" + vid, pem(c), f"serial {serial}")
+# A T61String holding a Latin-1 byte (0xe9, invalid UTF-8): patched into the DER, same length.
+t61 = cert(name(attr(N.COMMON_NAME, "cafe~", T.T61String)), name(attr(N.COMMON_NAME, "cafe~", T.T61String)),
+           sn_key, sn_key, 0x1234_5678_9ABC_DEF0_1234_5678, d(2022), d(2032))
+add_sn("issuer-teletex-latin1-byte",
+       der_to_pem(t61.public_bytes(serialization.Encoding.DER).replace(b"cafe~", b"caf\xe9~")),
+       "T61String with a Latin-1 byte: Java decodes as UTF-8, invalid → U+FFFD")
 neg = der_to_pem(negative_serial_der(cert(root_name, root_name, sn_key, sn_key,
                                           0x12_3456_7890_ABCD_EF12_3456, d(2022), d(2032))))
 add_sn("serial-negative", neg, "negative serial (two's complement): Java prints -…")
@@ -352,9 +364,7 @@ chain_vectors = []
 def add_chain(vid, leaf_c, extra, roots, at, expected, note):
     alipay = pem(leaf_c) + "".join(pem(x) for x in extra)
     bundle = "".join(pem(x) for x in roots)
-    ossl_roots = "".join(pem(x) for x in roots if not isinstance(x.public_key(), ec.EllipticCurvePublicKey)) \
-        if any(isinstance(x.public_key(), ec.EllipticCurvePublicKey) for x in roots) else bundle
-    verdict = openssl_verify(pem(leaf_c), "".join(pem(x) for x in extra), ossl_roots, at)
+    verdict = openssl_verify(pem(leaf_c), "".join(pem(x) for x in extra), bundle, at)
     chain_vectors.append({"id": vid, "note": note, "alipay_cert_pem": alipay,
                           "root_bundle_pem": bundle, "now_ms": int(at.timestamp() * 1000),
                           "expected": expected, "info_openssl_verify": verdict})
@@ -367,7 +377,8 @@ add_chain("ok-intermediate-in-bundle", leaf, [], [other_root, inter], NOW, "OK",
 add_chain("ok-ec-root-in-bundle", leaf, [inter], [ec_root, root], NOW, "OK",
           "an EC root in the bundle is passed over")
 add_chain("ok-at-not-before", leaf, [inter], [root], d(2022), "OK", "validity is inclusive")
-add_chain("ok-at-not-after", leaf, [inter], [root], d(2027), "OK", "validity is inclusive")
+add_chain("ok-at-not-after", leaf, [inter], [root], d(2027), "OK",
+          "validity is inclusive (RFC 5280, Java); OpenSSL treats notAfter itself as expired")
 add_chain("expired-leaf", leaf_expired, [inter], [root], NOW, "CERT_EXPIRED", "notAfter 2019")
 add_chain("not-yet-valid-leaf", leaf_future, [inter], [root], NOW, "CERT_EXPIRED",
           "notBefore 2030")
@@ -384,7 +395,7 @@ add_chain("untrusted-forged-signature", forged_leaf, [inter], [root], NOW, "CERT
 add_chain("untrusted-non-ca-issuer", evil_leaf, [app_cert, inter], [root], NOW, "CERT_UNTRUSTED",
           "an app (non-CA) certificate used as an intermediate")
 add_chain("untrusted-ec-leaf", ec_leaf, [], [ec_root], NOW, "CERT_UNTRUSTED",
-          "ECDSA signatures are not verified (Alipay's are RSA)")
+          "ECDSA signatures are not verified (Alipay's are RSA); OpenSSL accepts this one")
 
 
 # ------------------------------------------------------------------------------------------
@@ -602,7 +613,11 @@ with open(os.path.join(HERE, "generated.json"), "w", encoding="utf-8") as f:
 real = json.load(open(os.path.join(HERE, "real", "cert-sn-vectors.json"), encoding="utf-8"))
 for v in real["vectors"]:
     base = os.path.basename(v["origin"]["path"])
-    if v["origin"]["repo"] == "alipay/alipay-sdk-nodejs-all" and base.endswith(".crt"):
+    if v["origin"]["repo"] == "alipay/alipay-sdk-php-all" and base == "alipayCertPublicKey_RSA2.crt":
+        base = "alipayCertPublicKey_RSA2.php-sdk.crt"  # leaf + intermediate
+    elif v["origin"]["repo"] != "alipay/alipay-sdk-nodejs-all":
+        continue
+    if base.endswith(".crt"):
         with open(os.path.join(HERE, "real", base), "w") as f:
             f.write(v["pem"] if v["pem"].endswith("\n") else v["pem"] + "\n")
 resp = json.load(open(os.path.join(HERE, "real", "sync-response-alipay-open-file-upload.json")))
