@@ -13,9 +13,15 @@ let loaded = false;
  */
 export default function init(input) {
   if (!ready) {
-    ready = initWasm(input === undefined ? undefined : { module_or_path: input }).then(() => {
-      loaded = true;
-    });
+    ready = initWasm(input === undefined ? undefined : { module_or_path: input }).then(
+      () => {
+        loaded = true;
+      },
+      (err) => {
+        ready = null; // a failed load (e.g. a network error) can be retried
+        throw err;
+      },
+    );
   }
   return ready;
 }

@@ -174,13 +174,9 @@ fn pua_pair(cp: u32) -> Option<[u8; 2]> {
 
 /// The two bytes of the lowest pointer whose code point is `cp`, if any.
 fn two_byte_pair(cp: u32) -> Option<[u8; 2]> {
-    let cp = u16::try_from(cp).ok()?;
-    let table = two_byte_table();
-    let pointers = pointers_by_code_point();
-    let i = pointers
-        .binary_search_by_key(&Some(cp), |&p| table.get(usize::from(p)).copied())
-        .ok()?;
-    let pointer = *pointers.get(i)?;
+    let pointer = pointer_by_code_point()
+        .get(usize::try_from(cp).ok()?)?
+        .checked_sub(1)?;
     let lead = u8::try_from(pointer / TRAILS + 0x81).ok()?;
     let trail = u8::try_from(pointer % TRAILS).ok()?;
     Some([lead, trail + if trail < 0x3F { 0x40 } else { 0x41 }])
@@ -239,16 +235,21 @@ fn two_byte_table() -> &'static [u16] {
     })
 }
 
-/// The two-byte pointers sorted by code point, one per code point (the lowest, which the
-/// encoder writes: U+3000 is both `A1 A1` and `A3 A0`), built on the first encode.
-fn pointers_by_code_point() -> &'static [u16] {
-    static POINTERS: OnceLock<Vec<u16>> = OnceLock::new();
-    POINTERS.get_or_init(|| {
-        let table = two_byte_table();
-        let mut pointers: Vec<u16> = (0..=u16::MAX).take(table.len()).collect();
-        // Stable, so among equal code points the lowest pointer stays first and `dedup` keeps it.
-        pointers.sort_by_key(|&p| table.get(usize::from(p)).copied());
-        pointers.dedup_by_key(|p| table.get(usize::from(*p)).copied());
-        pointers
+/// For each BMP code point, 1 + the lowest two-byte pointer with that code point (the one the
+/// encoder writes: U+3000 is both `A1 A1` and `A3 A0`), or 0; built on the first encode.
+/// A direct map (128 KiB) rather than a sorted list: sorting would link another
+/// `slice::sort` instantiation (~5 KiB of wasm) and lookups would be binary searches.
+fn pointer_by_code_point() -> &'static [u16] {
+    static MAP: OnceLock<Vec<u16>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = vec![0; 0x10000];
+        for (pointer, &cp) in (1..=u16::MAX).zip(two_byte_table()) {
+            match map.get_mut(usize::from(cp)) {
+                // Only the first (lowest) pointer of a code point is kept.
+                Some(slot) if *slot == 0 => *slot = pointer,
+                _ => {}
+            }
+        }
+        map
     })
 }

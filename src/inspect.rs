@@ -607,6 +607,19 @@ fn diagnose_mismatch(
             None,
         ));
     }
+    // Only suggest a wrong key when nothing found earlier already explains the mismatch.
+    const EXPLAINED_BY: &[&str] = &[
+        "PASTED_NOT_ENTITY",
+        "MALFORMED_FORM",
+        "UNSUPPORTED_SIGN_TYPE",
+        "UNSUPPORTED_CHARSET",
+        "CHARSET_MISMATCH",
+        "DUPLICATE_PARAMETER",
+        "MISSING_PARAMETER",
+    ];
+    if problems.iter().any(|p| EXPLAINED_BY.contains(&p.code)) {
+        return;
+    }
     problems.push(problem(
         "WRONG_KEY",
         "warning",

@@ -209,13 +209,7 @@ impl<'a> Montgomery<'a> {
         for (i, &bi) in b.iter().enumerate() {
             // Row i adds a·b_i at limb i; limb i+k is still untouched (rows before end lower).
             let (last, row) = self.t.get_mut(i..=i + k)?.split_last_mut()?;
-            let mut carry: Wide = 0;
-            for (tj, &aj) in row.iter_mut().zip(a.iter()) {
-                let s = Wide::from(*tj) + Wide::from(aj) * Wide::from(bi) + carry;
-                *tj = s as Limb;
-                carry = s >> LIMB_BITS;
-            }
-            *last = carry as Limb;
+            *last = mul_add_row(row, a, bi);
         }
         self.reduce(a)
     }
@@ -232,14 +226,9 @@ impl<'a> Montgomery<'a> {
                 .t
                 .get_mut(2 * i + 1..)?
                 .split_at_mut_checked(tail.len())?;
-            let mut carry: Wide = 0;
-            for (tj, &aj) in row.iter_mut().zip(tail) {
-                let s = Wide::from(*tj) + Wide::from(ai) * Wide::from(aj) + carry;
-                *tj = s as Limb;
-                carry = s >> LIMB_BITS;
-            }
+            let carry = mul_add_row(row, tail, ai);
             if let Some(t_next) = after.first_mut() {
-                *t_next = carry as Limb;
+                *t_next = carry;
             }
             rest = tail;
             i += 1;
@@ -273,14 +262,9 @@ impl<'a> Montgomery<'a> {
             let (row, after) = self.t.get_mut(i..)?.split_at_mut_checked(k)?;
             // m makes limb i zero, so the sum is divisible by 2^(32(i+1)).
             let m = row.first()?.wrapping_mul(self.n0inv);
-            let mut carry: Wide = 0;
-            for (tj, &nj) in row.iter_mut().zip(self.n) {
-                let s = Wide::from(*tj) + Wide::from(m) * Wide::from(nj) + carry;
-                *tj = s as Limb;
-                carry = s >> LIMB_BITS;
-            }
+            let carry = mul_add_row(row, self.n, m);
             let t_ik = after.first_mut()?;
-            let s = Wide::from(*t_ik) + carry + Wide::from(top);
+            let s = Wide::from(*t_ik) + Wide::from(carry) + Wide::from(top);
             *t_ik = s as Limb;
             top = (s >> LIMB_BITS) as Limb;
         }
@@ -293,6 +277,41 @@ impl<'a> Montgomery<'a> {
         }
         Some(())
     }
+}
+
+/// `acc ← acc + src·m` over `min(acc.len(), src.len())` limbs; returns the carry limb.
+///
+/// The inner loop of every operation (about 110 000 calls of the body per 2048-bit verify).
+/// Unrolled by four by hand because the size-optimised release profile does not unroll, and
+/// the loop bookkeeping would otherwise cost as much as the arithmetic.
+#[inline]
+fn mul_add_row(acc: &mut [Limb], src: &[Limb], m: Limb) -> Limb {
+    let m = Wide::from(m);
+    let mut carry: Wide = 0;
+    let mut step = |t: &mut Limb, x: Limb| {
+        // t + x·m + carry ≤ (2³²−1) + (2³²−1)² + (2³²−1) = 2⁶⁴ − 1: no overflow.
+        let s = Wide::from(*t) + Wide::from(x) * m + carry;
+        *t = s as Limb;
+        carry = s >> LIMB_BITS;
+    };
+    let mut acc4 = acc.chunks_exact_mut(4);
+    let mut src4 = src.chunks_exact(4);
+    for (a, x) in (&mut acc4).zip(&mut src4) {
+        if let ([a0, a1, a2, a3], [x0, x1, x2, x3]) = (a, x) {
+            step(a0, *x0);
+            step(a1, *x1);
+            step(a2, *x2);
+            step(a3, *x3);
+        }
+    }
+    for (a, &x) in acc4
+        .into_remainder()
+        .iter_mut()
+        .zip(src4.remainder())
+    {
+        step(a, x);
+    }
+    carry as Limb
 }
 
 /// `−n0⁻¹ mod 2³²` for odd `n0`, by Newton's iteration: each step doubles the correct low bits.

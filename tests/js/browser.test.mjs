@@ -60,7 +60,7 @@ async function openPage(viewport, query = "") {
   const p = await context.newPage();
   await p.setViewportSize(viewport);
   p.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") consoleErrors.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === "error") consoleErrors.push(`console: ${m.text()}`);
   });
   p.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
   await p.goto(`${origin}/${query}`);

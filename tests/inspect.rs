@@ -1,0 +1,116 @@
+//! `inspect` explains failures: each diagnosis is produced where it applies, and not where it
+//! would mislead.
+
+use alipay_notify::{inspect, VerifyOptions};
+use serde_json::Value;
+
+fn vector(id: &str) -> (String, String, VerifyOptions) {
+    let text = std::fs::read_to_string("tests/vectors/notifications/vectors.json").unwrap();
+    let all: Value = serde_json::from_str(&text).unwrap();
+    let v = all["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("no vector {id}"));
+    let options = VerifyOptions::from_json(&v["options"].to_string()).unwrap();
+    (
+        v["body"].as_str().unwrap().to_owned(),
+        v["key"].as_str().unwrap().to_owned(),
+        options,
+    )
+}
+
+fn diagnose(body: &str, key: Option<&str>, options: &VerifyOptions) -> (String, Vec<&'static str>) {
+    let r = inspect(body.as_bytes(), key, options);
+    (
+        r.outcome.status.to_owned(),
+        r.problems.iter().map(|p| p.code).collect(),
+    )
+}
+
+#[test]
+fn app_key_instead_of_alipay_key_is_flagged() {
+    let (body, key, o) = vector("mismatch-app-key");
+    let (status, codes) = diagnose(&body, Some(&key), &o);
+    assert_eq!(status, "failed");
+    assert!(codes.contains(&"WRONG_KEY"), "{codes:?}");
+}
+
+#[test]
+fn verified_notification_has_no_error_problems() {
+    let (body, key, o) = vector("change-utf-8-rsa2-spki-base64-v1");
+    let r = inspect(body.as_bytes(), Some(&key), &o);
+    assert_eq!(r.outcome.status, "verified");
+    assert!(
+        r.problems.iter().all(|p| p.severity != "error"),
+        "{:?}",
+        r.problems
+    );
+    assert_eq!(r.v1, alipay_notify::VariantVerdict::Verified);
+    assert_eq!(r.v2, alipay_notify::VariantVerdict::Mismatch);
+    assert!(r.notification.is_some_and(|n| n.verified));
+    assert!(!r.sign_content_v1.contains("sign_type="));
+    assert!(r.sign_content_v2.contains("sign_type=RSA2"));
+}
+
+#[test]
+fn pasted_not_entity_is_detected_and_not_blamed_on_the_key() {
+    let (body, key, o) = vector("change-utf-8-rsa2-spki-base64-v1");
+    let pasted = body.replace("&notify_id", "¬ify_id");
+    assert_ne!(pasted, body);
+    let (status, codes) = diagnose(&pasted, Some(&key), &o);
+    assert_eq!(status, "failed");
+    assert!(codes.contains(&"PASTED_NOT_ENTITY"), "{codes:?}");
+    assert!(!codes.contains(&"WRONG_KEY"), "{codes:?}");
+}
+
+#[test]
+fn plus_as_space_gbk_and_undocumented_variant_are_reported() {
+    let (body, key, o) = vector("order-sign-plus-as-space");
+    let (status, codes) = diagnose(&body, Some(&key), &o);
+    assert_eq!(status, "verified");
+    assert!(codes.contains(&"SIGN_HAS_SPACES"), "{codes:?}");
+
+    let (body, key, o) = vector("order-gbk-rsa2-spki-pem-v1");
+    let (status, codes) = diagnose(&body, Some(&key), &o);
+    assert_eq!(status, "verified");
+    assert!(codes.contains(&"GBK_DECLARED"), "{codes:?}");
+    // 订购通知 is documented as V2; this one is signed V1.
+    assert!(codes.contains(&"UNDOCUMENTED_VARIANT"), "{codes:?}");
+}
+
+#[test]
+fn the_other_empty_value_rule_is_suggested() {
+    let (body, key, _) = vector("mismatch-empties-skipped-default-keep");
+    let (status, codes) = diagnose(&body, Some(&key), &VerifyOptions::default());
+    assert_eq!(status, "failed");
+    assert!(codes.contains(&"EMPTY_VALUES"), "{codes:?}");
+    assert!(!codes.contains(&"WRONG_KEY"), "{codes:?}");
+}
+
+#[test]
+fn duplicates_missing_key_and_bad_key_are_reported_without_failing() {
+    let (status, codes) = diagnose(
+        "a=1&a=2&sign=x&sign_type=RSA2",
+        None,
+        &VerifyOptions::default(),
+    );
+    assert_eq!(status, "error");
+    assert!(codes.contains(&"DUPLICATE_PARAMETER"), "{codes:?}");
+    let (status, codes) = diagnose("a=%zz", Some("not a key"), &VerifyOptions::default());
+    assert_eq!(status, "error");
+    assert!(
+        codes.contains(&"MALFORMED_FORM") && codes.contains(&"INVALID_PUBLIC_KEY"),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&"MISSING_PARAMETER"), "{codes:?}");
+}
+
+#[test]
+fn a_sign_type_changed_after_signing_is_named() {
+    let (body, key, o) = vector("mismatch-rsa2-signature-labelled-rsa");
+    let (status, codes) = diagnose(&body, Some(&key), &o);
+    assert_eq!(status, "failed");
+    assert!(codes.contains(&"SIGN_TYPE_MISMATCH"), "{codes:?}");
+}
