@@ -258,7 +258,14 @@ impl<'a> Montgomery<'a> {
         let k = self.n.len();
         // Carry out of limb i+k from row i, which belongs to limb (i+1)+k of the next row.
         let mut top: Limb = 0;
-        for i in 0..k {
+        let mut i = 0;
+        // Two rows at a time where possible: two independent carry chains per step.
+        while i + 2 <= k {
+            let acc = self.t.get_mut(i..=i + k + 1)?;
+            top = reduce_two_rows(acc, self.n, self.n0inv, top)?;
+            i += 2;
+        }
+        for i in i..k {
             let (row, after) = self.t.get_mut(i..)?.split_at_mut_checked(k)?;
             // m makes limb i zero, so the sum is divisible by 2^(32(i+1)).
             let m = row.first()?.wrapping_mul(self.n0inv);
@@ -277,6 +284,56 @@ impl<'a> Montgomery<'a> {
         }
         Some(())
     }
+}
+
+/// Two Montgomery reduction rows at once: `acc ← acc + m0·n + m1·n·2³²`, with `m0` and `m1`
+/// chosen to clear `acc[0]` and `acc[1]`. `acc` is `k + 2` limbs of the product starting at the
+/// first row's limb; `top` is the pending carry into `acc[k]`. Returns the carry out of
+/// `acc[k + 1]`.
+///
+/// Interleaving the second row one column behind the first gives the CPU two independent
+/// carry chains per step and halves the loads and stores of `acc`: the reduction is about 60 %
+/// of a verification.
+#[inline]
+fn reduce_two_rows(acc: &mut [Limb], n: &[Limb], n0inv: Limb, top: Limb) -> Option<Limb> {
+    let k = n.len();
+    let (&n0, rest) = n.split_first()?;
+    let &n1 = rest.first()?;
+    let (a01, rest) = acc.split_at_mut_checked(2)?;
+    let (mid, tail) = rest.split_at_mut_checked(k.checked_sub(2)?)?;
+    let (a0, a1) = a01.split_first_mut()?;
+    let a1 = a1.first_mut()?;
+
+    // Column 0: row 0 only (the low limb becomes zero by the choice of m0).
+    let m0 = a0.wrapping_mul(n0inv);
+    let m0w = Wide::from(m0);
+    let mut ca = (Wide::from(*a0) + m0w * Wide::from(n0)) >> LIMB_BITS;
+    *a0 = 0;
+    // Column 1: row 0, then row 1 starts (m1 clears the updated limb).
+    let s = Wide::from(*a1) + m0w * Wide::from(n1) + ca;
+    ca = s >> LIMB_BITS;
+    let m1 = (s as Limb).wrapping_mul(n0inv);
+    let m1w = Wide::from(m1);
+    let mut cb = (Wide::from(s as Limb) + m1w * Wide::from(n0)) >> LIMB_BITS;
+    *a1 = 0;
+    // Columns 2..k: row 0 with n_j, row 1 with n_{j−1}. Each sum fits: lo + x·m + carry < 2⁶⁴.
+    for ((t, &nj), &nj1) in mid.iter_mut().zip(n.get(2..)?).zip(n.get(1..)?) {
+        let s1 = Wide::from(*t) + m0w * Wide::from(nj) + ca;
+        ca = s1 >> LIMB_BITS;
+        let s2 = Wide::from(s1 as Limb) + m1w * Wide::from(nj1) + cb;
+        cb = s2 >> LIMB_BITS;
+        *t = s2 as Limb;
+    }
+    // Column k: row 0's carry (and the pending one) arrive; row 1 adds its last product.
+    let (ak, ak1) = tail.split_first_mut()?;
+    let ak1 = ak1.first_mut()?;
+    let s1 = Wide::from(*ak) + ca + Wide::from(top);
+    let s2 = Wide::from(s1 as Limb) + m1w * Wide::from(*n.last()?) + cb;
+    *ak = s2 as Limb;
+    // Column k+1: row 1's carry and the overflow of column k.
+    let s3 = Wide::from(*ak1) + (s2 >> LIMB_BITS) + (s1 >> LIMB_BITS);
+    *ak1 = s3 as Limb;
+    Some((s3 >> LIMB_BITS) as Limb)
 }
 
 /// `acc ← acc + src·m` over `min(acc.len(), src.len())` limbs; returns the carry limb.
