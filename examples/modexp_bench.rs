@@ -68,7 +68,13 @@ fn main() {
     let pool: serde_json::Value = serde_json::from_str(POOL).expect("key pool");
     let keys = pool["keys"].as_array().expect("keys");
     // (bits, e) to measure, the first matching pool key each; 2048/65537 is Alipay's case.
-    let wanted: [(u64, u64); 5] = [(2048, 65537), (1024, 65537), (3072, 65537), (4096, 65537), (2048, 3)];
+    let wanted: [(u64, u64); 5] = [
+        (2048, 65537),
+        (1024, 65537),
+        (3072, 65537),
+        (4096, 65537),
+        (2048, 3),
+    ];
     println!(
         "{:>5} {:>6} {:>12} {:>12} {:>8}",
         "bits", "e", "ours µs", "rsa 0.9 µs", "speed-up"
@@ -78,8 +84,9 @@ fn main() {
             .iter()
             .find(|k| k["bits"].as_u64() == Some(bits) && k["e"].as_u64() == Some(e))
             .expect("pool key");
-        let private = RsaPrivateKey::from_pkcs1_der(&hex(entry["pkcs1_der"].as_str().expect("der")))
-            .expect("PKCS#1 key");
+        let private =
+            RsaPrivateKey::from_pkcs1_der(&hex(entry["pkcs1_der"].as_str().expect("der")))
+                .expect("PKCS#1 key");
         let public = private.to_public_key();
         let spki = public.to_public_key_der().expect("SPKI");
         let ours = PublicKey::from_der(spki.as_bytes()).expect("our key");
@@ -99,8 +106,12 @@ fn main() {
             .expect("rsa verifies");
 
         let t_ours = median_us(|| {
-            black_box(verify_digest_info(black_box(&ours), black_box(&digest_info), black_box(&sig)))
-                .expect("verifies");
+            black_box(verify_digest_info(
+                black_box(&ours),
+                black_box(&digest_info),
+                black_box(&sig),
+            ))
+            .expect("verifies");
         });
         let t_rsa = median_us(|| {
             black_box(public.verify(

@@ -21,6 +21,14 @@ export type ErrorCode =
   | "INPUT_TOO_LARGE"
   | "INVALID_OPTIONS"
   | "INVALID_ARGUMENT"
+  | "CERT_SN_MISMATCH"
+  | "CERT_UNTRUSTED"
+  | "CERT_EXPIRED"
+  | "INVALID_CERTIFICATE"
+  | "MALFORMED_RESPONSE"
+  | "INVALID_AES_KEY"
+  | "MALFORMED_CIPHERTEXT"
+  | "DECRYPTION_FAILED"
   /** Browser entry only: a function was called before `await init()`. */
   | "NOT_INITIALIZED";
 
@@ -74,6 +82,8 @@ export interface VerifyOptions {
   now?: number | Date;
   /** Largest accepted age of `utc_timestamp` / `notify_time`, in seconds. */
   maxAgeSeconds?: number;
+  /** Certificate mode: `alipayRootCert.crt`; the key (a certificate) must chain to it and be valid at `now`. */
+  alipayRootCert?: string;
 }
 
 /** Options of `rsaCheckV1` / `rsaCheckV2`. */
@@ -368,3 +378,48 @@ export declare function decodeOrderStatus(code: string): OrderStatus | null;
 export declare function errorCodes(): ErrorCode[];
 /** The documented input limits. */
 export declare function limits(): Limits;
+
+/** Certificate mode: `rsaCheckV1` with the key taken from Alipay's certificate (Java's name). */
+export declare function rsaCertCheckV1(
+  params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
+  alipayCertPem: string,
+  options?: RsaCheckOptions,
+): boolean;
+/** Certificate mode: `rsaCheckV2` with the key taken from Alipay's certificate (Java's name). */
+export declare function rsaCertCheckV2(
+  params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
+  alipayCertPem: string,
+  options?: RsaCheckOptions,
+): boolean;
+/** The certificate SN Alipay computes (`app_cert_sn`, `alipay_cert_sn`): md5(issuer DN) + decimal serial. */
+export declare function getCertSN(certPem: string): string;
+/** The root SN Alipay computes (`alipay_root_cert_sn`): the RSA-signed certificates' SNs joined by `_`. */
+export declare function getRootCertSN(rootBundlePem: string): string;
+/** Checks that Alipay's certificate chains to the root bundle and is valid at `now` (default: now); throws `CERT_UNTRUSTED` / `CERT_EXPIRED`. */
+export declare function verifyCertChain(alipayCertPem: string, rootBundlePem: string, now?: number | Date): true;
+
+/** A verified synchronous OpenAPI response. */
+export interface VerifiedResponse {
+  verified: true;
+  /** `<method>_response` (dots as underscores) or `error_response`. */
+  responseKey: string;
+  isError: boolean;
+  /** The verified value, parsed from exactly the bytes that were signed. */
+  response: JsonValue;
+  /** The signed text, as received. */
+  signedContent: string;
+  alipayCertSn: string | null;
+}
+/** Verifies a gateway response's `sign` over the raw text of `<method>_response` (or `error_response`). */
+export declare function verifyResponse(
+  rawBody: string | Uint8Array,
+  alipayPublicKey: string,
+  options: { method: string; signType?: SignType },
+): VerifiedResponse;
+/** Verifies a v3 response: RSA2 over `timestamp\nnonce\nbody\n`. Throws unless it verifies. */
+export declare function verifyV3Response(
+  parts: { timestamp: string; nonce: string; body: string | Uint8Array; signature: string },
+  alipayPublicKey: string,
+): true;
+/** Decrypts `encrypt_type=AES` content: AES-128-CBC, zero IV, PKCS#7. */
+export declare function aesDecrypt(ciphertextBase64: string, aesKeyBase64: string): string;

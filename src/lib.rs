@@ -58,7 +58,9 @@ mod verify;
 mod wasm;
 
 pub use aes::{aes_decrypt, aes_decrypt_bytes, MAX_CIPHERTEXT_BYTES};
-pub use cert::{get_cert_sn, get_root_cert_sn, verify_cert_chain, MAX_CERT_TEXT_BYTES};
+pub use cert::{
+    check_key_chain, get_cert_sn, get_root_cert_sn, verify_cert_chain, MAX_CERT_TEXT_BYTES,
+};
 pub use charset::Charset;
 pub use error::{Error, Result, ERROR_CODES};
 pub use form::{Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};

@@ -36,6 +36,10 @@ pub struct VerifyOptions {
     pub now_ms: Option<i64>,
     /// The largest accepted age of `utc_timestamp` / `notify_time`, relative to `now_ms`.
     pub max_age_seconds: Option<u64>,
+    /// Certificate mode: Alipay's root bundle (`alipayRootCert.crt`). When set, the key given as
+    /// a certificate must chain to it and be valid at `now_ms` (see
+    /// [`check_key_chain`](crate::check_key_chain)).
+    pub alipay_root_cert: Option<String>,
 }
 
 impl Default for VerifyOptions {
@@ -48,6 +52,7 @@ impl Default for VerifyOptions {
             app_id: None,
             now_ms: None,
             max_age_seconds: None,
+            alipay_root_cert: None,
         }
     }
 }
@@ -61,6 +66,7 @@ pub const VERIFY_OPTION_NAMES: &[&str] = &[
     "appId",
     "now",
     "maxAgeSeconds",
+    "alipayRootCert",
 ];
 
 impl VerifyOptions {
@@ -126,8 +132,20 @@ impl VerifyOptions {
                         .ok_or_else(|| bad(&name, "must be a whole number of seconds ≥ 0"))?;
                     o.max_age_seconds = Some(n);
                 }
+                "alipayRootCert" => {
+                    let pem = str_value(&name, &value)?;
+                    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                        return Err(bad(&name, "must be the PEM root bundle (alipayRootCert.crt)"));
+                    }
+                    o.alipay_root_cert = Some(pem.to_owned());
+                }
                 other => return Err(unknown(other, VERIFY_OPTION_NAMES)),
             }
+        }
+        if o.alipay_root_cert.is_some() && o.now_ms.is_none() {
+            return Err(Error::options(
+                "`alipayRootCert` needs `now` (epoch milliseconds) to check validity dates",
+            ));
         }
         if o.max_age_seconds.is_some() && o.now_ms.is_none() {
             return Err(Error::options(

@@ -53,6 +53,12 @@ pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Res
             sign_type: excerpt(sign_type_raw),
         })?;
     let sig = decode_sign(form)?;
+    // A configured certificate must be the one Alipay says it signed with (certificate mode).
+    crate::cert::check_cert_sn(
+        key,
+        form.get("alipay_cert_sn")
+            .map(|sn| core::str::from_utf8(sn).unwrap_or("(not text)")),
+    )?;
     let recovered = Recovered::new(key, &sig)?;
     let kind = Kind::detect(form);
     let variant = variants_to_try(kind, options.variant)

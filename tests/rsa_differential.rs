@@ -153,10 +153,13 @@ fn key_pool() -> (Vec<PoolKey>, Signatures) {
     let file: KeyPoolFile = serde_json::from_str(&text).expect("parse the key pool");
     let expected: Vec<(usize, u32)> = POOL
         .iter()
-        .flat_map(|&(bits, e, count)| std::iter::repeat((bits, e)).take(count))
+        .flat_map(|&(bits, e, count)| (0..count).map(move |_| (bits, e)))
         .collect();
     let stored: Vec<(usize, u32)> = file.keys.iter().map(|k| (k.bits, k.e)).collect();
-    assert_eq!(stored, expected, "rsa-crate-keys.json does not match POOL: regenerate it");
+    assert_eq!(
+        stored, expected,
+        "rsa-crate-keys.json does not match POOL: regenerate it"
+    );
     let mut signatures = Signatures {
         // Release runs sign a fresh random message for every case; debug builds, where the
         // unoptimised `rsa` crate signs slowly, draw from the stored signatures.
@@ -168,8 +171,7 @@ fn key_pool() -> (Vec<PoolKey>, Signatures) {
         .iter()
         .enumerate()
         .map(|(index, entry)| {
-            let theirs =
-                RsaPrivateKey::from_pkcs1_der(&hex(&entry.pkcs1_der)).expect("PKCS#1 key");
+            let theirs = RsaPrivateKey::from_pkcs1_der(&hex(&entry.pkcs1_der)).expect("PKCS#1 key");
             theirs.validate().expect("a consistent RSA key");
             let spki = theirs
                 .to_public_key()
@@ -195,12 +197,15 @@ fn key_pool() -> (Vec<PoolKey>, Signatures) {
     (keys, signatures)
 }
 
+/// A message and its signature.
+type SignedMessage = (Vec<u8>, Vec<u8>);
+
 /// Where a case's correctly signed message comes from.
 struct Signatures {
     /// Sign a fresh random message with the `rsa` crate for each request.
     fresh: bool,
     /// Otherwise one of these: (key index, hash name) → (message, signature).
-    stored: BTreeMap<(usize, &'static str), Vec<(Vec<u8>, Vec<u8>)>>,
+    stored: BTreeMap<(usize, &'static str), Vec<SignedMessage>>,
 }
 
 impl Signatures {
@@ -211,7 +216,7 @@ impl Signatures {
         key_index: usize,
         sign_type: SignType,
         rng: &mut ChaCha8Rng,
-    ) -> (Vec<u8>, Vec<u8>) {
+    ) -> SignedMessage {
         if self.fresh {
             let msg = random_message(rng);
             let sig = sign(&keys[key_index].theirs, sign_type, &msg);
@@ -320,7 +325,10 @@ fn ours(key: &PublicKey, sign_type: SignType, msg: &[u8], sig: &[u8]) -> bool {
 fn case_count() -> usize {
     std::env::var("ALIPAY_NOTIFY_DIFF_CASES")
         .ok()
-        .map(|v| v.parse().expect("ALIPAY_NOTIFY_DIFF_CASES must be a number"))
+        .map(|v| {
+            v.parse()
+                .expect("ALIPAY_NOTIFY_DIFF_CASES must be a number")
+        })
         .unwrap_or(1000)
 }
 
@@ -343,7 +351,11 @@ fn agrees_with_the_rsa_crate() {
         let public = key.theirs.to_public_key();
         let n = public.n().clone();
         let k = public.size();
-        let sign_type = if rng.gen_bool(0.7) { SignType::Rsa2 } else { SignType::Rsa };
+        let sign_type = if rng.gen_bool(0.7) {
+            SignType::Rsa2
+        } else {
+            SignType::Rsa
+        };
         let (msg, good) = signatures.get(&pool, key_index, sign_type, &mut rng);
         let mutation = if case % 3 == 0 {
             Mutation::None
@@ -419,7 +431,8 @@ fn agrees_with_the_rsa_crate() {
         let our_verdict = ours(&key.ours, verify_type, &verify_msg, &sig);
         let their_verdict = theirs(&public, verify_type, &verify_msg, &sig);
         assert_eq!(
-            our_verdict, their_verdict,
+            our_verdict,
+            their_verdict,
             "case {case}: {mutation:?}, {}-bit key, e = {}, {:?}",
             k * 8,
             key.ours.exponent(),
@@ -437,7 +450,10 @@ fn agrees_with_the_rsa_crate() {
         if signatures.fresh { "fresh" } else { "stored" }
     );
     for ((mutation, verdict), count) in &tally {
-        println!("  {mutation:?} → {}: {count}", if *verdict { "valid" } else { "invalid" });
+        println!(
+            "  {mutation:?} → {}: {count}",
+            if *verdict { "valid" } else { "invalid" }
+        );
     }
     let valid: usize = tally.iter().filter(|((_, v), _)| *v).map(|(_, c)| c).sum();
     assert!(valid > 0 && valid < cases, "both verdicts must occur");
@@ -483,7 +499,10 @@ fn hex(s: &str) -> Vec<u8> {
 
 #[test]
 fn agrees_with_node_crypto() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/rsa-oracle/node-crypto.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/rsa-oracle/node-crypto.json"
+    );
     let oracle: NodeOracle =
         serde_json::from_str(&std::fs::read_to_string(path).expect("read oracle")).expect("parse");
     let keys: Vec<PublicKey> = oracle
@@ -505,7 +524,8 @@ fn agrees_with_node_crypto() {
         let key = &keys[case.key];
         let verdict = ours(key, sign_type, &hex(&case.msg), &hex(&case.sig));
         assert_eq!(
-            verdict, case.valid,
+            verdict,
+            case.valid,
             "case {i} ({}, {}-bit key, {}): Node says {}",
             case.mutation,
             key.bits(),
@@ -514,10 +534,20 @@ fn agrees_with_node_crypto() {
         );
         *tally.entry((case.mutation.as_str(), verdict)).or_default() += 1;
     }
-    println!("Node crypto oracle: {} cases, {} keys", oracle.cases.len(), keys.len());
+    println!(
+        "Node crypto oracle: {} cases, {} keys",
+        oracle.cases.len(),
+        keys.len()
+    );
     for ((mutation, verdict), count) in &tally {
-        println!("  {mutation} → {}: {count}", if *verdict { "valid" } else { "invalid" });
+        println!(
+            "  {mutation} → {}: {count}",
+            if *verdict { "valid" } else { "invalid" }
+        );
     }
     let valid = tally.iter().filter(|((_, v), _)| *v).count();
-    assert!(oracle.cases.len() >= 300 && valid > 0, "the oracle file must not be empty");
+    assert!(
+        oracle.cases.len() >= 300 && valid > 0,
+        "the oracle file must not be empty"
+    );
 }

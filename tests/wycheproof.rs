@@ -51,10 +51,22 @@ fn digest_info(sha: &str, msg: &[u8]) -> Vec<u8> {
             ],
             sha1::Sha1::digest(msg).to_vec(),
         ),
-        "SHA-224" => (sha2_prefix(0x2d, 0x04, 28), sha2::Sha224::digest(msg).to_vec()),
-        "SHA-256" => (sha2_prefix(0x31, 0x01, 32), sha2::Sha256::digest(msg).to_vec()),
-        "SHA-384" => (sha2_prefix(0x41, 0x02, 48), sha2::Sha384::digest(msg).to_vec()),
-        "SHA-512" => (sha2_prefix(0x51, 0x03, 64), sha2::Sha512::digest(msg).to_vec()),
+        "SHA-224" => (
+            sha2_prefix(0x2d, 0x04, 28),
+            sha2::Sha224::digest(msg).to_vec(),
+        ),
+        "SHA-256" => (
+            sha2_prefix(0x31, 0x01, 32),
+            sha2::Sha256::digest(msg).to_vec(),
+        ),
+        "SHA-384" => (
+            sha2_prefix(0x41, 0x02, 48),
+            sha2::Sha384::digest(msg).to_vec(),
+        ),
+        "SHA-512" => (
+            sha2_prefix(0x51, 0x03, 64),
+            sha2::Sha512::digest(msg).to_vec(),
+        ),
         other => panic!("unexpected hash {other}"),
     };
     prefix.extend_from_slice(&digest);
@@ -62,7 +74,9 @@ fn digest_info(sha: &str, msg: &[u8]) -> Vec<u8> {
 }
 
 fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
-    v[name].as_str().unwrap_or_else(|| panic!("missing string field {name}"))
+    v[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("missing string field {name}"))
 }
 
 /// What happened to each test case, for the summary and the final assertions.
@@ -94,7 +108,11 @@ fn wycheproof_rsassa_pkcs1_v1_5() {
                 .unwrap_or_else(|| str_field(group, "keyDer"));
             let key = PublicKey::from_der(&hex(der_hex));
             if let (Some(pem), Ok(key)) = (group["keyPem"].as_str(), &key) {
-                assert_eq!(&PublicKey::from_pem(pem).expect("keyPem"), key, "{file}: PEM ≠ DER");
+                assert_eq!(
+                    &PublicKey::from_pem(pem).expect("keyPem"),
+                    key,
+                    "{file}: PEM ≠ DER"
+                );
             }
             let key_bits = group["keySize"].as_u64().expect("keySize") as usize;
             let sha = str_field(group, "sha");
@@ -104,7 +122,9 @@ fn wycheproof_rsassa_pkcs1_v1_5() {
                 let result = str_field(case, "result");
                 let flags = case["flags"].to_string();
                 if key_bits > MAX_KEY_BITS {
-                    let err = key.as_ref().expect_err("keys over MAX_KEY_BITS are refused");
+                    let err = key
+                        .as_ref()
+                        .expect_err("keys over MAX_KEY_BITS are refused");
                     assert_eq!(err.code(), "INVALID_PUBLIC_KEY", "{id}");
                     tally.oversized_key_refused += 1;
                     continue;
@@ -117,7 +137,10 @@ fn wycheproof_rsassa_pkcs1_v1_5() {
                     ("valid", Ok(())) => tally.valid_verified += 1,
                     ("valid", Err(err)) => panic!("{id}: valid signature rejected: {err}"),
                     ("invalid", Ok(())) => {
-                        panic!("{id}: invalid signature accepted ({})", str_field(case, "comment"))
+                        panic!(
+                            "{id}: invalid signature accepted ({})",
+                            str_field(case, "comment")
+                        )
                     }
                     ("invalid", Err(err)) => {
                         tally.invalid_rejected += 1;
@@ -128,7 +151,10 @@ fn wycheproof_rsassa_pkcs1_v1_5() {
                             Ok(()) => "accepted".to_string(),
                             Err(err) => format!("rejected {}", err.code()),
                         };
-                        *tally.acceptable.entry(format!("{what} {flags}")).or_default() += 1;
+                        *tally
+                            .acceptable
+                            .entry(format!("{what} {flags}"))
+                            .or_default() += 1;
                     }
                     (other, _) => panic!("{id}: unknown result {other}"),
                 }

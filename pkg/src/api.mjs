@@ -65,6 +65,37 @@ function createApi(wasm) {
     getSignCheckContentV2(params) {
       return wasm.getSignCheckContentV2(body(params));
     },
+    rsaCertCheckV1(params, alipayCert, options) {
+      return wasm.rsaCheckV1(body(params), keyText(alipayCert), optionsJson(options));
+    },
+    rsaCertCheckV2(params, alipayCert, options) {
+      return wasm.rsaCheckV2(body(params), keyText(alipayCert), optionsJson(options));
+    },
+    getCertSN(certPem) {
+      return wasm.getCertSN(certPem);
+    },
+    getRootCertSN(bundlePem) {
+      return wasm.getRootCertSN(bundlePem);
+    },
+    verifyCertChain(certPem, rootBundlePem, now) {
+      const ms = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+      wasm.verifyCertChain(certPem, rootBundlePem, typeof ms === "number" ? ms : NaN);
+      return true;
+    },
+    verifyResponse(rawBody, alipayPublicKey, options) {
+      const o = options ?? {};
+      if (typeof o !== "object") return wasm.verifyResponse(rawBody, alipayPublicKey, undefined, undefined);
+      const text = rawBody instanceof Uint8Array ? new TextDecoder().decode(rawBody) : rawBody;
+      return JSON.parse(wasm.verifyResponse(text, keyText(alipayPublicKey), o.method, o.signType));
+    },
+    verifyV3Response(parts, alipayPublicKey) {
+      const p = parts ?? {};
+      wasm.verifyV3Response(p.timestamp, p.nonce, p.body, p.signature, keyText(alipayPublicKey));
+      return true;
+    },
+    aesDecrypt(ciphertextB64, keyB64) {
+      return wasm.aesDecrypt(ciphertextB64, keyB64);
+    },
     decodeOrderStatus(code) {
       return JSON.parse(wasm.decodeOrderStatus(code));
     },

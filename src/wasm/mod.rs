@@ -36,10 +36,17 @@ pub(crate) fn js_error(e: &Error) -> JsValue {
         }
         Error::UnsupportedSignType { sign_type } => set("signType", sign_type),
         Error::UnsupportedCharset { charset } => set("charset", charset),
-        Error::AppIdMismatch { expected, actual } => {
+        Error::AppIdMismatch { expected, actual } | Error::CertSnMismatch { expected, actual } => {
             set("expected", expected);
             set("actual", actual);
         }
+        Error::CertUntrusted { reason }
+        | Error::CertExpired { reason }
+        | Error::InvalidCertificate { reason }
+        | Error::MalformedResponse { reason }
+        | Error::InvalidAesKey { reason }
+        | Error::MalformedCiphertext { reason }
+        | Error::DecryptionFailed { reason } => set("reason", reason),
         Error::MalformedForm { reason }
         | Error::InvalidPublicKey { reason }
         | Error::MalformedSignature { reason }
@@ -77,7 +84,11 @@ fn form_of(body: Body, opts: &VerifyOptions) -> Result<Form, Error> {
 #[wasm_bindgen(js_name = verifyNotification)]
 pub fn verify_notification(body: &JsValue, key: &JsValue, options_json: &str) -> Result<String, JsValue> {
     let opts = options(options_json)?;
+    let key_text = key.as_string();
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
+    if let Some(text) = key_text.as_deref() {
+        crate::check_key_chain(text, &opts).map_err(|e| js_error(&e))?;
+    }
     let form = body_from_js(body)
         .and_then(|b| form_of(b, &opts))
         .map_err(|e| js_error(&e))?;
@@ -186,4 +197,108 @@ pub fn limits() -> String {
         crate::MIN_KEY_BITS,
         crate::MAX_KEY_BITS
     )
+}
+
+fn text_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string().ok_or_else(|| {
+        js_error(&Error::InvalidArgument {
+            reason: format!("{what} must be a string"),
+        })
+    })
+}
+
+/// `getCertSN(certPem)` → the `app_cert_sn` / `alipay_cert_sn` Alipay computes.
+#[wasm_bindgen(js_name = getCertSN)]
+pub fn get_cert_sn_js(cert: &JsValue) -> Result<String, JsValue> {
+    crate::get_cert_sn(&text_arg(cert, "the certificate")?).map_err(|e| js_error(&e))
+}
+
+/// `getRootCertSN(bundlePem)` → the `alipay_root_cert_sn` Alipay computes.
+#[wasm_bindgen(js_name = getRootCertSN)]
+pub fn get_root_cert_sn_js(bundle: &JsValue) -> Result<String, JsValue> {
+    crate::get_root_cert_sn(&text_arg(bundle, "the root bundle")?).map_err(|e| js_error(&e))
+}
+
+/// `verifyCertChain(certPem, rootBundlePem, nowMs)`: throws `CERT_UNTRUSTED` / `CERT_EXPIRED`.
+#[wasm_bindgen(js_name = verifyCertChain)]
+pub fn verify_cert_chain_js(cert: &JsValue, bundle: &JsValue, now_ms: f64) -> Result<(), JsValue> {
+    if !now_ms.is_finite() {
+        return Err(js_error(&Error::InvalidArgument {
+            reason: "now must be epoch milliseconds".into(),
+        }));
+    }
+    crate::verify_cert_chain(
+        &text_arg(cert, "the certificate")?,
+        &text_arg(bundle, "the root bundle")?,
+        now_ms as i64,
+    )
+    .map_err(|e| js_error(&e))
+}
+
+/// `verifyResponse(rawBody, key, method, signType)` → JSON of the verified response.
+#[wasm_bindgen(js_name = verifyResponse)]
+pub fn verify_response_js(
+    raw: &JsValue,
+    key: &JsValue,
+    method: &JsValue,
+    sign_type: &JsValue,
+) -> Result<String, JsValue> {
+    let raw = text_arg(raw, "the response body")?;
+    let method = text_arg(method, "`method`")?;
+    let sign_type = match sign_type.as_string() {
+        None => crate::SignType::Rsa2,
+        Some(t) => crate::SignType::from_wire(t.as_bytes()).ok_or_else(|| {
+            js_error(&Error::InvalidOptions {
+                reason: format!("`signType` `{}` is not RSA2 or RSA", crate::error::excerpt(t.as_bytes())),
+            })
+        })?,
+    };
+    let key = key_cache::get(key).map_err(|e| js_error(&e))?;
+    let r = crate::verify_response(&raw, &key, &method, sign_type).map_err(|e| js_error(&e))?;
+    to_json(&serde_json::json!({
+        "verified": true,
+        "responseKey": r.response_key,
+        "isError": r.is_error,
+        "response": r.response,
+        "signedContent": r.signed_content,
+        "alipayCertSn": r.alipay_cert_sn,
+    }))
+}
+
+/// `verifyV3Response(timestamp, nonce, body, signature, key)`: throws unless it verifies.
+#[wasm_bindgen(js_name = verifyV3Response)]
+pub fn verify_v3_response_js(
+    timestamp: &JsValue,
+    nonce: &JsValue,
+    body: &JsValue,
+    signature: &JsValue,
+    key: &JsValue,
+) -> Result<(), JsValue> {
+    let body_bytes = match body_from_js(body).map_err(|e| js_error(&e))? {
+        Body::Bytes(b) => b,
+        Body::Pairs(_) => {
+            return Err(js_error(&Error::InvalidArgument {
+                reason: "body must be the response body as a string or Uint8Array".into(),
+            }))
+        }
+    };
+    let key = key_cache::get(key).map_err(|e| js_error(&e))?;
+    crate::verify_v3_response(
+        &text_arg(timestamp, "`timestamp`")?,
+        &text_arg(nonce, "`nonce`")?,
+        &body_bytes,
+        &text_arg(signature, "`signature`")?,
+        &key,
+    )
+    .map_err(|e| js_error(&e))
+}
+
+/// `aesDecrypt(ciphertextB64, keyB64)` → the plaintext (AES-128-CBC, zero IV, PKCS#7).
+#[wasm_bindgen(js_name = aesDecrypt)]
+pub fn aes_decrypt_js(ciphertext: &JsValue, key: &JsValue) -> Result<String, JsValue> {
+    crate::aes_decrypt(
+        &text_arg(ciphertext, "the ciphertext")?,
+        &text_arg(key, "the AES key")?,
+    )
+    .map_err(|e| js_error(&e))
 }
