@@ -135,7 +135,10 @@ impl VerifyOptions {
                 "alipayRootCert" => {
                     let pem = str_value(&name, &value)?;
                     if !pem.contains("-----BEGIN CERTIFICATE-----") {
-                        return Err(bad(&name, "must be the PEM root bundle (alipayRootCert.crt)"));
+                        return Err(bad(
+                            &name,
+                            "must be the PEM root bundle (alipayRootCert.crt)",
+                        ));
                     }
                     o.alipay_root_cert = Some(pem.to_owned());
                 }

@@ -94,6 +94,9 @@ pub(crate) fn pairs_to_params(
 }
 
 /// [`pairs_to_params`] then the form checks (duplicates, limits).
-pub(crate) fn pairs_to_form(pairs: Vec<(String, String)>, fallback: Option<Charset>) -> Result<Form> {
+pub(crate) fn pairs_to_form(
+    pairs: Vec<(String, String)>,
+    fallback: Option<Charset>,
+) -> Result<Form> {
     Form::from_params(pairs_to_params(pairs, fallback)?)
 }

@@ -21,7 +21,8 @@ thread_local! {
 pub(crate) fn get(key: &JsValue) -> Result<Rc<PublicKey>> {
     let Some(text) = key.as_string() else {
         return Err(Error::InvalidPublicKey {
-            reason: "no public key given: pass the Alipay public key (支付宝公钥) as a string".into(),
+            reason: "no public key given: pass the Alipay public key (支付宝公钥) as a string"
+                .into(),
         });
     };
     CACHE.with(|cache| {

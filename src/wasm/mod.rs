@@ -82,7 +82,11 @@ fn form_of(body: Body, opts: &VerifyOptions) -> Result<Form, Error> {
 
 /// `verifyNotification(body, key, optionsJson)` → JSON of the verified notification.
 #[wasm_bindgen(js_name = verifyNotification)]
-pub fn verify_notification(body: &JsValue, key: &JsValue, options_json: &str) -> Result<String, JsValue> {
+pub fn verify_notification(
+    body: &JsValue,
+    key: &JsValue,
+    options_json: &str,
+) -> Result<String, JsValue> {
     let opts = options(options_json)?;
     let key_text = key.as_string();
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
@@ -145,13 +149,21 @@ fn rsa_check(
 
 /// `rsaCheckV1(params, key, optionsJson)` → boolean (Java `AlipaySignature.rsaCheckV1`).
 #[wasm_bindgen(js_name = rsaCheckV1)]
-pub fn rsa_check_v1_js(params: &JsValue, key: &JsValue, options_json: &str) -> Result<bool, JsValue> {
+pub fn rsa_check_v1_js(
+    params: &JsValue,
+    key: &JsValue,
+    options_json: &str,
+) -> Result<bool, JsValue> {
     rsa_check(params, key, options_json, false)
 }
 
 /// `rsaCheckV2(params, key, optionsJson)` → boolean (Java `AlipaySignature.rsaCheckV2`).
 #[wasm_bindgen(js_name = rsaCheckV2)]
-pub fn rsa_check_v2_js(params: &JsValue, key: &JsValue, options_json: &str) -> Result<bool, JsValue> {
+pub fn rsa_check_v2_js(
+    params: &JsValue,
+    key: &JsValue,
+    options_json: &str,
+) -> Result<bool, JsValue> {
     rsa_check(params, key, options_json, true)
 }
 
@@ -249,7 +261,10 @@ pub fn verify_response_js(
         None => crate::SignType::Rsa2,
         Some(t) => crate::SignType::from_wire(t.as_bytes()).ok_or_else(|| {
             js_error(&Error::InvalidOptions {
-                reason: format!("`signType` `{}` is not RSA2 or RSA", crate::error::excerpt(t.as_bytes())),
+                reason: format!(
+                    "`signType` `{}` is not RSA2 or RSA",
+                    crate::error::excerpt(t.as_bytes())
+                ),
             })
         })?,
     };
