@@ -50,3 +50,7 @@ test-browser: pack
 clean:
 	cargo clean
 	rm -rf pkg/dist tests/js/.scratch
+
+# Speed against the native floor and alipay-sdk; writes docs/bench/. `make bench QUICK=1` is shorter.
+bench: pack
+	node tests/js/bench/bench.mjs $(if $(QUICK),--quick,)
