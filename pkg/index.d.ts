@@ -78,11 +78,15 @@ export interface VerifyOptions {
   charset?: string;
   /** The `app_id` the notification must carry. */
   appId?: string;
-  /** The current time (default `Date.now()` when `maxAgeSeconds` is set). */
+  /** The current time (default `Date.now()` when `maxAgeSeconds` or `alipayRootCert` is set). */
   now?: number | Date;
   /** Largest accepted age of `utc_timestamp` / `notify_time`, in seconds. */
   maxAgeSeconds?: number;
-  /** Certificate mode: `alipayRootCert.crt`; the key (a certificate) must chain to it and be valid at `now`. */
+  /**
+   * Certificate mode: the contents of `alipayRootCert.crt`. The key must then be Alipay's
+   * certificate (`alipayCertPublicKey_RSA2.crt`, with its intermediate), chain to this bundle and
+   * be valid at `now`: otherwise `CERT_UNTRUSTED` / `CERT_EXPIRED` (`INVALID_OPTIONS` for a bare key).
+   */
   alipayRootCert?: string;
 }
 

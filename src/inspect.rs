@@ -199,7 +199,23 @@ pub fn inspect(body: &[u8], key: Option<&str>, options: &VerifyOptions) -> Inspe
             None,
         ));
     }
-    inspect_params(params, problems, key, options)
+    let mut report = inspect_params(params, problems, key, options);
+    if body.len() > MAX_BODY_BYTES && report.outcome.status != "error" {
+        // `verify` refuses the whole body; only its start was checked, so it is not verified.
+        report.outcome = Outcome {
+            status: "failed",
+            variant: None,
+            sign_type: None,
+            error: Some(ErrorInfo::from(&Error::too_large(format!(
+                "body is over {MAX_BODY_BYTES} bytes"
+            )))),
+        };
+        if let Some(n) = report.notification.as_mut() {
+            n.verified = false;
+            n.variant = None;
+        }
+    }
+    report
 }
 
 /// Inspects already-decoded params (a JS object or `URLSearchParams`).

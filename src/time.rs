@@ -15,11 +15,14 @@ struct Civil {
     millis: i64,
 }
 
+/// Digits only, as a number; `None` if empty, not all digits, or too large (no overflow).
 fn digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(s.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
+    s.iter().try_fold(0i64, |acc, d| {
+        acc.checked_mul(10)?.checked_add(i64::from(d - b'0'))
+    })
 }
 
 fn parse_civil(s: &str) -> Option<Civil> {
@@ -29,7 +32,11 @@ fn parse_civil(s: &str) -> Option<Civil> {
         None => (b, &b""[..]),
     };
     let mut d = date.split(|c| *c == b'-');
+    // Four-digit years only (`YYYY`), so the day arithmetic below cannot overflow.
     let year = digits(d.next()?)?;
+    if year > 9999 {
+        return None;
+    }
     let month = u32::try_from(digits(d.next()?)?).ok()?;
     let day = u32::try_from(digits(d.next()?)?).ok()?;
     if d.next().is_some()
@@ -119,7 +126,7 @@ pub fn beijing_to_epoch_ms(s: &str) -> Option<i64> {
 
 /// Formats epoch milliseconds as Beijing time, `YYYY-MM-DD HH:MM:SS`.
 pub fn epoch_ms_to_beijing(ms: i64) -> String {
-    let local = ms + BEIJING_OFFSET_MS;
+    let local = ms.saturating_add(BEIJING_OFFSET_MS);
     let days = local.div_euclid(DAY_MS);
     let secs = local.rem_euclid(DAY_MS) / 1000;
     let (y, m, d) = civil_from_days(days);
@@ -147,5 +154,17 @@ mod tests {
         assert_eq!(epoch_ms_to_beijing(ms + 3 * DAY_MS), "2020-03-28 16:27:08");
         assert!(beijing_to_epoch_ms("2020-02-30 00:00:00").is_none());
         assert!(beijing_to_epoch_ms("yesterday").is_none());
+    }
+
+    #[test]
+    fn huge_numbers_are_unreadable_not_an_overflow() {
+        assert!(beijing_to_epoch_ms("99999999999999999999-01-01 00:00:00").is_none());
+        assert!(beijing_to_epoch_ms("999999999999999-01-01 00:00:00").is_none());
+        assert!(beijing_to_epoch_ms("10000-01-01").is_none());
+        assert!(beijing_to_epoch_ms("2020-01-01 99999999999999999999:00:00").is_none());
+        assert!(beijing_to_epoch_ms("9999-12-31 23:59:59").is_some());
+        assert!(beijing_to_epoch_ms("0000-01-01 00:00:00").is_some());
+        epoch_ms_to_beijing(i64::MAX);
+        epoch_ms_to_beijing(i64::MIN);
     }
 }

@@ -164,11 +164,12 @@ fn check_freshness(form: &Form, options: &VerifyOptions) -> Result<()> {
         Err(Error::NotificationExpired {
             reason: format!("sent {}s ago; at most {max_age}s accepted", age / 1000),
         })
-    } else if -age > max_ms {
+    } else if age < -max_ms {
+        // `age` may be `i64::MIN` (saturated): never negate it.
         Err(Error::NotificationExpired {
             reason: format!(
                 "sent {}s in the future; at most {max_age}s of clock skew accepted",
-                -age / 1000
+                age.unsigned_abs() / 1000
             ),
         })
     } else {

@@ -14,7 +14,10 @@ function createApi(wasm) {
     if (options === undefined || options === null) return "";
     if (typeof options !== "object" || Array.isArray(options)) return JSON.stringify(String(options));
     let opts = options;
-    if (opts.maxAgeSeconds !== undefined && opts.maxAgeSeconds !== null && opts.now === undefined) {
+    // The core never reads a clock: the checks that need the time (freshness, certificate
+    // validity) get `now` from here unless the caller gives it.
+    const timed = (v) => v !== undefined && v !== null;
+    if ((timed(opts.maxAgeSeconds) || timed(opts.alipayRootCert)) && opts.now === undefined) {
       opts = { ...opts, now: Date.now() };
     }
     return JSON.stringify(opts, function (key, value) {

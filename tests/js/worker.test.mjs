@@ -8,10 +8,13 @@ import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { jsDir, root, scratch } from "./lib/scratch.mjs";
 import { notificationVectors, testAlipayKey } from "./lib/load.mjs";
+import { certData } from "./lib/cert-data.mjs";
+import { CERT_CODES, runCertVectors } from "./lib/cert-vectors.mjs";
 import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signNotification, signedBatch } from "./lib/sign.mjs";
 
 const run = promisify(execFile);
@@ -30,11 +33,14 @@ let testKv;
 const stderr = [];
 
 // The test entry: the example's own gateway and handler; the handler throws while the test has
-// set `test:fail:<notify_id>` in KV. `/__bench` times verifications inside one request.
+// set `test:fail:<notify_id>` in KV. `/__bench` times verifications inside one request;
+// `/__cert` runs the certificate-mode vectors it is posted (lib/cert-vectors.mjs, bundled too).
 const TEST_ENTRY = `
 import { createGateway } from "../src/gateway.js";
 import { handleNotification } from "../src/handle.js";
+import * as api from "alipay-notify";
 import { verifyNotification, limits } from "alipay-notify";
+import { runCertVectors } from "./cert-vectors.mjs";
 
 const gateway = createGateway(async (n, env, ctx) => {
   if (await env.NOTIFY_KV.get("test:fail:" + n.notifyId)) throw new Error("handler failed (test)");
@@ -46,6 +52,7 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/__limits") return Response.json(limits());
     if (url.pathname === "/__bench") return bench(request, env, url);
+    if (url.pathname === "/__cert" && request.method === "POST") return Response.json(runCertVectors(api, await request.json()));
     return gateway.fetch(request, env, ctx);
   },
 };
@@ -131,6 +138,7 @@ before(async () => {
   await run("tar", ["-xzf", tarball(), "-C", pkgDir, "--strip-components=1"]);
   mkdirSync(join(dir, "test"));
   writeFileSync(join(dir, "test", "index.js"), TEST_ENTRY);
+  cpSync(join(jsDir, "lib", "cert-vectors.mjs"), join(dir, "test", "cert-vectors.mjs"));
   await Promise.all([
     wrangler(["deploy", "--dry-run", "--outdir", "dist"]),
     wrangler(["deploy", "test/index.js", "--dry-run", "--outdir", "dist-test"]),
@@ -448,6 +456,25 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   const after = await waitConsumed(QUEUE, ids, 1000);
   assert.equal(ids.reduce((s, id) => s + after.get(id), 0), 500);
   console.log(`# workerd load: 500 notifications, 50 concurrent: ${ms.toFixed(0)} ms (${(500 / (ms / 1000)).toFixed(0)}/s)`);
+});
+
+test("certificate mode: every certificate-mode vector gives the exact value or code inside workerd, as in Node", async () => {
+  const data = certData();
+  const res = await mf.dispatchFetch(`http://${testGateway}/__cert`, {
+    method: "POST",
+    body: JSON.stringify(data),
+    headers: { "Content-Type": "application/json" },
+  });
+  assert.equal(res.status, 200);
+  const out = await res.json();
+  assert.deepEqual(out.mismatches, []);
+  assert.ok(out.count >= 500, `only ${out.count} checks`);
+  for (const code of CERT_CODES) assert.ok(out.codes.includes(code), `no vector produced ${code} in workerd`);
+  // The same tarball's Node entry gives the same checks and codes.
+  const node = await import(pathToFileURL(join(dir, "node_modules", "alipay-notify", "index.node.mjs")).href);
+  assert.deepEqual(out, runCertVectors(node, data));
+  // The bundled Worker resolved the package through its workerd entry (see the first test).
+  assert.match(readFileSync(join(dir, "dist-test", "index.js"), "utf8"), /node_modules\/alipay-notify\/index\.workerd\.mjs/);
 });
 
 test("CPU: verification inside workerd costs far less than the 10 ms free-plan limit", async () => {
