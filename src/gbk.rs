@@ -121,8 +121,8 @@ fn two_byte_char(lead: u8, trail: u8) -> Option<char> {
         _ => return None,
     };
     let pointer = u16::from(lead.checked_sub(0x81)?) * TRAILS + u16::from(trail - offset);
-    let cp = two_byte_table().get(usize::from(pointer))?;
-    char::from_u32(u32::from(*cp))
+    let cp = *two_byte_table().get(usize::from(pointer))?;
+    char::from_u32(u32::from(cp)).filter(|&c| c != '\0')
 }
 
 /// The character of a four-byte pointer (index gb18030 ranges code point).
@@ -212,11 +212,18 @@ fn four_byte_sequence(pointer: u32) -> Option<[u8; 4]> {
     ])
 }
 
-/// index gb18030 (pointer to code point), expanded from [`TWO_BYTE`] on first use.
+/// The CJK ideographs GBK covers. The ones GB2312 lacks fill GBK/3 and GBK/4 in Unicode order,
+/// so [`TWO_BYTE`] stores only a 0 for each, and the table expansion derives them.
+const IDEOGRAPHS: core::ops::RangeInclusive<u16> = 0x4E00..=0x9FA5;
+
+/// index gb18030 (pointer to code point), expanded from [`TWO_BYTE`] on first use. 0 (never a
+/// code point of the index) would mean unmapped, should the data be inconsistent.
 fn two_byte_table() -> &'static [u16] {
     static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut table = Vec::with_capacity(TWO_BYTE_LEN);
+        // Which ideographs have explicit entries; the others are the derived ones, in order.
+        let mut explicit = vec![false; IDEOGRAPHS.len()];
         let (mut prev, mut z, mut shift) = (0u16, 0u32, 0u32);
         for &b in TWO_BYTE {
             z |= u32::from(b & 0x7F).checked_shl(shift).unwrap_or(0);
@@ -224,12 +231,26 @@ fn two_byte_table() -> &'static [u16] {
                 shift += 7;
                 continue;
             }
-            // Zigzag: even values are non-negative deltas, odd ones negative; mod 2^16 either way.
-            let magnitude = (z >> 1) as u16;
-            let delta = if z & 1 == 0 { magnitude } else { !magnitude };
-            prev = prev.wrapping_add(delta);
-            table.push(prev);
+            if z == 0 {
+                table.push(0);
+            } else {
+                // Zigzag: even values are non-negative deltas, odd ones negative; mod 2^16.
+                let magnitude = (z >> 1) as u16;
+                prev = prev.wrapping_add(if z & 1 == 0 { magnitude } else { !magnitude });
+                let ideograph = prev.checked_sub(*IDEOGRAPHS.start());
+                if let Some(seen) = ideograph.and_then(|i| explicit.get_mut(usize::from(i))) {
+                    *seen = true;
+                }
+                table.push(prev);
+            }
             (z, shift) = (0, 0);
+        }
+        let mut derived = IDEOGRAPHS
+            .zip(explicit)
+            .filter(|&(_, e)| !e)
+            .map(|(c, _)| c);
+        for slot in table.iter_mut().filter(|cp| **cp == 0) {
+            *slot = derived.next().unwrap_or(0);
         }
         table
     })
@@ -246,7 +267,7 @@ fn pointer_by_code_point() -> &'static [u16] {
         for (pointer, &cp) in (1..=u16::MAX).zip(two_byte_table()) {
             match map.get_mut(usize::from(cp)) {
                 // Only the first (lowest) pointer of a code point is kept.
-                Some(slot) if *slot == 0 => *slot = pointer,
+                Some(slot) if *slot == 0 && cp != 0 => *slot = pointer,
                 _ => {}
             }
         }

@@ -1,7 +1,8 @@
 // The debugging page: reads what the user pastes, runs `inspectNotification` from the npm
-// package (browser entry) and shows everything it reports. No framework, no network: the only
-// requests are this page's own files (the package, its wasm, samples.json).
-import init, { inspectNotification } from "alipay-notify";
+// package (browser entry) and shows everything it reports; in certificate mode also the
+// certificate's SN, the root bundle's SN and the chain's verdict. No framework, no network: the
+// only requests are this page's own files (the package, its wasm, samples.json).
+import init, { getCertSN, getRootCertSN, inspectNotification, verifyCertChain } from "alipay-notify";
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,6 +33,14 @@ const ERRORS = {
   INPUT_TOO_LARGE: ["输入过大", "Input too large"],
   INVALID_OPTIONS: ["选项无效", "Invalid options"],
   INVALID_ARGUMENT: ["输入类型无效", "Invalid argument"],
+  CERT_SN_MISMATCH: ["alipay_cert_sn 与所配置证书的 SN 不一致", "alipay_cert_sn is not the configured certificate's SN"],
+  CERT_UNTRUSTED: ["证书无法链接到根证书", "The certificate does not chain to the root bundle"],
+  CERT_EXPIRED: ["证书不在有效期内", "A certificate is outside its validity dates"],
+  INVALID_CERTIFICATE: ["不是可读取的证书", "Not a readable certificate"],
+  MALFORMED_RESPONSE: ["响应格式错误", "Malformed response"],
+  INVALID_AES_KEY: ["AES 密钥无效", "Invalid AES key"],
+  MALFORMED_CIPHERTEXT: ["密文格式错误", "Malformed ciphertext"],
+  DECRYPTION_FAILED: ["解密失败", "Decryption failed"],
 };
 
 // Labels of the typed fields (camelCase, as the JS API returns them).
@@ -111,8 +120,22 @@ const TEXT = {
   bodyLabel: ["通知内容", "Notification"],
   bodyHelp: ["原始请求体、查询串、完整 URL、文档中的 JSON 日志({\"headers\":…,\"data\":{…}})或参数 JSON 对象。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。",
     "Raw form body, query string, whole URL, the JSON dump shown in Alipay's docs ({\"headers\":…,\"data\":{…}}) or a JSON object of params. Paste a GBK notification as its raw percent-encoded body, so its bytes survive."],
-  keyLabel: ["支付宝公钥", "Alipay public key"],
-  keyHelp: ["开放平台控制台中的“支付宝公钥”(不是应用公钥):base64 或 PEM。", "The “Alipay public key” (支付宝公钥) from the open platform console — not your app's key: base64 or PEM."],
+  keyLabel: ["支付宝公钥或公钥证书", "Alipay public key or certificate"],
+  keyHelp: ["开放平台控制台中的“支付宝公钥”(不是应用公钥):base64 或 PEM。公钥证书模式:粘贴支付宝公钥证书 alipayCertPublicKey_RSA2.crt 的全部内容(不是应用公钥证书 appCertPublicKey_*.crt)。",
+    "The “Alipay public key” (支付宝公钥) from the open platform console — not your app's key: base64 or PEM. Certificate mode (公钥证书模式): paste the whole of Alipay's certificate, alipayCertPublicKey_RSA2.crt (not your app's appCertPublicKey_*.crt)."],
+  certMode: ["公钥证书模式:支付宝根证书(可选)", "Certificate mode: Alipay root certificate (optional)"],
+  rootHelp: ["粘贴 alipayRootCert.crt 的全部内容:显示根证书 SN(alipay_root_cert_sn),并按本机当前时间检查支付宝公钥证书能否链接到根证书、是否在有效期内。",
+    "Paste the whole of alipayRootCert.crt: shows the root SN (alipay_root_cert_sn) and checks, at this computer's current time, that Alipay's certificate chains to it and is within its validity dates."],
+  certSn: ["证书 SN(alipay_cert_sn)", "Certificate SN (alipay_cert_sn)"],
+  certCount: [(n) => `文件含 ${n} 张证书`, (n) => `${n} certificate${n === 1 ? "" : "s"} in the file`],
+  certUnreadable: ["证书无法读取", "Certificate not readable"],
+  snInNotification: ["通知中的 alipay_cert_sn", "alipay_cert_sn in the notification"],
+  snMatch: ["一致", "matches"],
+  snMismatch: ["不一致:支付宝可能已更换证书,请下载最新的 alipayCertPublicKey_RSA2.crt", "differs: Alipay may have renewed its certificate; download the current alipayCertPublicKey_RSA2.crt"],
+  rootSn: ["根证书 SN(alipay_root_cert_sn)", "Root SN (alipay_root_cert_sn)"],
+  chain: ["证书链", "Chain"],
+  chainOk: [(d) => `可信,在有效期内 · ${d}`, (d) => `trusted, within its validity dates · ${d}`],
+  chainNeedsCert: ["公钥不是证书:无法检查证书链。", "The key is not a certificate: there is no chain to check."],
   options: ["选项", "Options"],
   optVariant: ["验签方式", "Variant"],
   optAuto: ["自动(先按文档,再试另一种)", "auto (documented first, then the other)"],
@@ -349,6 +372,32 @@ function setOptions(o = {}) {
   $("opt-charset").value = ["UTF-8", "GBK"].includes(o.charset) ? o.charset : "";
 }
 
+/**
+ * Certificate mode: what the key and the optional root bundle are, through the package's own
+ * functions. `null` when the key is not a certificate and no root bundle is given.
+ */
+function readCertificates(key, rootText, now) {
+  const armoured = key.includes("-----BEGIN CERTIFICATE-----");
+  const attempt = (fn) => {
+    try {
+      return { value: fn() };
+    } catch (e) {
+      return { error: { code: e.code ?? "ERROR", message: e.message } };
+    }
+  };
+  // Bare base64 DER is a certificate too; a bare key is not (and says nothing here).
+  let cert = key ? attempt(() => getCertSN(key)) : null;
+  if (cert?.error && !armoured) cert = null;
+  const root = rootText.trim();
+  if (!cert && !root) return null;
+  const out = { cert, count: (key.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length || (cert?.value ? 1 : 0), root: null, chain: null, now };
+  if (root) {
+    out.root = attempt(() => getRootCertSN(root));
+    out.chain = cert?.value ? attempt(() => verifyCertChain(key, root, now)) : { needsCert: true };
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rendering (textContent only: pasted data never becomes markup)
 
@@ -372,6 +421,7 @@ let state = { input: null, report: null, options: null };
 function render() {
   const { input, report } = state;
   renderNotes(input);
+  renderCertificates(state.certs, report);
   renderVerdict(report, input);
   renderProblems(report);
   renderKind(report);
@@ -388,6 +438,37 @@ function renderNotes(input) {
   if (!input || input.format === "empty") return;
   list.append(el("li", { class: "note info", "data-format": input.format }, t("detected", pick(FORMATS[input.format]))));
   for (const n of input.notes) list.append(el("li", { class: `note ${n.level}` }, t(n.key, n.arg)));
+}
+
+function renderCertificates(certs, report) {
+  const box = $("cert-info");
+  box.replaceChildren();
+  box.hidden = !certs;
+  if (!certs) return;
+  const failure = (e) => [el("span", { class: "bad" }, "✘ ", code(e.code, "error-code")), " ", el("span", { class: "muted", text: e.message })];
+  if (certs.cert) {
+    box.append(el("p", {}, el("strong", { text: t("certSn") }), " ",
+      certs.cert.value
+        ? [code(certs.cert.value, "sn"), " ", el("span", { class: "muted", text: `· ${t("certCount", certs.count)}` })]
+        : [t("certUnreadable"), " ", ...failure(certs.cert.error)]));
+    box.querySelector("code.sn")?.setAttribute("data-testid", "cert-sn");
+    const received = report?.params.find((p) => p.name === "alipay_cert_sn")?.value;
+    if (certs.cert.value && received) {
+      const same = received === certs.cert.value;
+      box.append(el("p", { "data-testid": "cert-sn-check", "data-match": String(same) }, el("strong", { text: t("snInNotification") }), " ",
+        code(received), " ", el("span", { class: same ? "ok" : "bad", text: `${same ? "✔" : "✘"} ${t(same ? "snMatch" : "snMismatch")}` })));
+    }
+  }
+  if (certs.root) {
+    box.append(el("p", {}, el("strong", { text: t("rootSn") }), " ",
+      certs.root.value ? el("code", { "data-testid": "root-sn", text: certs.root.value }) : failure(certs.root.error)));
+    const c = certs.chain;
+    const status = c.needsCert ? "na" : c.error ? "failed" : "ok";
+    box.append(el("p", { "data-testid": "chain-verdict", "data-status": status, "data-code": c.error?.code ?? null }, el("strong", { text: t("chain") }), " ",
+      c.needsCert ? el("span", { class: "muted", text: t("chainNeedsCert") })
+        : c.error ? failure(c.error)
+          : el("span", { class: "ok", text: `✔ ${t("chainOk", beijing(certs.now))}` })));
+  }
 }
 
 function renderVerdict(report, input) {
@@ -703,6 +784,8 @@ function renderSamples() {
 function loadSample(s) {
   $("body").value = s.body;
   $("key").value = s.key;
+  $("root").value = s.root ?? "";
+  if (s.root) $("cert-mode").open = true;
   $("body").scrollTop = 0;
   $("key").scrollTop = 0;
   setOptions(s.options);
@@ -720,12 +803,17 @@ function run() {
   delete document.body.dataset.pending;
   if (!ready) return;
   const input = readInput($("body").value);
+  const key = $("key").value.trim();
+  const root = $("root").value.trim();
+  const now = Date.now();
+  const certs = readCertificates(key, root, now);
   if (input.format === "empty") {
-    state = { input, report: null, options: null };
+    state = { input, report: null, options: null, certs };
   } else {
     const options = readOptions(input.headerCharset);
-    const key = $("key").value.trim();
-    state = { input, options, report: inspectNotification(input.body, key || null, options) };
+    // Certificate mode: the verdict includes the chain, exactly as verifyNotification checks it.
+    if (root) Object.assign(options, { alipayRootCert: root, now });
+    state = { input, options, report: inspectNotification(input.body, key || null, options), certs };
   }
   render();
 }
@@ -753,7 +841,7 @@ function setLanguage(next) {
 async function start() {
   applyLanguage();
   for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
-  for (const id of ["body", "key"]) $(id).addEventListener("input", schedule);
+  for (const id of ["body", "key", "root"]) $(id).addEventListener("input", schedule);
   for (const id of ["opt-variant", "opt-rsa2", "opt-rsa", "opt-empty", "opt-charset"]) $(id).addEventListener("change", run);
   state = { input: null, report: null, options: null };
   render();

@@ -1,6 +1,7 @@
 // Builds www/samples.json: the built-in samples of the debugging page and of `make demo`,
 // picked from the project's vectors (signed with the bundled test key by Python
-// `cryptography`) and the real Alipay-signed notifications. Run: node www/make-samples.mjs
+// `cryptography`), the real Alipay-signed notifications and a real certificate-mode sample.
+// Run: node www/make-samples.mjs
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,6 +42,18 @@ for (const [file, zh, en] of [
     id: f.id, zh, en, body: f.derived_form_body.body, key: f.alipay_public_key.trim(), options: {},
     expect: { verified: true, variant: f.expected.scheme.startsWith("V1") ? "v1" : "v2", signType: f.expected.sign_type, kind: kindOf(f.params) },
     source: `real, Alipay-signed (${f.origin.repo})`,
+  });
+}
+
+// Certificate mode (公钥证书模式): the key is Alipay's certificate (.crt), as the console gives it.
+for (const [file, zh, en] of [
+  ["certmode-v2-rsa2-utf8-chinese-dotnet.json", "公钥证书模式 · 支付宝 .NET SDK 测试数据(V2)", "Certificate mode · Alipay .NET SDK test data (V2)"],
+]) {
+  const f = JSON.parse(readFileSync(join(root, "tests/vectors/cert/real", file), "utf8"));
+  samples.push({
+    id: f.id, zh, en, body: f.derived_form_body.body, key: f.alipay_public_cert_pem.trim(), options: {},
+    expect: { verified: true, variant: "v2", signType: f.expected.sign_type, kind: kindOf(f.params) },
+    source: `real, certificate mode (${f.origin.repo})`,
   });
 }
 

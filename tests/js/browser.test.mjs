@@ -9,11 +9,14 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { installed, jsDir, prepareScratch, root } from "./lib/scratch.mjs";
 import { serve } from "./lib/serve.mjs";
 import { notificationVectors, realFiles, testAlipayKey } from "./lib/load.mjs";
 import { realVectors } from "./lib/vectors.mjs";
+import { certData } from "./lib/cert-data.mjs";
+import { CERT_CODES, runCertVectors } from "./lib/cert-vectors.mjs";
 
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Screenshots go to docs/screenshots/ only where Chinese can be drawn (a CJK font is installed,
@@ -39,6 +42,7 @@ let context;
 let page;
 let profile;
 let temp;
+let pkgCopy;
 const requests = [];
 const foreign = [];
 const consoleErrors = [];
@@ -73,6 +77,7 @@ async function openPage(viewport, query = "") {
 before(async () => {
   temp = mkdtempSync(join(tmpdir(), "alipay-notify-browser-"));
   const pkg = installedCopy(join(temp, "alipay-notify"));
+  pkgCopy = pkg;
   if (!cjkFont) shots = join(temp, "screenshots");
   ({ server } = await serve({ port: 0, mounts: { "/pkg/": pkg, "/__test__/": join(jsDir, "lib") } }));
   origin = `http://127.0.0.1:${server.address().port}`;
@@ -288,6 +293,119 @@ test("the page answers as the user types, shows missing-key and option errors, a
   assert.equal(await page.locator("h1").textContent(), "Alipay notification debugger");
   await page.click('[data-lang="zh"]');
   assert.match((await verdict()).text, /验签通过/);
+});
+
+test("certificate mode: a certificate as the key shows its SN; a root bundle adds the root SN and the chain's verdict", async () => {
+  const data = certData();
+  const fx = data.fixture;
+  const productionRoot = data.certSn.vectors[2];
+  const certInfo = () => page.evaluate(() => {
+    const box = document.querySelector('[data-testid="cert-info"]');
+    const chain = box.querySelector('[data-testid="chain-verdict"]');
+    const check = box.querySelector('[data-testid="cert-sn-check"]');
+    return {
+      hidden: box.hidden,
+      certSn: box.querySelector('[data-testid="cert-sn"]')?.textContent ?? null,
+      rootSn: box.querySelector('[data-testid="root-sn"]')?.textContent ?? null,
+      chain: chain ? { status: chain.dataset.status, code: chain.dataset.code ?? null } : null,
+      snMatch: check ? check.dataset.match : null,
+      text: box.textContent,
+    };
+  });
+  const pasteAll = async (body, key, root) => {
+    await page.getByTestId("root-input").fill(root);
+    return paste(body, key);
+  };
+  const hinted = (v, code) => v.problems.some((p) => p.code === code && p.hint.length > 0);
+
+  // The built-in certificate-mode sample (real, from Alipay's .NET SDK tests): verified with the
+  // key taken from the certificate; the SN is the one Alipay's SDKs compute.
+  const s = sample("certmode-v2-rsa2-utf8-chinese-dotnet");
+  assert.match(s.key, /^-----BEGIN CERTIFICATE-----/);
+  await page.click(`[data-sample="${s.id}"]`);
+  let v = await verdict();
+  assert.equal(v.status, "verified", v.text);
+  assert.equal(v.variant, "v2");
+  let c = await certInfo();
+  assert.equal(c.hidden, false);
+  assert.equal(c.certSn, data.certmode[2].verification.results["derived appCertSn (getSN)"]);
+  assert.equal(c.certSn, "47a27aac8ae3b5c589576f371da36dc2");
+  assert.equal(c.rootSn, null);
+  assert.equal(c.chain, null);
+
+  // The production root bundle: its SN, and this certificate (no intermediate in its file)
+  // does not chain to it — in the panel and in the verdict, with a hint.
+  await page.locator('[data-testid="cert-mode"] summary').click();
+  assert.equal(await page.getByTestId("root-input").isVisible(), true);
+  v = await pasteAll(s.body, s.key, productionRoot.pem);
+  c = await certInfo();
+  assert.equal(c.rootSn, productionRoot.sn_alipay_sdk_4_14_getSN);
+  assert.deepEqual(c.chain, { status: "failed", code: "CERT_UNTRUSTED" });
+  assert.equal(v.status, "failed");
+  assert.equal(v.code, "CERT_UNTRUSTED");
+  assert.ok(hinted(v, "CERT_UNTRUSTED"), JSON.stringify(v.problems));
+
+  // A notification signed by the key of a certificate that chains to the pasted root.
+  v = await pasteAll(fx.signed, fx.leafPem, fx.rootPem);
+  assert.equal(v.status, "verified", v.text);
+  assert.equal(v.variant, "v1");
+  c = await certInfo();
+  assert.equal(c.certSn, fx.leafSn);
+  assert.equal(c.rootSn, fx.rootSn);
+  assert.deepEqual(c.chain, { status: "ok", code: null });
+  assert.equal(c.snMatch, "true");
+  assert.match(c.text, /可信/);
+
+  // Validly signed, but alipay_cert_sn names another certificate.
+  v = await pasteAll(fx.signedOtherSn, fx.leafPem, "");
+  assert.equal(v.code, "CERT_SN_MISMATCH");
+  assert.ok(hinted(v, "CERT_SN_MISMATCH"), JSON.stringify(v.problems));
+  c = await certInfo();
+  assert.equal(c.snMatch, "false");
+  assert.equal(c.chain, null, "no root bundle, no chain");
+
+  // A bare key with a root bundle: nothing to chain; verifyNotification refuses the options.
+  v = await pasteAll(fx.signedNoSn, fx.bareKey, fx.rootPem);
+  assert.equal(v.status, "error");
+  assert.equal(v.code, "INVALID_OPTIONS");
+  c = await certInfo();
+  assert.equal(c.certSn, null);
+  assert.deepEqual(c.chain, { status: "na", code: null });
+  assert.equal(c.rootSn, fx.rootSn);
+
+  // A certificate block that is not a certificate: the panel says why, the verdict has no key.
+  v = await pasteAll(fx.signed, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "");
+  assert.equal(v.code, "INVALID_PUBLIC_KEY");
+  c = await certInfo();
+  assert.equal(c.certSn, null);
+  assert.match(c.text, /INVALID_CERTIFICATE/);
+
+  // A bare key alone: no certificate panel.
+  await pasteAll(fx.signedNoSn, fx.bareKey, "");
+  assert.equal((await certInfo()).hidden, true);
+
+  // The help text names certificate mode, in Chinese first and in English.
+  assert.match(await page.locator('[data-i18n="keyHelp"]').textContent(), /公钥证书模式.*alipayCertPublicKey_RSA2\.crt/);
+  await page.click('[data-lang="en"]');
+  assert.match(await page.locator('[data-i18n="keyHelp"]').textContent(), /Certificate mode.*alipayCertPublicKey_RSA2\.crt/);
+  assert.match(await page.locator('[data-i18n="certMode"]').textContent(), /Certificate mode/);
+  await page.click('[data-lang="zh"]');
+  assert.match(await page.locator('[data-i18n="certMode"]').textContent(), /公钥证书模式/);
+});
+
+test("the certificate-mode vectors run in Chromium through the browser entry, as in Node", async () => {
+  const data = certData();
+  const out = await page.evaluate(async (data) => {
+    const api = await import("alipay-notify");
+    await api.default();
+    const { runCertVectors } = await import("/__test__/cert-vectors.mjs");
+    return runCertVectors(api, data);
+  }, data);
+  assert.deepEqual(out.mismatches, []);
+  assert.ok(out.count >= 500, `only ${out.count} checks`);
+  for (const code of CERT_CODES) assert.ok(out.codes.includes(code), `no vector produced ${code} in Chromium`);
+  const node = await import(pathToFileURL(join(pkgCopy, "index.node.mjs")).href);
+  assert.deepEqual(out, runCertVectors(node, data));
 });
 
 test("the shared vector suite runs in Chromium through the browser entry, in the page", async () => {

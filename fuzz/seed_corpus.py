@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Writes the seed inputs of the fuzz corpus (fuzz/corpus/<target>/seed-*).
+
+Seeds come from the project's own vectors: the notification vectors (tests/vectors/notifications),
+the real Alipay notifications (tests/vectors/real), the documentation sample (tests/vectors/doc),
+keys and certificates (tests/vectors/*), plus hand-written malformed cases. Files the fuzzer
+found (named by their SHA-1) are left alone. Deterministic; run from anywhere:
+
+    python3 fuzz/seed_corpus.py
+"""
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "fuzz" / "corpus"
+VECTORS = ROOT / "tests" / "vectors"
+
+BODY_TARGETS = ["form_parse", "parse", "verify", "inspect"]
+
+# Bodies no vector has: malformed forms, pasting hazards, odd shapes.
+MALFORMED_BODIES = [
+    b"",
+    b"%",
+    b"%4",
+    b"a=%zz",
+    b"a=%4g",
+    b"=x",
+    b"&&&=&",
+    b"?&&&=&",
+    b"a=1&a=2",
+    b"a=1&%61=2",
+    b"a=1&b=2&a",
+    b"a",
+    b"a==b=c",
+    b"a=+%2B+",
+    b"a=%2541",
+    b"a=%25%32%35",
+    b"\r\n\r\na=1\r\n",
+    b"https://isv.example.com/gateway?a=1&b=2#frag",
+    b"HTTPS://isv.example.com/gateway",
+    b"http://x/?",
+    b"notify_type=servicemarket_order_notify&sign=a b&sign_type=RSA2",
+    b"notify_type=servicemarket_order_notify\xc2\xacify_id=1&sign=AAAA&sign_type=RSA2",
+    b"a=1\xacify_id=2",
+    b"charset=latin1&sign=AAAA&sign_type=RSA2",
+    b"charset=GBK&title=%D6%D0&sign=AAAA&sign_type=RSA2",
+    b"charset=UTF-8&title=%D6%D0&sign=AAAA&sign_type=RSA2",
+    b"charset=&a=1",
+    b"biz_content=%7B&sign=AAAA&sign_type=RSA2",
+    b"biz_content=%5B%5D&sign=AAAA&sign_type=RSA2",
+    b"biz_content=+&sign=AAAA&sign_type=RSA2",
+    b"sign=&sign_type=RSA2",
+    b"sign=====&sign_type=RSA2",
+    b"sign=AAAA&sign_type=SM2",
+    b"sign=AAAA&sign_type=",
+    b"sign_type=RSA",
+    b"msg_method=alipay.open.servicemarket.order.change.notify&biz_content="
+    b"%7B%22status%22%3A%22MERCHANT_CHECKING%22%2C%22operate_time%22%3A"
+    b"%2299999999999999999999-01-01+00%3A00%3A00%22%7D",
+    b"msg_method=alipay.open.servicemarket.order.change.notify&biz_content="
+    b"%7B%22status%22%3A%22WAIT_FOR_PAYMENT%22%2C%22order_time%22%3A%229999-12-31+23%3A59%3A59%22%7D",
+    b"notify_type=open_app_auth_notify&biz_content=%7B%22detail%22%3A%7B%22expires_in%22%3A"
+    b"99999999999999999999999%2C%22auth_time%22%3A%22-1%22%7D%7D",
+    b"utc_timestamp=-9223372036854775808&notify_time=0000-01-01+00%3A00%3A00",
+    b"\x00\xff\xfe%00%FF",
+]
+
+
+def write(target: str, name: str, data: bytes) -> None:
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / f"seed-{name}").write_bytes(data)
+
+
+def slug(s: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", s).strip("-")[:80]
+
+
+def pem_der(text: str) -> bytes:
+    body = re.sub(r"-----[^-]+-----", "", text)
+    return base64.b64decode("".join(body.split()))
+
+
+def main() -> None:
+    vectors = json.loads((VECTORS / "notifications" / "vectors.json").read_text("utf-8"))["vectors"]
+    real = [
+        json.loads(p.read_text("utf-8"))
+        for p in sorted((VECTORS / "real").glob("notify-*.json"))
+    ]
+
+    # Bodies: every distinct vector body, the real notifications, the doc sample, the malformed.
+    bodies: dict[bytes, str] = {}
+    for v in vectors:
+        if isinstance(v["body"], str):
+            bodies.setdefault(v["body"].encode(), v["id"])
+    for r in real:
+        bodies.setdefault(r["derived_form_body"]["body"].encode(), r["id"])
+    bodies.setdefault((VECTORS / "doc" / "order-notify-2020.txt").read_bytes(), "doc-order-notify-2020")
+    for b in MALFORMED_BODIES:
+        bodies.setdefault(b, "malformed-" + hashlib.sha1(b).hexdigest()[:10])
+    for target in BODY_TARGETS:
+        for body, name in bodies.items():
+            write(target, slug(name), body)
+
+    # Keys: every key text the vectors paste (PEM, base64, private keys, garbage), their DER,
+    # the real Alipay keys, certificates, and Wycheproof's DER keys.
+    keys: dict[bytes, str] = {}
+    for v in vectors:
+        keys.setdefault(v["key"].encode(), "key-" + v["keyFormat"] + "-" + hashlib.sha1(v["key"].encode()).hexdigest()[:8])
+    for r in real:
+        keys.setdefault(r["alipay_public_key"].encode(), "real-" + slug(r["id"]))
+    for p in sorted((VECTORS / "notifications" / "keys").glob("*-public.pem")):
+        keys.setdefault(pem_der(p.read_text()), "der-" + p.stem)
+    for p in sorted((VECTORS / "cert" / "real").glob("*.crt"))[:2]:
+        keys.setdefault(p.read_bytes(), "cert-" + slug(p.stem))
+    for size in (1024, 3072):
+        w = json.loads((VECTORS / "wycheproof" / f"rsa_pkcs1_{size}_sig_gen_test.json").read_text())
+        keys.setdefault(bytes.fromhex(w["testGroups"][0]["keyDer"]), f"wycheproof-der-{size}")
+    for extra in [b"", b"x", b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+                  b"-----BEGIN RSA PUBLIC KEY-----\n-----END RSA PUBLIC KEY-----",
+                  b"-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----",
+                  b"\x30\x82\xff\xff", b"\x30\x80\x02\x01\x00"]:
+        keys.setdefault(extra, "junk-" + hashlib.sha1(extra).hexdigest()[:10])
+    for data, name in keys.items():
+        write("public_key", slug(name), data)
+
+    # Options: every option object the vectors use, and values at the edges.
+    options = {json.dumps(v["options"], sort_keys=True).encode() for v in vectors}
+    options |= {
+        b"", b"null", b"[]", b"\"x\"", b"5", b"{", b"{\"now\":-9223372036854775808,\"maxAgeSeconds\":1}",
+        b"{\"now\":9223372036854775807,\"maxAgeSeconds\":18446744073709551615}",
+        b"{\"now\":1e300,\"maxAgeSeconds\":1}", b"{\"maxAgeSeconds\":1.5,\"now\":0}",
+        b"{\"charset\":\"gb18030\",\"signType\":\"RSA\"}", b"{\"appId\":\"\"}",
+        b"{\"variant\":null,\"signTypes\":[\"RSA\",\"RSA\",\"RSA2\"]}", b"{\"now\":{\"$invalid\":\"function\"}}",
+    }
+    for o in sorted(options):
+        write("verify_options", hashlib.sha1(o).hexdigest()[:12], o)
+
+
+if __name__ == "__main__":
+    main()
