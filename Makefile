@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup build pack demo test test-rust test-js test-workerd test-node-server test-browser bench fuzz clean
+.PHONY: setup build pack demo test test-rust test-js test-workerd test-node-server test-browser bench fuzz deny clean
 
 setup:
 	.ci/setup
@@ -31,7 +31,7 @@ test-rust: setup
 	cargo test --locked
 
 test-js: build
-	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs
+	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs
 
 # The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
 # (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU.
@@ -46,6 +46,25 @@ test-node-server: pack
 test-browser: pack
 	.ci/setup browser
 	cd tests/js && $(NODE_TEST) browser.test.mjs
+
+# Each fuzz target in turn for FUZZ_SECONDS (one process), starting from the committed corpus
+# (fuzz/corpus/<target>, left as is; new inputs go to fuzz/target/corpus/). Needs nightly and
+# cargo-fuzz (installed by `.ci/setup fuzz`). A crash stops the run; its input is in fuzz/artifacts/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options
+fuzz:
+	.ci/setup fuzz
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p target/corpus/$$t; \
+	  cargo +nightly fuzz run --debug-assertions $$t target/corpus/$$t corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1; \
+	done
+
+# Licenses, bans and sources of every dependency (deny.toml), offline. Advisories need the
+# RustSec database from GitHub: `cargo deny check advisories` where GitHub is reachable.
+deny:
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny
+	cargo deny check licenses bans sources
 
 clean:
 	cargo clean

@@ -22,9 +22,11 @@
 
 use md5::Digest as _;
 
+use crate::der::{tag, Der, Tlv};
 use crate::error::{Error, Result};
 use crate::key::{decode_base64_lenient, PublicKey};
 use crate::rsa_verify::{verify_pkcs1v15, SignType};
+use crate::time::{civil_to_epoch_seconds, digits};
 
 /// Largest certificate or bundle text accepted, in bytes (Alipay's root bundle is about 4 KiB).
 pub const MAX_CERT_TEXT_BYTES: usize = 64 * 1024;
@@ -34,29 +36,6 @@ const MAX_SERIAL_BYTES: usize = 256;
 
 /// Longest issuer chain walked by [`verify_cert_chain`] (Alipay's has one intermediate).
 const MAX_CHAIN_LEN: usize = 8;
-
-/// DER tags used below.
-mod tag {
-    pub const BOOLEAN: u8 = 0x01;
-    pub const INTEGER: u8 = 0x02;
-    pub const BIT_STRING: u8 = 0x03;
-    pub const OCTET_STRING: u8 = 0x04;
-    pub const OID: u8 = 0x06;
-    pub const UTF8_STRING: u8 = 0x0c;
-    pub const PRINTABLE_STRING: u8 = 0x13;
-    pub const T61_STRING: u8 = 0x14;
-    pub const IA5_STRING: u8 = 0x16;
-    pub const UTC_TIME: u8 = 0x17;
-    pub const GENERALIZED_TIME: u8 = 0x18;
-    pub const GENERAL_STRING: u8 = 0x1b;
-    pub const BMP_STRING: u8 = 0x1e;
-    pub const SEQUENCE: u8 = 0x30;
-    pub const SET: u8 = 0x31;
-    /// `[0] EXPLICIT` (the certificate version).
-    pub const CONTEXT_0: u8 = 0xa0;
-    /// `[3] EXPLICIT` (the extensions).
-    pub const CONTEXT_3: u8 = 0xa3;
-}
 
 /// `sha1WithRSAEncryption` (1.2.840.113549.1.1.5), content octets.
 const SHA1_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
@@ -75,77 +54,9 @@ fn bad(reason: impl Into<String>) -> Error {
 // DER walking
 // ---------------------------------------------------------------------------------------------
 
-/// One encoded element: its tag byte, its contents and its whole encoding.
-#[derive(Debug, Clone, Copy)]
-struct Tlv<'a> {
-    tag: u8,
-    content: &'a [u8],
-    raw: &'a [u8],
-}
-
-/// Reads consecutive elements. Tolerant where Java is (non-minimal lengths are accepted), strict
-/// where ambiguity would hurt (indefinite lengths and multi-byte tags are refused).
-struct Der<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Der<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Der { rest: bytes }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.rest.is_empty()
-    }
-
-    fn peek_tag(&self) -> Option<u8> {
-        self.rest.first().copied()
-    }
-
-    /// Reads the next element; `what` names it in the error.
-    fn read(&mut self, what: &str) -> Result<Tlv<'a>> {
-        let truncated = || bad(format!("{what}: truncated"));
-        let (&tag, after_tag) = self.rest.split_first().ok_or_else(truncated)?;
-        if tag & 0x1f == 0x1f {
-            return Err(bad(format!("{what}: multi-byte tag")));
-        }
-        let (&first, after_len) = after_tag.split_first().ok_or_else(truncated)?;
-        let (len, body) = if first < 0x80 {
-            (usize::from(first), after_len)
-        } else {
-            let n = usize::from(first & 0x7f);
-            if n == 0 || n > 4 {
-                return Err(bad(format!("{what}: unsupported length encoding")));
-            }
-            let (len_bytes, body) = after_len.split_at_checked(n).ok_or_else(truncated)?;
-            let len = len_bytes
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            (len, body)
-        };
-        let (content, rest) = body.split_at_checked(len).ok_or_else(truncated)?;
-        let header = self.rest.len() - body.len();
-        let raw = self.rest.get(..header + len).ok_or_else(truncated)?;
-        self.rest = rest;
-        Ok(Tlv { tag, content, raw })
-    }
-
-    /// Reads the next element and checks its tag.
-    fn expect(&mut self, expected: u8, what: &str) -> Result<Tlv<'a>> {
-        let tlv = self.read(what)?;
-        if tlv.tag != expected {
-            return Err(bad(format!(
-                "{what}: expected tag {expected:#04x}, found {:#04x}",
-                tlv.tag
-            )));
-        }
-        Ok(tlv)
-    }
-}
-
 /// The first OID of an `AlgorithmIdentifier`; parameters (absent, NULL or anything) are ignored.
 fn algorithm_oid<'a>(alg: Tlv<'a>, what: &str) -> Result<&'a [u8]> {
-    Ok(Der::new(alg.content).expect(tag::OID, what)?.content)
+    Ok(Der::new(bad, alg.content).expect(tag::OID, what)?.content)
 }
 
 /// Dotted-decimal form of OID content octets (`1.2.840.113549.1.1.11`).
@@ -287,12 +198,12 @@ struct Certificate<'a> {
 /// Reads the outer structure: `(TBSCertificate, signatureAlgorithm OID, signature BIT STRING)`.
 /// Split out so that a bundle reader can learn the algorithm before judging the rest.
 fn outer(der: &[u8]) -> Result<(Tlv<'_>, &[u8], &[u8])> {
-    let mut top = Der::new(der);
+    let mut top = Der::new(bad, der);
     let cert = top.expect(tag::SEQUENCE, "certificate")?;
     if !top.is_empty() {
         return Err(bad("data after the certificate"));
     }
-    let mut c = Der::new(cert.content);
+    let mut c = Der::new(bad, cert.content);
     let tbs = c.expect(tag::SEQUENCE, "tbsCertificate")?;
     let sig_alg = algorithm_oid(
         c.expect(tag::SEQUENCE, "signatureAlgorithm")?,
@@ -309,7 +220,7 @@ impl<'a> Certificate<'a> {
             Some((0, bits)) => bits,
             _ => return Err(bad("signatureValue: not a whole number of bytes")),
         };
-        let mut t = Der::new(tbs.content);
+        let mut t = Der::new(bad, tbs.content);
         if t.peek_tag() == Some(tag::CONTEXT_0) {
             t.read("version")?;
         }
@@ -364,11 +275,11 @@ impl<'a> Certificate<'a> {
         let Some(ext) = self.extensions else {
             return Ok(false);
         };
-        let list = Der::new(ext.content).expect(tag::SEQUENCE, "extensions")?;
-        let mut exts = Der::new(list.content);
+        let list = Der::new(bad, ext.content).expect(tag::SEQUENCE, "extensions")?;
+        let mut exts = Der::new(bad, list.content);
         while !exts.is_empty() {
             let e = exts.expect(tag::SEQUENCE, "extension")?;
-            let mut fields = Der::new(e.content);
+            let mut fields = Der::new(bad, e.content);
             let id = fields.expect(tag::OID, "extnID")?.content;
             if id != BASIC_CONSTRAINTS {
                 continue;
@@ -377,8 +288,8 @@ impl<'a> Certificate<'a> {
                 fields.read("critical")?;
             }
             let value = fields.expect(tag::OCTET_STRING, "extnValue")?;
-            let bc = Der::new(value.content).expect(tag::SEQUENCE, "basicConstraints")?;
-            let mut inner = Der::new(bc.content);
+            let bc = Der::new(bad, value.content).expect(tag::SEQUENCE, "basicConstraints")?;
+            let mut inner = Der::new(bad, bc.content);
             if inner.peek_tag() == Some(tag::BOOLEAN) {
                 let ca = inner.read("cA")?;
                 return Ok(ca.content.iter().any(|b| *b != 0));
@@ -390,7 +301,7 @@ impl<'a> Certificate<'a> {
 
     /// `(notBefore, notAfter)` in epoch seconds, with their display forms.
     fn validity(&self) -> Result<((i64, String), (i64, String))> {
-        let mut v = Der::new(self.validity.content);
+        let mut v = Der::new(bad, self.validity.content);
         let not_before = parse_time(v.read("notBefore")?)?;
         let not_after = parse_time(v.read("notAfter")?)?;
         Ok((not_before, not_after))
@@ -445,47 +356,14 @@ fn parse_time(t: Tlv<'_>) -> Result<(i64, String)> {
             String::from_utf8_lossy(s)
         )));
     };
-    if !(1..=12).contains(&month)
-        || !(1..=days_in_month(year, month)).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
-        return Err(bad(format!(
+    let secs = civil_to_epoch_seconds(year, month, day, hour, minute, second).ok_or_else(|| {
+        bad(format!(
             "validity: impossible time `{}`",
             String::from_utf8_lossy(s)
-        )));
-    }
-    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+        ))
+    })?;
     let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z");
     Ok((secs, text))
-}
-
-fn digits(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(s.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0')))
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,14 +410,14 @@ fn rfc2253_keyword(oid: &[u8]) -> Option<&'static str> {
 /// text, and decodes BMPString as UTF-16.
 fn java_rfc2253_name(rdn_sequence: &[u8]) -> Result<String> {
     let mut rdns = Vec::new();
-    let mut name = Der::new(rdn_sequence);
+    let mut name = Der::new(bad, rdn_sequence);
     while !name.is_empty() {
         let rdn = name.expect(tag::SET, "RelativeDistinguishedName")?;
         let mut avas = Vec::new();
-        let mut set = Der::new(rdn.content);
+        let mut set = Der::new(bad, rdn.content);
         while !set.is_empty() {
             let ava = set.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
-            let mut fields = Der::new(ava.content);
+            let mut fields = Der::new(bad, ava.content);
             let oid = fields.expect(tag::OID, "attribute type")?.content;
             let value = fields.read("attribute value")?;
             if !fields.is_empty() {
@@ -960,14 +838,14 @@ mod tests {
         let long = vec![b'a'; 200];
         let enc = der_reencode(tag::UTF8_STRING, &long);
         assert_eq!(enc.get(..3).unwrap(), &[0x0c, 0x81, 200]);
-        let mut d = Der::new(&enc);
+        let mut d = Der::new(bad, &enc);
         assert_eq!(d.read("x").unwrap().content.len(), 200);
         // Non-minimal length is tolerated when reading.
-        let mut d = Der::new(&[0x04, 0x82, 0x00, 0x01, 0xff]);
+        let mut d = Der::new(bad, &[0x04, 0x82, 0x00, 0x01, 0xff]);
         assert_eq!(d.read("x").unwrap().content, &[0xff]);
-        assert!(Der::new(&[0x04, 0x80, 0x00, 0x00]).read("x").is_err());
-        assert!(Der::new(&[0x1f, 0x01, 0x00]).read("x").is_err());
-        assert!(Der::new(&[0x04, 0x05, 0x00]).read("x").is_err());
+        assert!(Der::new(bad, &[0x04, 0x80, 0x00, 0x00]).read("x").is_err());
+        assert!(Der::new(bad, &[0x1f, 0x01, 0x00]).read("x").is_err());
+        assert!(Der::new(bad, &[0x04, 0x05, 0x00]).read("x").is_err());
     }
 
     #[test]

@@ -489,12 +489,13 @@ pub fn inspect_params(
             .and_then(Result::ok),
         _ => parse_form(&form, options).ok(),
     };
-    let severity_rank = |s: &str| match s {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
-    problems.sort_by_key(|p| severity_rank(p.severity));
+    // Most important first, keeping the order found within a severity (three passes instead of
+    // a stable sort: the sort's code is large in wasm, the list is short).
+    let problems: Vec<Problem> = ["error", "warning", "info"]
+        .iter()
+        .flat_map(|s| problems.iter().filter(move |p| p.severity == *s))
+        .cloned()
+        .collect();
     Inspection {
         outcome,
         params: inspected,
@@ -536,8 +537,8 @@ fn diagnose_mismatch(
             if pinned_away { "error" } else { "info" },
             format!(
                 "signed as {} although Alipay documents {} for this kind",
-                documented.other().as_str().to_uppercase(),
-                documented.as_str().to_uppercase()
+                documented.other().as_str().to_ascii_uppercase(),
+                documented.as_str().to_ascii_uppercase()
             ),
             "Alipay is inconsistent between notifications; the `auto` variant tries both and reports which matched.",
             "支付宝在不同通知间并不一致;`auto` 会两种都尝试并报告匹配的是哪一种。",

@@ -2,10 +2,9 @@
 //! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional;
 //! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `cert.rs`).
 
-use base64::Engine as _;
-use der::Decode as _;
-
+use crate::der::{tag, Der};
 use crate::error::{Error, Result};
+use base64::Engine as _;
 
 /// Smallest modulus accepted, in bits (Alipay's legacy RSA keys are 1024-bit).
 pub const MIN_KEY_BITS: usize = 1024;
@@ -14,8 +13,10 @@ pub const MAX_KEY_BITS: usize = 4096;
 /// Largest key text accepted, in bytes (a 4096-bit PEM is under 1 KiB; a certificate a few KiB).
 pub const MAX_KEY_TEXT_BYTES: usize = 16 * 1024;
 
-const RSA_ENCRYPTION: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// `rsaEncryption` (1.2.840.113549.1.1.1), content octets.
+const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// `id-ecPublicKey` (1.2.840.10045.2.1), content octets: EC keys (ECDSA, SM2).
+const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 
 /// An RSA public key, parsed and checked once, then reused for any number of verifications.
 ///
@@ -85,6 +86,8 @@ impl PublicKey {
             Err(spki_err) => match Self::from_pkcs1_der(der) {
                 Ok(k) => Ok(k),
                 Err(_) if looks_like_private_key(der) => Err(private_key_error()),
+                // A well-formed PKCS#1 key refused by the checks (size, exponent): say why.
+                Err(e) if pkcs1_parts(der).is_ok() => Err(e),
                 Err(_) => Err(spki_err),
             },
         }
@@ -92,26 +95,38 @@ impl PublicKey {
 
     /// Parses a DER SubjectPublicKeyInfo holding an `rsaEncryption` key.
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
-        let spki = spki::SubjectPublicKeyInfoRef::from_der(der)
-            .map_err(|e| Error::key(format!("not a SubjectPublicKeyInfo: {e}")))?;
-        if spki.algorithm.oid != RSA_ENCRYPTION {
-            return Err(Error::key(format!(
-                "not an RSA key (algorithm {})",
-                spki.algorithm.oid
-            )));
+        let mut outer = Der::new(key_error, der);
+        let spki = outer.expect(tag::SEQUENCE, "SubjectPublicKeyInfo")?;
+        if !outer.is_empty() {
+            return Err(Error::key("data after the SubjectPublicKeyInfo"));
         }
-        let bits = spki
-            .subject_public_key
-            .as_bytes()
-            .ok_or_else(|| Error::key("public key bit string has unused bits"))?;
-        Self::from_pkcs1_der(bits)
+        let mut fields = Der::new(key_error, spki.content);
+        let algorithm = fields.expect(tag::SEQUENCE, "algorithm")?;
+        let oid = Der::new(key_error, algorithm.content)
+            .expect(tag::OID, "algorithm")?
+            .content;
+        if oid == EC_PUBLIC_KEY {
+            return Err(Error::key(
+                "an EC key (ECDSA or SM2); Alipay signs notifications with RSA",
+            ));
+        }
+        if oid != RSA_ENCRYPTION {
+            return Err(Error::key("not an RSA key"));
+        }
+        let bits = fields.expect(tag::BIT_STRING, "subjectPublicKey")?;
+        if !fields.is_empty() {
+            return Err(Error::key("data after the subjectPublicKey"));
+        }
+        match bits.content.split_first() {
+            Some((0, key)) => Self::from_pkcs1_der(key),
+            _ => Err(Error::key("public key bit string has unused bits")),
+        }
     }
 
     /// Parses a DER PKCS#1 `RSAPublicKey` (modulus, exponent).
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
-        let k = pkcs1::RsaPublicKey::from_der(der)
-            .map_err(|e| Error::key(format!("not an RSA public key: {e}")))?;
-        Self::from_components(k.modulus.as_bytes(), k.public_exponent.as_bytes())
+        let (n, e) = pkcs1_parts(der)?;
+        Self::from_components(n, e)
     }
 
     /// Builds a key from big-endian modulus and exponent, applying the size and exponent checks.
@@ -177,6 +192,33 @@ impl PublicKey {
         self.cert_sn = Some(sn);
         self
     }
+}
+
+/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`: the two
+/// integers' magnitudes, refusing negative ones.
+fn pkcs1_parts(der: &[u8]) -> Result<(&[u8], &[u8])> {
+    let mut outer = Der::new(key_error, der);
+    let seq = outer.expect(tag::SEQUENCE, "RSAPublicKey")?;
+    if !outer.is_empty() {
+        return Err(Error::key("data after the RSAPublicKey"));
+    }
+    let mut ints = Der::new(key_error, seq.content);
+    let n = ints.expect(tag::INTEGER, "modulus")?.content;
+    let e = ints.expect(tag::INTEGER, "publicExponent")?.content;
+    if !ints.is_empty() {
+        return Err(Error::key("not an RSA public key (more than two integers)"));
+    }
+    for (what, int) in [("modulus", n), ("exponent", e)] {
+        if int.first().is_none_or(|b| b & 0x80 != 0) {
+            return Err(Error::key(format!("the {what} is empty or negative")));
+        }
+    }
+    Ok((n, e))
+}
+
+/// The error [`Der`] raises while reading a key.
+fn key_error(reason: String) -> Error {
+    Error::key(reason)
 }
 
 fn private_key_error() -> Error {

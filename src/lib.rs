@@ -39,6 +39,7 @@
 mod aes;
 mod cert;
 mod charset;
+mod der;
 mod error;
 mod form;
 mod gbk;

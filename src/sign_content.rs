@@ -1,7 +1,7 @@
 //! The string Alipay signs: `k=v` pairs sorted by key bytes, joined by `&`, built from the decoded
 //! bytes (so GBK needs no transcoding).
 
-use crate::form::Form;
+use crate::form::{sorted_by_name, Form};
 
 /// Which parameters are left out of the sign content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -51,14 +51,13 @@ pub enum EmptyValues {
 /// assert_eq!(sign_content(&form, Variant::V2, EmptyValues::Skip), b"b=2&c=3&sign_type=RSA2");
 /// ```
 pub fn sign_content(form: &Form, variant: Variant, empty: EmptyValues) -> Vec<u8> {
-    let mut included: Vec<_> = form
-        .params()
-        .iter()
+    // Names are unique (duplicates are refused), so an unstable sort gives the one order.
+    let included: Vec<_> = sorted_by_name(form.params())
+        .into_iter()
         .filter(|p| p.name != b"sign")
         .filter(|p| !(variant == Variant::V1 && p.name == b"sign_type"))
         .filter(|p| !(empty == EmptyValues::Skip && p.value.is_empty()))
         .collect();
-    included.sort_by(|a, b| a.name.cmp(&b.name));
     let size = included
         .iter()
         .map(|p| p.name.len() + p.value.len() + 2)

@@ -16,7 +16,8 @@ struct Civil {
 }
 
 /// Digits only, as a number; `None` if empty, not all digits, or too large (no overflow).
-fn digits(s: &[u8]) -> Option<i64> {
+/// A run of ASCII digits as a number (`None` if empty or not all digits).
+pub(crate) fn digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -115,6 +116,25 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// Epoch seconds of a UTC civil time; `None` if any field is out of range.
+pub(crate) fn civil_to_epoch_seconds(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+) -> Option<i64> {
+    let m = u32::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
+    let d = u32::try_from(day)
+        .ok()
+        .filter(|d| *d >= 1 && *d <= days_in_month(year, m))?;
+    if !(0..=23).contains(&hour) || !(0..=59).contains(&minute) || !(0..=59).contains(&second) {
+        return None;
+    }
+    Some(days_from_civil(year, m, d) * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
 /// Epoch milliseconds of a Beijing-time string such as `2020-03-25 16:27:08`.

@@ -14,7 +14,9 @@ const MIN_INPUTS: usize = 20;
 
 #[test]
 fn committed_fuzz_corpus_replays_without_a_panic() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join("corpus");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join("corpus");
     let mut total = 0;
     for target in harness::TARGETS {
         let dir = root.join(target);
@@ -45,9 +47,15 @@ fn every_fuzz_target_has_a_corpus_and_a_target_file() {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let manifest = fs::read_to_string(fuzz.join("Cargo.toml")).unwrap();
     for target in harness::TARGETS {
-        assert!(fuzz.join("corpus").join(target).is_dir(), "no corpus for {target}");
+        assert!(
+            fuzz.join("corpus").join(target).is_dir(),
+            "no corpus for {target}"
+        );
         let file = fuzz.join("fuzz_targets").join(format!("{target}.rs"));
         assert!(file.is_file(), "no {}", file.display());
-        assert!(manifest.contains(&format!("name = \"{target}\"")), "{target} not in fuzz/Cargo.toml");
+        assert!(
+            manifest.contains(&format!("name = \"{target}\"")),
+            "{target} not in fuzz/Cargo.toml"
+        );
     }
 }

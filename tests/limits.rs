@@ -7,14 +7,15 @@ use std::fs;
 use std::path::Path;
 
 use alipay_notify::{
-    inspect, parse, verify, Form, Param, PublicKey, VerifyOptions, MAX_BODY_BYTES,
-    MAX_KEY_BITS, MAX_KEY_TEXT_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, MIN_KEY_BITS,
+    inspect, parse, verify, Form, Param, PublicKey, VerifyOptions, MAX_BODY_BYTES, MAX_KEY_BITS,
+    MAX_KEY_TEXT_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, MIN_KEY_BITS,
 };
 use base64::Engine as _;
 use serde_json::Value;
 
 fn vector(id: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
     let all: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     all["vectors"]
         .as_array()
@@ -40,7 +41,10 @@ fn code<T: std::fmt::Debug>(r: alipay_notify::Result<T>) -> &'static str {
 
 /// `n` parameters `p0=1&p1=1&…`.
 fn many_params(n: usize) -> String {
-    (0..n).map(|i| format!("p{i}=1")).collect::<Vec<_>>().join("&")
+    (0..n)
+        .map(|i| format!("p{i}=1"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[test]
@@ -51,16 +55,22 @@ fn the_limits_are_the_documented_values() {
     assert_eq!(MAX_NAME_BYTES, 256);
     assert_eq!(MAX_KEY_TEXT_BYTES, 16 * 1024);
     assert_eq!((MIN_KEY_BITS, MAX_KEY_BITS), (1024, 4096));
-    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for row in [
-        "| body | 128 KiB",
-        "| parameters | 256",
-        "| one decoded value (`biz_content` included) | 64 KiB",
-        "| one parameter name | 256 bytes",
-        "| key text | 16 KiB",
-        "| RSA modulus | 1024–4096 bits",
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (label, value) in [
+        ("| body ", "| 128 KiB"),
+        ("| parameters ", "| 256"),
+        ("| one decoded value", "| 64 KiB"),
+        ("| one parameter name ", "| 256 bytes"),
+        ("| key text", "| 16 KiB"),
+        ("| RSA modulus ", "| 1024–4096 bits"),
     ] {
-        assert!(readme.contains(row), "README Limits table lacks `{row}`");
+        assert!(
+            readme
+                .lines()
+                .any(|l| l.starts_with(label) && l.contains(value)),
+            "README Limits table lacks `{label}… {value}`"
+        );
     }
 }
 
@@ -73,24 +83,45 @@ fn body_at_the_limit_verifies_one_byte_more_is_too_large() {
     let n = verify(at.as_bytes(), &key, &VerifyOptions::default()).unwrap();
     assert!(n.verified);
     assert!(parse(at.as_bytes(), &VerifyOptions::default()).is_ok());
-    assert_eq!(inspect(at.as_bytes(), Some(&key_text()), &VerifyOptions::default()).outcome.status, "verified");
+    assert_eq!(
+        inspect(at.as_bytes(), Some(&key_text()), &VerifyOptions::default())
+            .outcome
+            .status,
+        "verified"
+    );
 
     let past = format!("{at}&");
     assert_eq!(past.len(), MAX_BODY_BYTES + 1);
     assert_eq!(code(Form::parse(past.as_bytes())), "INPUT_TOO_LARGE");
-    assert_eq!(code(parse(past.as_bytes(), &VerifyOptions::default())), "INPUT_TOO_LARGE");
-    assert_eq!(code(verify(past.as_bytes(), &key, &VerifyOptions::default())), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(parse(past.as_bytes(), &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
+    assert_eq!(
+        code(verify(past.as_bytes(), &key, &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
     // inspect shows the start, but does not call it verified (regression: it used to, because
     // the part it shows verifies).
-    let report = inspect(past.as_bytes(), Some(&key_text()), &VerifyOptions::default());
+    let report = inspect(
+        past.as_bytes(),
+        Some(&key_text()),
+        &VerifyOptions::default(),
+    );
     assert_eq!(report.outcome.status, "failed");
-    assert_eq!(report.outcome.error.as_ref().unwrap().code, "INPUT_TOO_LARGE");
+    assert_eq!(
+        report.outcome.error.as_ref().unwrap().code,
+        "INPUT_TOO_LARGE"
+    );
     assert!(report.problems.iter().any(|p| p.code == "INPUT_TOO_LARGE"));
     assert!(report.notification.is_none_or(|n| !n.verified));
 }
 
 fn key_text() -> String {
-    vector("order-utf-8-rsa2-spki-base64-v2")["key"].as_str().unwrap().to_owned()
+    vector("order-utf-8-rsa2-spki-base64-v2")["key"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
@@ -100,61 +131,120 @@ fn parameter_count_at_the_limit_parses_one_more_is_too_large() {
     assert!(parse(at.as_bytes(), &VerifyOptions::default()).is_ok());
     let past = many_params(MAX_PARAMS + 1);
     assert_eq!(code(Form::parse(past.as_bytes())), "INPUT_TOO_LARGE");
-    assert_eq!(code(parse(past.as_bytes(), &VerifyOptions::default())), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(parse(past.as_bytes(), &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
     // Already-decoded params (JS objects, URLSearchParams) meet the same limit.
     let params = |n: usize| -> Vec<Param> {
         (0..n)
-            .map(|i| Param { name: format!("p{i}").into_bytes(), value: b"1".to_vec() })
+            .map(|i| Param {
+                name: format!("p{i}").into_bytes(),
+                value: b"1".to_vec(),
+            })
             .collect()
     };
     assert!(Form::from_params(params(MAX_PARAMS)).is_ok());
-    assert_eq!(code(Form::from_params(params(MAX_PARAMS + 1))), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(Form::from_params(params(MAX_PARAMS + 1))),
+        "INPUT_TOO_LARGE"
+    );
     // A signed notification padded with extra parameters up to the limit still parses, and is
     // refused as a mismatch (extra parameters are signed content), not as too large.
     let (body, key) = signed();
     let have = Form::parse(body.as_bytes()).unwrap().len();
     let padded = format!("{body}&{}", many_params(MAX_PARAMS - have));
-    assert_eq!(code(verify(padded.as_bytes(), &key, &VerifyOptions::default())), "SIGNATURE_MISMATCH");
+    assert_eq!(
+        code(verify(padded.as_bytes(), &key, &VerifyOptions::default())),
+        "SIGNATURE_MISMATCH"
+    );
     let over = format!("{body}&{}", many_params(MAX_PARAMS - have + 1));
-    assert_eq!(code(verify(over.as_bytes(), &key, &VerifyOptions::default())), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(verify(over.as_bytes(), &key, &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
 }
 
 #[test]
 fn value_length_at_the_limit_parses_one_byte_more_is_too_large() {
     let at = format!("a={}", "v".repeat(MAX_VALUE_BYTES));
-    assert_eq!(Form::parse(at.as_bytes()).unwrap().get("a").unwrap().len(), MAX_VALUE_BYTES);
+    assert_eq!(
+        Form::parse(at.as_bytes()).unwrap().get("a").unwrap().len(),
+        MAX_VALUE_BYTES
+    );
     let past = format!("a={}", "v".repeat(MAX_VALUE_BYTES + 1));
     assert_eq!(code(Form::parse(past.as_bytes())), "INPUT_TOO_LARGE");
-    assert_eq!(code(parse(past.as_bytes(), &VerifyOptions::default())), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(parse(past.as_bytes(), &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
     // The decoded length counts: 3 escaped bytes are 3 bytes, not 9.
     let escaped = format!("a={}{}", "v".repeat(MAX_VALUE_BYTES - 3), "%E4%B8%AD");
-    assert_eq!(Form::parse(escaped.as_bytes()).unwrap().get("a").unwrap().len(), MAX_VALUE_BYTES);
+    assert_eq!(
+        Form::parse(escaped.as_bytes())
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .len(),
+        MAX_VALUE_BYTES
+    );
     let escaped_past = format!("a={}{}", "v".repeat(MAX_VALUE_BYTES - 2), "%E4%B8%AD");
-    assert_eq!(code(Form::parse(escaped_past.as_bytes())), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(Form::parse(escaped_past.as_bytes())),
+        "INPUT_TOO_LARGE"
+    );
     // biz_content is a value like any other.
     let biz = format!(
         "msg_method=alipay.open.servicemarket.order.change.notify&biz_content=%7B%22x%22%3A%22{}%22%7D",
         "v".repeat(MAX_VALUE_BYTES - 8)
     );
-    assert!(parse(biz.as_bytes(), &VerifyOptions::default()).unwrap().biz_content.is_some());
+    assert!(parse(biz.as_bytes(), &VerifyOptions::default())
+        .unwrap()
+        .biz_content
+        .is_some());
     let biz_past = biz.replacen("%7B%22x", "%7B%22xx", 1);
-    assert_eq!(code(parse(biz_past.as_bytes(), &VerifyOptions::default())), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(parse(biz_past.as_bytes(), &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
     // From decoded params too.
-    let p = |n| vec![Param { name: b"a".to_vec(), value: vec![b'v'; n] }];
+    let p = |n| {
+        vec![Param {
+            name: b"a".to_vec(),
+            value: vec![b'v'; n],
+        }]
+    };
     assert!(Form::from_params(p(MAX_VALUE_BYTES)).is_ok());
-    assert_eq!(code(Form::from_params(p(MAX_VALUE_BYTES + 1))), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(Form::from_params(p(MAX_VALUE_BYTES + 1))),
+        "INPUT_TOO_LARGE"
+    );
 }
 
 #[test]
 fn name_length_at_the_limit_parses_one_byte_more_is_too_large() {
     let at = format!("{}=1", "n".repeat(MAX_NAME_BYTES));
-    assert_eq!(Form::parse(at.as_bytes()).unwrap().params()[0].name.len(), MAX_NAME_BYTES);
+    assert_eq!(
+        Form::parse(at.as_bytes()).unwrap().params()[0].name.len(),
+        MAX_NAME_BYTES
+    );
     let past = format!("{}=1", "n".repeat(MAX_NAME_BYTES + 1));
     assert_eq!(code(Form::parse(past.as_bytes())), "INPUT_TOO_LARGE");
-    assert_eq!(code(parse(past.as_bytes(), &VerifyOptions::default())), "INPUT_TOO_LARGE");
-    let p = |n| vec![Param { name: vec![b'n'; n], value: b"1".to_vec() }];
+    assert_eq!(
+        code(parse(past.as_bytes(), &VerifyOptions::default())),
+        "INPUT_TOO_LARGE"
+    );
+    let p = |n| {
+        vec![Param {
+            name: vec![b'n'; n],
+            value: b"1".to_vec(),
+        }]
+    };
     assert!(Form::from_params(p(MAX_NAME_BYTES)).is_ok());
-    assert_eq!(code(Form::from_params(p(MAX_NAME_BYTES + 1))), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(Form::from_params(p(MAX_NAME_BYTES + 1))),
+        "INPUT_TOO_LARGE"
+    );
 }
 
 #[test]
@@ -162,11 +252,18 @@ fn key_text_at_the_limit_loads_one_byte_more_is_too_large() {
     let text = key_text();
     let trimmed = text.trim();
     // Whitespace around the key is ignored, but counts against the text limit.
-    let at = format!("{trimmed}{}", " ".repeat(MAX_KEY_TEXT_BYTES - trimmed.len()));
+    let at = format!(
+        "{trimmed}{}",
+        " ".repeat(MAX_KEY_TEXT_BYTES - trimmed.len())
+    );
     assert_eq!(at.len(), MAX_KEY_TEXT_BYTES);
     let key = PublicKey::parse(&at).unwrap();
     let (body, _) = signed();
-    assert!(verify(body.as_bytes(), &key, &VerifyOptions::default()).unwrap().verified);
+    assert!(
+        verify(body.as_bytes(), &key, &VerifyOptions::default())
+            .unwrap()
+            .verified
+    );
     let past = format!("{at} ");
     assert_eq!(code(PublicKey::parse(&past)), "INPUT_TOO_LARGE");
     // inspect reports it instead of failing.
@@ -180,7 +277,11 @@ fn der_len(n: usize) -> Vec<u8> {
     if n < 0x80 {
         vec![n as u8]
     } else {
-        let bytes: Vec<u8> = n.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
         let mut out = vec![0x80 | bytes.len() as u8];
         out.extend(bytes);
         out
@@ -215,8 +316,14 @@ fn pkcs1_key_of_bits(bits: usize) -> String {
 
 #[test]
 fn key_bits_at_both_limits_load_one_bit_outside_is_an_invalid_key() {
-    for bits in [MIN_KEY_BITS, MIN_KEY_BITS + 1, MAX_KEY_BITS - 1, MAX_KEY_BITS] {
-        let k = PublicKey::parse(&pkcs1_key_of_bits(bits)).unwrap_or_else(|e| panic!("{bits}: {e}"));
+    for bits in [
+        MIN_KEY_BITS,
+        MIN_KEY_BITS + 1,
+        MAX_KEY_BITS - 1,
+        MAX_KEY_BITS,
+    ] {
+        let k =
+            PublicKey::parse(&pkcs1_key_of_bits(bits)).unwrap_or_else(|e| panic!("{bits}: {e}"));
         assert_eq!(k.bits(), bits);
     }
     for bits in [MIN_KEY_BITS - 1, 512, MAX_KEY_BITS + 1, 8192] {
@@ -225,11 +332,18 @@ fn key_bits_at_both_limits_load_one_bit_outside_is_an_invalid_key() {
         assert!(e.to_string().contains(&format!("{bits}-bit")), "{e}");
     }
     // The real keys at both limits verify notifications signed with them.
-    for id in ["order-rsa2-1024-bit-key", "auth-gbk-rsa2-4096-bit-key-pkcs1"] {
+    for id in [
+        "order-rsa2-1024-bit-key",
+        "auth-gbk-rsa2-4096-bit-key-pkcs1",
+    ] {
         let v = vector(id);
         let key = PublicKey::parse(v["key"].as_str().unwrap()).unwrap();
         assert!([MIN_KEY_BITS, MAX_KEY_BITS].contains(&key.bits()));
         let options = VerifyOptions::from_json(&v["options"].to_string()).unwrap();
-        assert!(verify(v["body"].as_str().unwrap().as_bytes(), &key, &options).unwrap().verified);
+        assert!(
+            verify(v["body"].as_str().unwrap().as_bytes(), &key, &options)
+                .unwrap()
+                .verified
+        );
     }
 }

@@ -41,7 +41,8 @@ fn config(cases: u32) -> Config {
 }
 
 fn vectors() -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
     let all: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     all["vectors"].as_array().unwrap().clone()
 }
@@ -137,10 +138,21 @@ fn options_json() -> impl Strategy<Value = String> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         prop_oneof![
-            Just("auto"), Just("v1"), Just("v2"), Just("v3"), Just("RSA2"), Just("RSA"),
-            Just("keep"), Just("skip"), Just("GBK"), Just("utf-8"), Just(""), Just("2021004100000001"),
+            Just("auto"),
+            Just("v1"),
+            Just("v2"),
+            Just("v3"),
+            Just("RSA2"),
+            Just("RSA"),
+            Just("keep"),
+            Just("skip"),
+            Just("GBK"),
+            Just("utf-8"),
+            Just(""),
+            Just("2021004100000001"),
         ]
         .prop_map(Value::from),
         ".{0,8}".prop_map(Value::from),
@@ -153,8 +165,14 @@ fn options_json() -> impl Strategy<Value = String> {
         ]
     });
     let name = prop_oneof![
-        Just("variant"), Just("signTypes"), Just("emptyValues"), Just("charset"), Just("appId"),
-        Just("now"), Just("maxAgeSeconds"), Just("bogus"),
+        Just("variant"),
+        Just("signTypes"),
+        Just("emptyValues"),
+        Just("charset"),
+        Just("appId"),
+        Just("now"),
+        Just("maxAgeSeconds"),
+        Just("bogus"),
     ];
     proptest::collection::vec((name, value), 0..6).prop_map(|pairs| {
         let m: serde_json::Map<String, Value> =
@@ -198,7 +216,17 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 1..=255u8).prop_map(|(i, x)| Mutation::Flip(i, x)),
-        (any::<usize>(), prop_oneof![Just(b'&'), Just(b'='), Just(b'%'), Just(b'+'), Just(b' '), any::<u8>()])
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just(b'&'),
+                Just(b'='),
+                Just(b'%'),
+                Just(b'+'),
+                Just(b' '),
+                any::<u8>()
+            ]
+        )
             .prop_map(|(i, b)| Mutation::Insert(i, b)),
         any::<usize>().prop_map(Mutation::Remove),
         prop_oneof![
@@ -269,13 +297,18 @@ fn unique_params(max: usize) -> impl Strategy<Value = Vec<Param>> {
         proptest::collection::vec(any::<u8>(), 0..24),
         0..max,
     )
-    .prop_map(|m| m.into_iter().map(|(name, value)| Param { name, value }).collect::<Vec<_>>())
+    .prop_map(|m| {
+        m.into_iter()
+            .map(|(name, value)| Param { name, value })
+            .collect::<Vec<_>>()
+    })
     .prop_shuffle()
 }
 
 /// One byte written in a randomly chosen valid way.
 fn encode_byte(b: u8, choice: u8) -> String {
-    let unreserved = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'~' | b'!');
+    let unreserved =
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*' | b'~' | b'!');
     match (b, choice % 3) {
         (b' ', 0) => "+".to_owned(),
         (_, 0) if unreserved => char::from(b).to_string(),
@@ -287,7 +320,12 @@ fn encode_byte(b: u8, choice: u8) -> String {
 fn encode_randomly(raw: &[u8], choices: &[u8]) -> String {
     raw.iter()
         .enumerate()
-        .map(|(i, b)| encode_byte(*b, choices.get(i % choices.len().max(1)).copied().unwrap_or(0)))
+        .map(|(i, b)| {
+            encode_byte(
+                *b,
+                choices.get(i % choices.len().max(1)).copied().unwrap_or(0),
+            )
+        })
         .collect()
 }
 
@@ -307,7 +345,8 @@ proptest! {
                 s.append_pair(std::str::from_utf8(&p.name).unwrap(), std::str::from_utf8(&p.value).unwrap());
             }
             let theirs = s.finish();
-            prop_assert_eq!(Form::parse(theirs.as_bytes()).unwrap().params(), &params[..]);
+            let reparsed = Form::parse(theirs.as_bytes()).unwrap();
+            prop_assert_eq!(reparsed.params(), &params[..]);
         }
     }
 

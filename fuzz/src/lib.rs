@@ -8,8 +8,8 @@
 //! that are cheap to check, they are checked too.
 
 use alipay_notify::{
-    inspect, parse, verify, EmptyValues, Error, Form, Param, PublicKey, RsaCheckOptions,
-    SignType, Variant, VariantChoice, VerifyOptions, ERROR_CODES, MAX_BODY_BYTES, MAX_KEY_BITS,
+    inspect, parse, verify, EmptyValues, Error, Form, Param, PublicKey, RsaCheckOptions, SignType,
+    Variant, VariantChoice, VerifyOptions, ERROR_CODES, MAX_BODY_BYTES, MAX_KEY_BITS,
     MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, MIN_KEY_BITS,
 };
 
@@ -126,7 +126,10 @@ pub fn form_parse(data: &[u8]) {
                 assert_eq!(reparsed, form, "encode → parse is not the identity");
             }
             // Built from the decoded pairs, the same checks pass.
-            assert_eq!(Form::from_params(form.params().to_vec()).as_ref(), Ok(&form));
+            assert_eq!(
+                Form::from_params(form.params().to_vec()).as_ref(),
+                Ok(&form)
+            );
         }
         Err(e) => check_error(
             &e,
@@ -165,11 +168,15 @@ pub fn verify_notification(data: &[u8]) {
         match verify(data, &key, options) {
             Ok(n) => {
                 assert!(n.verified);
-                let variant = n.variant.expect("a verified notification names its variant");
+                let variant = n
+                    .variant
+                    .expect("a verified notification names its variant");
                 if let VariantChoice::Only(v) = options.variant {
                     assert_eq!(variant, v);
                 }
-                let t = n.sign_type.expect("a verified notification names its sign type");
+                let t = n
+                    .sign_type
+                    .expect("a verified notification names its sign type");
                 assert!(options.sign_types.contains(&t));
                 serde_json::to_string(&n).expect("a notification serialises");
             }
@@ -222,7 +229,11 @@ pub fn inspect_notification(data: &[u8]) {
     serde_json::to_string(&report).expect("a report serialises");
     // The input read as key text, too (the debugging page takes both from a person).
     if let Ok(text) = core::str::from_utf8(data) {
-        let report = inspect(b"sign=AAAA&sign_type=RSA2&a=1", Some(text), &VerifyOptions::default());
+        let report = inspect(
+            b"sign=AAAA&sign_type=RSA2&a=1",
+            Some(text),
+            &VerifyOptions::default(),
+        );
         serde_json::to_string(&report).expect("a report serialises");
     }
 }
@@ -277,6 +288,8 @@ fn fixed_key() -> PublicKey {
 }
 
 fn doc_key() -> PublicKey {
-    PublicKey::parse(include_str!("../../tests/vectors/doc/alipay-public-key.txt"))
-        .expect("the documentation key parses")
+    PublicKey::parse(include_str!(
+        "../../tests/vectors/doc/alipay-public-key.txt"
+    ))
+    .expect("the documentation key parses")
 }

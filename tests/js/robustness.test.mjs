@@ -1,0 +1,314 @@
+// Robustness of the packed package: no input traps the module, every rejection is coded.
+//
+// - Node: 10,000 hostile inputs (tests/js/lib/vectors.mjs `runHostile`) through one module
+//   instance (ESM; CJS 2,000), then every valid vector still verifies.
+// - workerd: the same inside one Worker isolate (a tiny Worker bundled by wrangler exactly as
+//   `wrangler deploy` would, run in Miniflare), then valid notifications still verify — in the
+//   same request and in a later one.
+// - Every error code of the specification, produced through the JS API.
+// - Every documented limit through the JS API: at the limit, and one past it.
+//
+// Self-contained: the package is packed into a private folder (never the shared scratch
+// project), so this file can run beside the other suites.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { jsDir, root } from "./lib/scratch.mjs";
+import { allVectors, notificationVectors, testAlipayKey } from "./lib/load.mjs";
+import { runHostile, runVectors } from "./lib/vectors.mjs";
+
+const run = promisify(execFile);
+const HOSTILE = 10_000;
+
+// The error codes of the specification (SPEC §3), each of which must be produced below.
+const SPEC_CODES = [
+  "MALFORMED_FORM", "DUPLICATE_PARAMETER", "MISSING_PARAMETER", "UNSUPPORTED_SIGN_TYPE",
+  "UNSUPPORTED_CHARSET", "INVALID_PUBLIC_KEY", "MALFORMED_SIGNATURE", "SIGNATURE_MISMATCH",
+  "INVALID_BIZ_CONTENT", "APP_ID_MISMATCH", "NOTIFICATION_EXPIRED", "INPUT_TOO_LARGE",
+  "INVALID_OPTIONS", "INVALID_ARGUMENT",
+];
+
+let dir; // private folder: the packed package under node_modules/, the Worker
+let cjs; // the package through `require`
+let esm; // the package through `import`
+let mf;
+
+/** Packs pkg/ into `dir` and unpacks it as `dir/node_modules/alipay-notify` (what users get). */
+function installPacked() {
+  dir = mkdtempSync(join(tmpdir(), "alipay-robustness-"));
+  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, join(root, "pkg")], { encoding: "utf8" });
+  const tarball = join(dir, out.trim().split("\n").pop());
+  const pkgDir = join(dir, "node_modules", "alipay-notify");
+  mkdirSync(pkgDir, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", pkgDir, "--strip-components=1"]);
+  return pkgDir;
+}
+
+before(async () => {
+  const pkgDir = installPacked();
+  const require = createRequire(join(dir, "index.cjs"));
+  cjs = require("alipay-notify");
+  const exportsMap = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).exports["."];
+  esm = await import(pathToFileURL(join(pkgDir, exportsMap.node.import.default)).href);
+});
+
+after(async () => {
+  await mf?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The coded error a call throws (asserting it is one), or null when it does not throw. */
+function codeOf(fn) {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    assert.ok(e instanceof Error, `not an Error: ${e}`);
+    assert.equal(e.name, "AlipayNotifyError", String(e));
+    assert.equal(typeof e.code, "string");
+    return e.code;
+  }
+}
+
+/** A signed UTF-8 RSA2 notification (default options) and its key, from the vectors. */
+function signed() {
+  const v = notificationVectors().find((x) => x.id === "order-utf-8-rsa2-spki-base64-v2");
+  return { body: v.body, key: v.key };
+}
+
+const validVectors = () => allVectors().filter((v) => v.expect.verified);
+
+// ─── Node: 10,000 hostile inputs through one instance ────────────────────────────────────
+
+// ESM gets the full run; CJS (its own wasm glue, `--target nodejs`) a shorter one, to keep the
+// suite's time reasonable — package.test.mjs runs 1,000 through each as well.
+for (const [name, api, n] of [["esm", () => esm, HOSTILE], ["cjs", () => cjs, 2_000]]) {
+  test(`node ${name}: ${n.toLocaleString("en")} hostile inputs through one instance end in coded errors; valid notifications still verify`, () => {
+    const before = runVectors(api(), validVectors());
+    assert.deepEqual(before.mismatches, []);
+    const hostile = runHostile(api(), n, testAlipayKey());
+    assert.equal(hostile.calls, n * 6);
+    assert.deepEqual(hostile.bad, [], "every hostile input ends in a coded error or a result");
+    const after = runVectors(api(), validVectors());
+    assert.deepEqual(after.mismatches, []);
+    assert.ok(after.count >= 90, `${after.count} valid vectors`);
+  });
+}
+
+test("node: a huge string body (32 MiB) and a huge key are refused with INPUT_TOO_LARGE, and the instance keeps working", () => {
+  const { body, key } = signed();
+  const huge = "a=" + "x".repeat(32 * 1024 * 1024);
+  assert.equal(codeOf(() => cjs.verifyNotification(huge, key)), "INPUT_TOO_LARGE");
+  assert.equal(codeOf(() => cjs.parseNotification(new TextEncoder().encode(huge))), "INPUT_TOO_LARGE");
+  assert.equal(cjs.inspectNotification(huge, key).outcome.error.code, "INPUT_TOO_LARGE");
+  assert.equal(codeOf(() => cjs.verifyNotification(body, " ".repeat(8 * 1024 * 1024) + key)), "INPUT_TOO_LARGE");
+  assert.equal(cjs.verifyNotification(body, key).verified, true);
+});
+
+// ─── every SPEC error code through the JS API ────────────────────────────────────────────
+
+test("every error code of the specification is produced through the JS API (ESM and CJS), as a coded Error", () => {
+  const { body, key } = signed();
+  const old = notificationVectors().find((v) => v.id === "expired-notify-time");
+  const cases = {
+    MALFORMED_FORM: (api) => api.verifyNotification("a=%zz", key),
+    DUPLICATE_PARAMETER: (api) => api.verifyNotification(`${body}&sign_type=RSA2`, key),
+    MISSING_PARAMETER: (api) => api.verifyNotification("a=1", key),
+    UNSUPPORTED_SIGN_TYPE: (api) => api.verifyNotification(body.replace("sign_type=RSA2", "sign_type=RSA"), key),
+    UNSUPPORTED_CHARSET: (api) => api.parseNotification("charset=latin1&a=1"),
+    INVALID_PUBLIC_KEY: (api) => api.verifyNotification(body, "not a key"),
+    MALFORMED_SIGNATURE: (api) => api.verifyNotification("sign=***&sign_type=RSA2&a=1", key),
+    SIGNATURE_MISMATCH: (api) => api.verifyNotification(body.replace("total_price=0.01", "total_price=0.02"), key),
+    INVALID_BIZ_CONTENT: (api) => api.parseNotification("biz_content=%7B"),
+    APP_ID_MISMATCH: (api) => api.verifyNotification(body, key, { appId: "2021000000000001" }),
+    NOTIFICATION_EXPIRED: (api) => api.verifyNotification(old.body, old.key, old.options),
+    INPUT_TOO_LARGE: (api) => api.parseNotification("a=" + "x".repeat(200_000)),
+    INVALID_OPTIONS: (api) => api.verifyNotification(body, key, { bogus: 1 }),
+    INVALID_ARGUMENT: (api) => api.verifyNotification(42, key),
+    // Not in the specification's list, but a stable code all the same.
+    CHARSET_MISMATCH: (api) => api.parseNotification("charset=UTF-8&title=%D6%D0"),
+  };
+  for (const code of SPEC_CODES) assert.ok(code in cases, `no case for ${code}`);
+  for (const api of [cjs, esm]) {
+    for (const [code, fn] of Object.entries(cases)) assert.equal(codeOf(() => fn(api)), code, code);
+    const known = api.errorCodes();
+    for (const code of Object.keys(cases)) assert.ok(known.includes(code), `errorCodes() lacks ${code}`);
+    // The untouched notification still verifies.
+    assert.equal(api.verifyNotification(body, key).verified, true);
+  }
+});
+
+// ─── limits through the JS API ───────────────────────────────────────────────────────────
+
+test("limits(): the documented values", () => {
+  assert.deepEqual(cjs.limits(), {
+    maxBodyBytes: 131072, maxParams: 256, maxValueBytes: 65536, maxNameBytes: 256,
+    maxKeyTextBytes: 16384, minKeyBits: 1024, maxKeyBits: 4096,
+  });
+  assert.deepEqual(esm.limits(), cjs.limits());
+});
+
+test("body size: a signed notification padded to exactly the limit verifies (string and bytes); one byte more is INPUT_TOO_LARGE", () => {
+  const { maxBodyBytes } = cjs.limits();
+  const { body, key } = signed();
+  const at = body + "&".repeat(maxBodyBytes - body.length);
+  assert.equal(at.length, maxBodyBytes);
+  for (const input of [at, new TextEncoder().encode(at)]) {
+    assert.equal(cjs.verifyNotification(input, key).verified, true);
+    assert.equal(cjs.inspectNotification(input, key).outcome.status, "verified");
+  }
+  const past = at + "&";
+  for (const input of [past, new TextEncoder().encode(past)]) {
+    assert.equal(codeOf(() => cjs.verifyNotification(input, key)), "INPUT_TOO_LARGE");
+    assert.equal(codeOf(() => cjs.parseNotification(input)), "INPUT_TOO_LARGE");
+    const report = cjs.inspectNotification(input, key);
+    assert.notEqual(report.outcome.status, "verified");
+    assert.equal(report.outcome.error.code, "INPUT_TOO_LARGE");
+  }
+  // Multi-byte text counts in UTF-8 bytes, not UTF-16 units.
+  const cjk = "a=" + "中".repeat(Math.ceil((maxBodyBytes - 1) / 3));
+  assert.ok(cjk.length < maxBodyBytes);
+  assert.equal(codeOf(() => cjs.parseNotification(cjk)), "INPUT_TOO_LARGE");
+});
+
+test("parameter count: 256 parse (string, object, URLSearchParams, pairs); 257 are INPUT_TOO_LARGE", () => {
+  const { maxParams } = cjs.limits();
+  const params = (n) => Array.from({ length: n }, (_, i) => [`p${i}`, "1"]);
+  const forms = (n) => {
+    const pairs = params(n);
+    return [pairs.map(([k, v]) => `${k}=${v}`).join("&"), Object.fromEntries(pairs), new URLSearchParams(pairs), pairs];
+  };
+  for (const f of forms(maxParams)) assert.equal(Object.keys(cjs.parseNotification(f).params).length, maxParams);
+  for (const f of forms(maxParams + 1)) {
+    assert.equal(codeOf(() => cjs.parseNotification(f)), "INPUT_TOO_LARGE");
+    // getSignCheckContent takes decoded params only (a string is INVALID_ARGUMENT by design).
+    if (typeof f !== "string") assert.equal(codeOf(() => cjs.getSignCheckContentV1(f)), "INPUT_TOO_LARGE");
+  }
+});
+
+test("value length: 65,536 decoded bytes parse; one more is INPUT_TOO_LARGE (also from objects)", () => {
+  const { maxValueBytes } = cjs.limits();
+  const v = (n) => "v".repeat(n);
+  assert.equal(cjs.parseNotification(`a=${v(maxValueBytes)}`).params.a.length, maxValueBytes);
+  assert.equal(cjs.parseNotification({ a: v(maxValueBytes) }).params.a.length, maxValueBytes);
+  assert.equal(codeOf(() => cjs.parseNotification(`a=${v(maxValueBytes + 1)}`)), "INPUT_TOO_LARGE");
+  assert.equal(codeOf(() => cjs.parseNotification({ a: v(maxValueBytes + 1) })), "INPUT_TOO_LARGE");
+  // Decoded bytes count: "%E4%B8%AD" is 3 bytes.
+  assert.equal(codeOf(() => cjs.parseNotification(`a=${v(maxValueBytes - 2)}%E4%B8%AD`)), "INPUT_TOO_LARGE");
+  assert.equal(cjs.parseNotification(`a=${v(maxValueBytes - 3)}%E4%B8%AD`).params.a.length, maxValueBytes - 2);
+});
+
+test("name length: 256 bytes parse; 257 are INPUT_TOO_LARGE (also from objects)", () => {
+  const { maxNameBytes } = cjs.limits();
+  const n = (k) => "n".repeat(k);
+  assert.ok(n(maxNameBytes) in cjs.parseNotification(`${n(maxNameBytes)}=1`).params);
+  assert.equal(codeOf(() => cjs.parseNotification(`${n(maxNameBytes + 1)}=1`)), "INPUT_TOO_LARGE");
+  assert.equal(codeOf(() => cjs.parseNotification({ [n(maxNameBytes + 1)]: "1" })), "INPUT_TOO_LARGE");
+});
+
+test("key text: 16 KiB loads; one byte more is INPUT_TOO_LARGE", () => {
+  const { maxKeyTextBytes } = cjs.limits();
+  const { body, key } = signed();
+  const trimmed = key.trim();
+  const at = trimmed + " ".repeat(maxKeyTextBytes - trimmed.length);
+  assert.equal(cjs.verifyNotification(body, at).verified, true);
+  assert.equal(codeOf(() => cjs.verifyNotification(body, at + " ")), "INPUT_TOO_LARGE");
+  assert.equal(cjs.inspectNotification(body, at + " ").key.error.code, "INPUT_TOO_LARGE");
+});
+
+/** A bare base64 PKCS#1 RSAPublicKey whose modulus has exactly `bits` bits (odd), e = 65537. */
+function pkcs1KeyOfBits(bits) {
+  const len = Math.ceil(bits / 8);
+  const n = new Uint8Array(len).fill(0xa5);
+  const top = bits - (len - 1) * 8;
+  n[0] = (1 << (top - 1)) | (0xa5 & ((1 << (top - 1)) - 1));
+  n[len - 1] |= 1;
+  const derLen = (k) => (k < 0x80 ? [k] : k < 0x100 ? [0x81, k] : [0x82, k >> 8, k & 0xff]);
+  const int = (bytes) => {
+    const b = bytes[0] & 0x80 ? [0, ...bytes] : [...bytes];
+    return [0x02, ...derLen(b.length), ...b];
+  };
+  const body = [...int(n), ...int([1, 0, 1])];
+  return Buffer.from([0x30, ...derLen(body.length), ...body]).toString("base64");
+}
+
+test("key size: 1024- and 4096-bit keys verify; 1023 and 4097 bits are INVALID_PUBLIC_KEY", () => {
+  for (const id of ["order-rsa2-1024-bit-key", "auth-gbk-rsa2-4096-bit-key-pkcs1"]) {
+    const v = notificationVectors().find((x) => x.id === id);
+    assert.equal(cjs.verifyNotification(v.body, v.key, v.options).verified, true, id);
+  }
+  const { body } = signed();
+  for (const bits of [1024, 4096]) {
+    // A key of an accepted size loads; this 2048-bit signature then does not fit it.
+    assert.equal(codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))), "MALFORMED_SIGNATURE", `${bits}`);
+  }
+  for (const bits of [1023, 4097, 512, 8192]) {
+    assert.equal(codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))), "INVALID_PUBLIC_KEY", `${bits}`);
+    assert.equal(codeOf(() => cjs.rsaCheckV1({ a: "1" }, pkcs1KeyOfBits(bits))), "INVALID_PUBLIC_KEY", `${bits}`);
+  }
+});
+
+// ─── workerd: the same inside one Worker isolate ──────────────────────────────────────────
+
+const WORKER = `
+import * as api from "alipay-notify";
+import { runHostile, runVectors } from "./vectors.mjs";
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const vectors = await request.json();
+    if (url.pathname === "/hostile") {
+      const before = runVectors(api, vectors);
+      const n = Number(url.searchParams.get("n"));
+      const hostile = runHostile(api, n, env.KEY);
+      const after = runVectors(api, vectors);
+      return Response.json({ before, hostile, after });
+    }
+    return Response.json({ after: runVectors(api, vectors) });
+  },
+};
+`;
+
+test(`workerd: ${HOSTILE.toLocaleString("en")} hostile inputs through one isolate end in coded errors; valid notifications still verify`, async () => {
+  const wdir = join(dir, "worker");
+  mkdirSync(wdir);
+  cpSync(join(dir, "node_modules"), join(wdir, "node_modules"), { recursive: true });
+  cpSync(join(jsDir, "lib", "vectors.mjs"), join(wdir, "vectors.mjs"));
+  writeFileSync(join(wdir, "index.js"), WORKER);
+  writeFileSync(join(wdir, "wrangler.toml"), 'name = "robustness"\nmain = "index.js"\ncompatibility_date = "2026-04-01"\n');
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn", NO_COLOR: "1" };
+  await run(join(jsDir, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: wdir, env, maxBuffer: 1 << 24 });
+  const bundle = readFileSync(join(wdir, "dist", "index.js"), "utf8");
+  assert.match(bundle, /alipay-notify\/index\.workerd\.mjs/, "resolved through the workerd entry");
+  assert.equal(readdirSync(join(wdir, "dist")).filter((f) => f.endsWith(".wasm")).length, 1);
+
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: join(wdir, "dist", "index.js"),
+    modulesRoot: join(wdir, "dist"),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    bindings: { KEY: testAlipayKey() },
+  });
+  const vectors = JSON.stringify(validVectors());
+  const res = await mf.dispatchFetch(`http://robustness.test/hostile?n=${HOSTILE}`, { method: "POST", body: vectors });
+  assert.equal(res.status, 200);
+  const out = await res.json();
+  assert.deepEqual(out.before.mismatches, []);
+  assert.equal(out.hostile.calls, HOSTILE * 6);
+  assert.deepEqual(out.hostile.bad, [], "every hostile input ends in a coded error or a result");
+  assert.deepEqual(out.after.mismatches, []);
+  assert.ok(out.after.count >= 90);
+  // A later request in the same isolate: still sound.
+  const again = await (await mf.dispatchFetch("http://robustness.test/verify", { method: "POST", body: vectors })).json();
+  assert.deepEqual(again.after.mismatches, []);
+  assert.equal(again.after.count, out.after.count);
+});
