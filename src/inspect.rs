@@ -420,36 +420,49 @@ pub fn inspect_params(
             )),
         }
     }
-    let outcome = match &key {
-        None => Outcome {
-            status: "error",
-            variant: None,
-            sign_type: None,
-            error: Some(ErrorInfo {
-                code: "INVALID_PUBLIC_KEY",
-                message: "no public key given".into(),
-            }),
-        },
-        Some(Err(e)) => Outcome {
-            status: "error",
-            variant: None,
-            sign_type: None,
-            error: Some(e.into()),
-        },
+    // The verdict `verify` gives, keeping the verified notification when there is one.
+    let (outcome, verified) = match &key {
+        None => (
+            Outcome {
+                status: "error",
+                variant: None,
+                sign_type: None,
+                error: Some(ErrorInfo {
+                    code: "INVALID_PUBLIC_KEY",
+                    message: "no public key given".into(),
+                }),
+            },
+            None,
+        ),
+        Some(Err(e)) => (
+            Outcome {
+                status: "error",
+                variant: None,
+                sign_type: None,
+                error: Some(e.into()),
+            },
+            None,
+        ),
         Some(Ok(k)) => {
             match Form::from_params(params.clone()).and_then(|f| verify_form(&f, k, options)) {
-                Ok(n) => Outcome {
-                    status: "verified",
-                    variant: n.variant,
-                    sign_type: n.sign_type,
-                    error: None,
-                },
-                Err(e) => Outcome {
-                    status: "failed",
-                    variant: None,
-                    sign_type: None,
-                    error: Some((&e).into()),
-                },
+                Ok(n) => (
+                    Outcome {
+                        status: "verified",
+                        variant: n.variant,
+                        sign_type: n.sign_type,
+                        error: None,
+                    },
+                    Some(n),
+                ),
+                Err(e) => (
+                    Outcome {
+                        status: "failed",
+                        variant: None,
+                        sign_type: None,
+                        error: Some((&e).into()),
+                    },
+                    None,
+                ),
             }
         }
     };
@@ -477,18 +490,7 @@ pub fn inspect_params(
             ));
         }
     }
-    let notification = match &outcome.status {
-        &"verified" => Form::from_params(params)
-            .ok()
-            .and_then(|f| {
-                key.as_ref()?
-                    .as_ref()
-                    .ok()
-                    .map(|k| verify_form(&f, k, options))
-            })
-            .and_then(Result::ok),
-        _ => parse_form(&form, options).ok(),
-    };
+    let notification = verified.or_else(|| parse_form(&form, options).ok());
     // Most important first, keeping the order found within a severity (three passes instead of
     // a stable sort: the sort's code is large in wasm, the list is short).
     let problems: Vec<Problem> = ["error", "warning", "info"]
