@@ -201,13 +201,7 @@ impl Iterator for Pairs<'_> {
             if segment.is_empty() {
                 continue;
             }
-            let (name, value) = match segment.iter().position(|b| *b == b'=') {
-                Some(i) => (
-                    segment.get(..i).unwrap_or(&[]),
-                    segment.get(i + 1..).unwrap_or(&[]),
-                ),
-                None => (segment, &[][..]),
-            };
+            let (name, value) = split_pair(segment);
             let decoded = decode(name, start).and_then(|name| {
                 Ok(Param {
                     name,
@@ -216,6 +210,17 @@ impl Iterator for Pairs<'_> {
             });
             return Some(decoded);
         }
+    }
+}
+
+/// Splits `name=value` at the first `=`; a segment without one is a name with an empty value.
+fn split_pair(segment: &[u8]) -> (&[u8], &[u8]) {
+    match segment.iter().position(|b| *b == b'=') {
+        Some(i) => (
+            segment.get(..i).unwrap_or(&[]),
+            segment.get(i + 1..).unwrap_or(&[]),
+        ),
+        None => (segment, &[][..]),
     }
 }
 
@@ -261,13 +266,7 @@ pub(crate) fn parse_lenient(input: &[u8]) -> (Vec<Param>, Vec<String>) {
         if segment.is_empty() {
             continue;
         }
-        let (name, value) = match segment.iter().position(|b| *b == b'=') {
-            Some(i) => (
-                segment.get(..i).unwrap_or(&[]),
-                segment.get(i + 1..).unwrap_or(&[]),
-            ),
-            None => (segment, &[][..]),
-        };
+        let (name, value) = split_pair(segment);
         let mut lenient = |raw: &[u8]| match decode(raw, 0) {
             Ok(v) => v,
             Err(_) => {

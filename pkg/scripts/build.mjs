@@ -39,6 +39,21 @@ const cjs = api.replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n")
 if (cjs === api) throw new Error("api.mjs must end with a single `export { … };` line");
 writeFileSync(join(dist, "api.cjs"), '"use strict";\n' + cjs);
 
+// The CommonJS declarations: the same types, `init` as a named no-op instead of the default
+// export (a CJS module has no default export to describe).
+const dts = readFileSync(join(pkg, "index.d.ts"), "utf8");
+const initDecl = /declare function init\([^)]*\): Promise<void>;\nexport default init;\nexport \{ init \};\n/;
+if (!initDecl.test(dts)) throw new Error("index.d.ts: the init declaration changed; update build.mjs");
+writeFileSync(
+  join(dist, "index.d.cts"),
+  dts
+    .replace(/^\/\/ Types of alipay-notify\./, "// Types of alipay-notify (CommonJS view: `init` is a named export).")
+    .replace(initDecl, "/** A no-op in Node: the module is ready at `require`. */\nexport declare function init(): Promise<void>;\n"),
+);
+
+// Named exports shared by the entries that instantiate synchronously (Node ESM, workerd).
+writeFileSync(join(dist, "exports.mjs"), readFileSync(join(pkg, "src/exports.mjs"), "utf8"));
+
 const bytes = readFileSync(web);
 const kib = (n) => (n / 1024).toFixed(1) + " KiB";
 console.log(`alipay_notify_bg.wasm: ${kib(bytes.length)} raw, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`);

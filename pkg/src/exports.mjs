@@ -1,0 +1,27 @@
+// The named exports of the entries that instantiate the module synchronously (Node ESM,
+// workerd). Copied to dist/ by the build. Creating the API calls nothing in wasm, so the entry
+// may instantiate after this module is evaluated.
+import * as wasm from "./web/alipay_notify.js";
+import { createApi } from "./api.mjs";
+
+export const {
+  ACK,
+  parseNotification,
+  verifyNotification,
+  inspectNotification,
+  rsaCheckV1,
+  rsaCheckV2,
+  getSignCheckContentV1,
+  getSignCheckContentV2,
+  decodeOrderStatus,
+  rsaCertCheckV1,
+  rsaCertCheckV2,
+  getCertSN,
+  getRootCertSN,
+  verifyCertChain,
+  verifyResponse,
+  verifyV3Response,
+  aesDecrypt,
+  errorCodes,
+  limits,
+} = createApi(wasm);
