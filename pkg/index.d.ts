@@ -38,7 +38,7 @@ export interface AlipayNotifyError extends Error {
   code: ErrorCode;
   /** The parameter concerned (DUPLICATE_PARAMETER, MISSING_PARAMETER, CHARSET_MISMATCH). */
   parameter?: string;
-  /** The expected and received `app_id` (APP_ID_MISMATCH). */
+  /** The expected and received `app_id` (APP_ID_MISMATCH) or certificate SN (CERT_SN_MISMATCH). */
   expected?: string;
   actual?: string;
   /** The `sign_type` received (UNSUPPORTED_SIGN_TYPE). */

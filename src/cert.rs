@@ -709,22 +709,22 @@ pub(crate) fn public_key_from_certificate_der(der: &[u8]) -> Result<PublicKey> {
     Ok(key.with_cert_sn(cert.sn()?))
 }
 
-/// Certificate mode's optional chain check for a key given as certificate text: when
-/// `options.alipay_root_cert` is set, `key_text` must be a certificate that chains to that root
-/// bundle and is valid at `options.now_ms` ([`verify_cert_chain`]). Does nothing otherwise.
-pub fn check_key_chain(key_text: &str, options: &crate::VerifyOptions) -> Result<()> {
+/// Certificate mode's optional chain check: when `options.alipay_root_cert` is set, `key` must
+/// have been parsed from Alipay's certificate, which must chain to that root bundle and be valid
+/// at `options.now_ms` ([`verify_cert_chain`]). Does nothing otherwise. [`crate::verify`] calls it.
+pub fn check_key_chain(key: &PublicKey, options: &crate::VerifyOptions) -> Result<()> {
     let Some(root) = options.alipay_root_cert.as_deref() else {
         return Ok(());
     };
     let now = options.now_ms.ok_or_else(|| {
         Error::options("`alipayRootCert` needs `now` (epoch milliseconds) to check validity dates")
     })?;
-    if !key_text.contains("-----BEGIN CERTIFICATE-----") {
-        return Err(Error::options(
+    let cert = key.cert_pem().ok_or_else(|| {
+        Error::options(
             "`alipayRootCert` is set but the key is not a certificate (alipayCertPublicKey_RSA2.crt)",
-        ));
-    }
-    verify_cert_chain(key_text, root, now)
+        )
+    })?;
+    verify_cert_chain(cert, root, now)
 }
 
 /// Checks the `alipay_cert_sn` a message carries against the certificate the key came from.

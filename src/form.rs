@@ -90,7 +90,8 @@ impl Form {
     }
 }
 
-fn check_param_limits(p: &Param) -> Result<()> {
+/// A parameter's own checks: a non-empty name, name and value lengths.
+pub(crate) fn check_param_limits(p: &Param) -> Result<()> {
     if p.name.is_empty() {
         return Err(Error::MalformedForm {
             reason: "a parameter has an empty name".into(),

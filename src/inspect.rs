@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use crate::charset::Charset;
 use crate::error::{excerpt, Error};
-use crate::form::{first_duplicate, form_part, parse_lenient, Form, Param, MAX_BODY_BYTES};
+use crate::form::{
+    check_param_limits, first_duplicate, form_part, parse_lenient, Form, Param, MAX_BODY_BYTES,
+};
 use crate::key::PublicKey;
 use crate::notification::{Kind, Notification};
 use crate::options::{VariantChoice, VerifyOptions};
@@ -235,18 +237,27 @@ pub fn inspect_params(
             Some(name),
         ));
     }
-    // For showing sign contents, the first occurrence of each name counts.
+    // For showing sign contents, the first occurrence of each name counts; a parameter over a
+    // limit (or with an empty name) is left out and reported, so the rest can still be shown.
     let mut unique: Vec<Param> = Vec::with_capacity(params.len());
     for p in &params {
-        if !unique.iter().any(|u| u.name == p.name) {
-            unique.push(p.clone());
+        if unique.iter().any(|u| u.name == p.name) {
+            continue;
+        }
+        match check_param_limits(p) {
+            Ok(()) => unique.push(p.clone()),
+            Err(e) => problems.push(problem(
+                e.code(),
+                "error",
+                e.to_string(),
+                "Verification refuses the whole notification because of this parameter; it is left out of what is shown here.",
+                "验签会因该参数拒绝整条通知;此处展示时已将其略去。",
+                Some(&p.name),
+            )),
         }
     }
-    let form = Form::from_params(unique.clone()).unwrap_or_else(|_| {
-        // Over a limit: show what fits.
-        Form::from_params(unique.into_iter().take(crate::form::MAX_PARAMS).collect())
-            .unwrap_or_default()
-    });
+    unique.truncate(crate::form::MAX_PARAMS);
+    let form = Form::from_params(unique).unwrap_or_default();
     let kind = Kind::detect(&form);
     let charset = match resolve_charset(&form, options) {
         Ok(c) => {
@@ -276,6 +287,17 @@ pub fn inspect_params(
     };
     let shown = charset.unwrap_or(Charset::Utf8);
     let documented = kind.documented_params();
+    // Whether this very parameter is in a variant's sign content: the first of its name, within
+    // the limits (so in `form`), and not left out by the variant or the empty-value rule.
+    let signed = |p: &Param, variant: Variant| {
+        let first = params.iter().position(|q| q.name == p.name)
+            == params.iter().position(|q| core::ptr::eq(q, p));
+        first
+            && form.params().iter().any(|f| f.name == p.name)
+            && p.name != b"sign"
+            && !(variant == Variant::V1 && p.name == b"sign_type")
+            && !(options.empty_values == EmptyValues::Skip && p.value.is_empty())
+    };
     let inspected: Vec<InspectedParam> = params
         .iter()
         .map(|p| {
@@ -285,8 +307,8 @@ pub fn inspect_params(
                 value: shown.decode_lossy(&p.value),
                 valid_text,
                 raw: (!valid_text).then(|| percent_escape(&p.value)),
-                in_v1: p.name != b"sign" && p.name != b"sign_type",
-                in_v2: p.name != b"sign",
+                in_v1: signed(p, Variant::V1),
+                in_v2: signed(p, Variant::V2),
                 documented: documented.map(|d| d.iter().any(|n| n.as_bytes() == p.name.as_slice())),
             }
         })
@@ -456,7 +478,12 @@ pub fn inspect_params(
                 ),
                 Err(e) => (
                     Outcome {
-                        status: "failed",
+                        // Options that cannot work leave nothing to check with.
+                        status: if matches!(e, Error::InvalidOptions { .. }) {
+                            "error"
+                        } else {
+                            "failed"
+                        },
                         variant: None,
                         sign_type: None,
                         error: Some((&e).into()),
@@ -467,27 +494,19 @@ pub fn inspect_params(
         }
     };
     if let Some(e) = &outcome.error {
-        if matches!(
-            e.code,
-            "APP_ID_MISMATCH" | "NOTIFICATION_EXPIRED" | "INVALID_BIZ_CONTENT"
-        ) && !problems.iter().any(|p| p.code == e.code)
-        {
-            problems.push(problem(
-                e.code,
-                "error",
-                e.message.clone(),
-                match e.code {
-                    "APP_ID_MISMATCH" => "The notification is for another application: check appId and which key you use.",
-                    "NOTIFICATION_EXPIRED" => "Too old (or from the future): a replay, or a clock problem. Alipay retries for about 25 hours; choose maxAgeSeconds accordingly.",
-                    _ => "biz_content must be a JSON object.",
-                },
-                match e.code {
-                    "APP_ID_MISMATCH" => "通知属于其他应用:检查 appId 与所用公钥。",
-                    "NOTIFICATION_EXPIRED" => "通知过旧(或时间在未来):可能是重放或时钟问题。支付宝约 25 小时内重试,请据此设置 maxAgeSeconds。",
-                    _ => "biz_content 必须是 JSON 对象。",
-                },
-                None,
-            ));
+        if let Some((hint, hint_zh)) = outcome_hint(e.code, options) {
+            if !problems.iter().any(|p| p.code == e.code) {
+                let param: Option<&[u8]> =
+                    (e.code == "CERT_SN_MISMATCH").then_some(b"alipay_cert_sn");
+                problems.push(problem(
+                    e.code,
+                    "error",
+                    e.message.clone(),
+                    hint,
+                    hint_zh,
+                    param,
+                ));
+            }
         }
     }
     let notification = verified.or_else(|| parse_form(&form, options).ok());
@@ -513,6 +532,41 @@ pub fn inspect_params(
         notification,
         problems,
     }
+}
+
+/// Advice for refusals that come from the checks around the signature (English, Chinese).
+fn outcome_hint(code: &str, options: &VerifyOptions) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "APP_ID_MISMATCH" => (
+            "The notification is for another application: check appId and which key you use.",
+            "通知属于其他应用:检查 appId 与所用公钥。",
+        ),
+        "NOTIFICATION_EXPIRED" => (
+            "Too old (or from the future): a replay, or a clock problem. Alipay retries for about 25 hours; choose maxAgeSeconds accordingly.",
+            "通知过旧(或时间在未来):可能是重放或时钟问题。支付宝约 25 小时内重试,请据此设置 maxAgeSeconds。",
+        ),
+        "INVALID_BIZ_CONTENT" => (
+            "biz_content must be a JSON object.",
+            "biz_content 必须是 JSON 对象。",
+        ),
+        "CERT_EXPIRED" => (
+            "Alipay's certificate (or an issuer's) is outside its validity dates: download the current alipayCertPublicKey_RSA2.crt from the open platform console.",
+            "支付宝公钥证书(或其上级证书)不在有效期内:请从开放平台控制台下载最新的 alipayCertPublicKey_RSA2.crt。",
+        ),
+        "CERT_UNTRUSTED" => (
+            "The certificate does not chain to the root bundle: use alipayCertPublicKey_RSA2.crt with its intermediate, and alipayRootCert.crt, both from the same environment (production or sandbox).",
+            "证书无法链接到根证书:请使用带中间证书的 alipayCertPublicKey_RSA2.crt,以及同一环境(正式或沙箱)的 alipayRootCert.crt。",
+        ),
+        "CERT_SN_MISMATCH" => (
+            "Alipay signed with another certificate than the one configured (alipay_cert_sn): it has probably been renewed; download the current alipayCertPublicKey_RSA2.crt.",
+            "支付宝使用的证书(alipay_cert_sn)与所配置的不同:证书可能已更新,请下载最新的 alipayCertPublicKey_RSA2.crt。",
+        ),
+        "INVALID_OPTIONS" if options.alipay_root_cert.is_some() => (
+            "With alipayRootCert set, the key must be Alipay's certificate (alipayCertPublicKey_RSA2.crt), not a bare public key.",
+            "设置了根证书(alipayRootCert)时,公钥必须是支付宝公钥证书 alipayCertPublicKey_RSA2.crt,而不是裸公钥。",
+        ),
+        _ => return None,
+    })
 }
 
 /// Explains a mismatch: the other empty-value rule, the undocumented variant, a wrong key,

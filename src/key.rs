@@ -33,6 +33,8 @@ pub struct PublicKey {
     e: u32,
     /// Alipay's SN of the certificate the key was taken from (`None` for a bare key).
     cert_sn: Option<String>,
+    /// The certificate text the key was taken from, for the optional chain check.
+    cert_pem: Option<String>,
 }
 
 impl PublicKey {
@@ -67,14 +69,17 @@ impl PublicKey {
             "RSA PUBLIC KEY" => Self::from_pkcs1_der(&der),
             l if l.contains("PRIVATE KEY") => Err(private_key_error()),
             // Certificate mode (公钥证书模式): the first certificate's key, with its SN.
-            "CERTIFICATE" => {
-                crate::cert::public_key_from_certificate_der(&der).map_err(|e| match e {
+            "CERTIFICATE" => crate::cert::public_key_from_certificate_der(&der)
+                .map(|key| PublicKey {
+                    cert_pem: Some(pem.to_owned()),
+                    ..key
+                })
+                .map_err(|e| match e {
                     Error::InvalidCertificate { reason } => {
                         Error::key(format!("certificate: {reason}"))
                     }
                     other => other,
-                })
-            }
+                }),
             other => Err(Error::key(format!("unexpected PEM label `{other}`"))),
         }
     }
@@ -157,6 +162,7 @@ impl PublicKey {
             n: n.to_vec(),
             e,
             cert_sn: None,
+            cert_pem: None,
         })
     }
 
@@ -188,6 +194,11 @@ impl PublicKey {
     }
 
     /// Records the SN of the certificate this key came from.
+    /// The certificate text the key was taken from (`None` for a bare key).
+    pub(crate) fn cert_pem(&self) -> Option<&str> {
+        self.cert_pem.as_deref()
+    }
+
     pub(crate) fn with_cert_sn(mut self, sn: String) -> Self {
         self.cert_sn = Some(sn);
         self

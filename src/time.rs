@@ -16,7 +16,6 @@ struct Civil {
 }
 
 /// Digits only, as a number; `None` if empty, not all digits, or too large (no overflow).
-/// A run of ASCII digits as a number (`None` if empty or not all digits).
 pub(crate) fn digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;

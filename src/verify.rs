@@ -41,6 +41,8 @@ pub fn verify(body: &[u8], key: &PublicKey, options: &VerifyOptions) -> Result<N
 
 /// [`verify`] for parameters that are already decoded (a JS object, `URLSearchParams`).
 pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Result<Notification> {
+    // Certificate mode with a root bundle: the configured certificate must be trusted first.
+    crate::cert::check_key_chain(key, options)?;
     let charset = resolve_charset(form, options)?;
     let sign_type_raw = form
         .get("sign_type")
@@ -256,4 +258,39 @@ fn rsa_check(
     };
     let content = sign_content(&form, variant, EmptyValues::Keep);
     Ok(recovered.matches(options.sign_type, &content))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `now` at the ends of the i64 range made the age saturate to `i64::MIN`,
+    /// whose negation overflowed (a panic in debug builds, a wrong verdict otherwise).
+    #[test]
+    fn freshness_at_the_ends_of_the_time_range_is_a_coded_error() {
+        let key =
+            PublicKey::parse(include_str!("../tests/vectors/doc/alipay-public-key.txt")).unwrap();
+        let body = include_bytes!("../tests/vectors/doc/order-notify-2020.txt");
+        for (now, max_age) in [(i64::MIN, 1), (i64::MIN, u64::MAX), (i64::MAX, 300), (0, 0)] {
+            let json = format!(r#"{{"now":{now},"maxAgeSeconds":{max_age}}}"#);
+            let options = VerifyOptions::from_json(&json).unwrap();
+            let err = verify(body, &key, &options).unwrap_err();
+            assert_eq!(err.code(), "NOTIFICATION_EXPIRED", "{json}: {err}");
+        }
+        let form = Form::parse(b"utc_timestamp=-9223372036854775808").unwrap();
+        let options = VerifyOptions {
+            now_ms: Some(i64::MAX),
+            max_age_seconds: Some(u64::MAX),
+            ..VerifyOptions::default()
+        };
+        assert!(check_freshness(&form, &options).is_ok());
+        let options = VerifyOptions {
+            max_age_seconds: Some(1),
+            ..options
+        };
+        assert_eq!(
+            check_freshness(&form, &options).unwrap_err().code(),
+            "NOTIFICATION_EXPIRED"
+        );
+    }
 }

@@ -563,3 +563,51 @@ fn to_pem(der: &[u8]) -> String {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// `verify` itself enforces the `alipayRootCert` option (not only the JS bindings): a bare key is
+/// refused, a certificate that does not chain to the bundle is `CERT_UNTRUSTED`, and the check
+/// comes before the signature.
+#[test]
+fn verify_enforces_the_root_bundle_option() {
+    use alipay_notify::{inspect, verify, PublicKey, VerifyOptions};
+    let root = include_str!("vectors/cert/real/alipayRootCert.crt");
+    let opts = |now: i64| {
+        let json = serde_json::json!({ "alipayRootCert": root, "now": now }).to_string();
+        VerifyOptions::from_json(&json).unwrap()
+    };
+    // A bare key with a root bundle: nothing to chain.
+    let bare = PublicKey::parse(include_str!("vectors/doc/alipay-public-key.txt")).unwrap();
+    let body = include_bytes!("vectors/doc/order-notify-2020.txt");
+    assert!(verify(body, &bare, &VerifyOptions::default()).is_ok());
+    let err = verify(body, &bare, &opts(1_717_243_200_000)).unwrap_err();
+    assert_eq!(err.code(), "INVALID_OPTIONS", "{err}");
+    let report = inspect(
+        body,
+        Some(include_str!("vectors/doc/alipay-public-key.txt")),
+        &opts(1_717_243_200_000),
+    );
+    assert_eq!(report.outcome.status, "error");
+    assert_eq!(
+        report.outcome.error.map(|e| e.code),
+        Some("INVALID_OPTIONS")
+    );
+
+    // The .NET SDK's certificate-mode vector: its certificate is not issued under this bundle.
+    let v: serde_json::Value = serde_json::from_str(include_str!(
+        "vectors/cert/real/certmode-v2-rsa2-dotnet.json"
+    ))
+    .unwrap();
+    let cert = v["alipay_public_cert_pem"].as_str().unwrap();
+    let key = PublicKey::parse(cert).unwrap();
+    let form = v["derived_form_body"]["body"].as_str().unwrap();
+    let n = verify(form.as_bytes(), &key, &VerifyOptions::default()).unwrap();
+    assert!(n.verified);
+    let err = verify(form.as_bytes(), &key, &opts(1_717_243_200_000)).unwrap_err();
+    assert!(
+        matches!(err.code(), "CERT_UNTRUSTED" | "CERT_EXPIRED"),
+        "{err}"
+    );
+    let report = inspect(form.as_bytes(), Some(cert), &opts(1_717_243_200_000));
+    assert_eq!(report.outcome.status, "failed");
+    assert!(report.problems.iter().any(|p| p.code == err.code()));
+}

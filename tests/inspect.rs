@@ -114,3 +114,41 @@ fn a_sign_type_changed_after_signing_is_named() {
     assert_eq!(status, "failed");
     assert!(codes.contains(&"SIGN_TYPE_MISMATCH"), "{codes:?}");
 }
+
+#[test]
+fn one_bad_parameter_does_not_hide_the_rest() {
+    let (body, key, o) = vector("change-utf-8-rsa2-spki-base64-v1");
+    let r = inspect(format!("{body}&=x").as_bytes(), Some(&key), &o);
+    assert_eq!(r.outcome.status, "failed");
+    assert_eq!(
+        r.kind,
+        alipay_notify::Kind::OrderChange,
+        "the kind is still recognised"
+    );
+    assert!(r.sign_content_v1.contains("biz_content="));
+    let codes: Vec<_> = r.problems.iter().map(|p| p.code).collect();
+    assert!(codes.contains(&"MALFORMED_FORM"), "{codes:?}");
+    assert!(!codes.contains(&"MISSING_PARAMETER"), "{codes:?}");
+}
+
+#[test]
+fn signed_flags_follow_the_empty_value_rule_and_first_occurrence() {
+    let body = "a=1&b=&sign=x&sign_type=RSA2&a=2";
+    let skip = VerifyOptions::from_json(r#"{"emptyValues":"skip"}"#).unwrap();
+    let r = inspect(body.as_bytes(), None, &skip);
+    let flags: Vec<_> = r
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.in_v1, p.in_v2))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("a", true, true),
+            ("b", false, false),
+            ("sign", false, false),
+            ("sign_type", false, true),
+            ("a", false, false)
+        ]
+    );
+}

@@ -13,11 +13,14 @@ function createApi(wasm) {
   function optionsJson(options) {
     if (options === undefined || options === null) return "";
     if (typeof options !== "object" || Array.isArray(options)) return JSON.stringify(String(options));
+    // Only plain objects: a Map or a class instance would serialise to `{}` and silently mean
+    // "defaults".
+    const proto = Object.getPrototypeOf(options);
+    if (proto !== Object.prototype && proto !== null) return JSON.stringify({ $invalid: "not a plain object" });
     let opts = options;
-    // The core never reads a clock: the checks that need the time (freshness, certificate
-    // validity) get `now` from here unless the caller gives it.
-    const timed = (v) => v !== undefined && v !== null;
-    if ((timed(opts.maxAgeSeconds) || timed(opts.alipayRootCert)) && opts.now === undefined) {
+    const needsNow = (opts.maxAgeSeconds !== undefined && opts.maxAgeSeconds !== null) ||
+      (opts.alipayRootCert !== undefined && opts.alipayRootCert !== null);
+    if (needsNow && opts.now === undefined) {
       opts = { ...opts, now: Date.now() };
     }
     return JSON.stringify(opts, function (key, value) {
@@ -25,6 +28,8 @@ function createApi(wasm) {
       const raw = this[key];
       if (raw instanceof Date) return raw.getTime();
       const t = typeof raw;
+      // NaN and ±Infinity would become `null` ("not set"): a bad value must be refused instead.
+      if (t === "number" && !Number.isFinite(raw)) return { $invalid: String(raw) };
       if (t === "function" || t === "symbol" || t === "bigint" || (t === "undefined" && !Array.isArray(this))) {
         return t === "undefined" ? undefined : { $invalid: t };
       }
@@ -32,17 +37,17 @@ function createApi(wasm) {
     });
   }
 
-  // URLSearchParams keeps repeated names; pass them as pairs so the core can refuse them.
+  // URLSearchParams keeps repeated names; pass them as pairs so the core can refuse them. Other
+  // iterables of pairs (Map, FormData, Headers) would look empty to `Object.entries`.
   function body(input) {
-    if (typeof URLSearchParams !== "undefined" && input instanceof URLSearchParams) {
-      return Array.from(input.entries());
-    }
     if (input instanceof ArrayBuffer) return new Uint8Array(input);
+    if (input !== null && typeof input === "object" && !(input instanceof Uint8Array) && !Array.isArray(input)) {
+      const proto = Object.getPrototypeOf(input);
+      if (proto !== Object.prototype && proto !== null && typeof input.entries === "function") {
+        return Array.from(input.entries());
+      }
+    }
     return input;
-  }
-
-  function keyText(key) {
-    return key;
   }
 
   return {
@@ -51,16 +56,16 @@ function createApi(wasm) {
       return JSON.parse(wasm.parseNotification(body(input), optionsJson(options)));
     },
     verifyNotification(input, alipayPublicKey, options) {
-      return JSON.parse(wasm.verifyNotification(body(input), keyText(alipayPublicKey), optionsJson(options)));
+      return JSON.parse(wasm.verifyNotification(body(input), alipayPublicKey, optionsJson(options)));
     },
     inspectNotification(input, alipayPublicKey, options) {
-      return JSON.parse(wasm.inspectNotification(body(input), keyText(alipayPublicKey), optionsJson(options)));
+      return JSON.parse(wasm.inspectNotification(body(input), alipayPublicKey, optionsJson(options)));
     },
     rsaCheckV1(params, alipayPublicKey, options) {
-      return wasm.rsaCheckV1(body(params), keyText(alipayPublicKey), optionsJson(options));
+      return wasm.rsaCheckV1(body(params), alipayPublicKey, optionsJson(options));
     },
     rsaCheckV2(params, alipayPublicKey, options) {
-      return wasm.rsaCheckV2(body(params), keyText(alipayPublicKey), optionsJson(options));
+      return wasm.rsaCheckV2(body(params), alipayPublicKey, optionsJson(options));
     },
     getSignCheckContentV1(params) {
       return wasm.getSignCheckContentV1(body(params));
@@ -69,10 +74,10 @@ function createApi(wasm) {
       return wasm.getSignCheckContentV2(body(params));
     },
     rsaCertCheckV1(params, alipayCert, options) {
-      return wasm.rsaCheckV1(body(params), keyText(alipayCert), optionsJson(options));
+      return wasm.rsaCheckV1(body(params), alipayCert, optionsJson(options));
     },
     rsaCertCheckV2(params, alipayCert, options) {
-      return wasm.rsaCheckV2(body(params), keyText(alipayCert), optionsJson(options));
+      return wasm.rsaCheckV2(body(params), alipayCert, optionsJson(options));
     },
     getCertSN(certPem) {
       return wasm.getCertSN(certPem);
@@ -89,11 +94,11 @@ function createApi(wasm) {
       const o = options ?? {};
       if (typeof o !== "object") return wasm.verifyResponse(rawBody, alipayPublicKey, undefined, undefined);
       const text = rawBody instanceof Uint8Array ? new TextDecoder().decode(rawBody) : rawBody;
-      return JSON.parse(wasm.verifyResponse(text, keyText(alipayPublicKey), o.method, o.signType));
+      return JSON.parse(wasm.verifyResponse(text, alipayPublicKey, o.method, o.signType));
     },
     verifyV3Response(parts, alipayPublicKey) {
       const p = parts ?? {};
-      wasm.verifyV3Response(p.timestamp, p.nonce, p.body, p.signature, keyText(alipayPublicKey));
+      wasm.verifyV3Response(p.timestamp, p.nonce, p.body, p.signature, alipayPublicKey);
       return true;
     },
     aesDecrypt(ciphertextB64, keyB64) {

@@ -1,7 +1,7 @@
 //! Reading the JS inputs: a body (string, `Uint8Array`, array of `[name, value]` pairs, plain
 //! object) and params objects. Anything else is `INVALID_ARGUMENT`, never a trap.
 
-use js_sys::{Array, Object, Uint8Array};
+use js_sys::{Array, JsString, Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::charset::Charset;
@@ -24,8 +24,15 @@ fn bad(reason: &str) -> Error {
 
 /// Reads a body. Strings and bytes are checked against the size limit before they are copied.
 pub(crate) fn body_from_js(v: &JsValue) -> Result<Body> {
-    if let Some(s) = v.as_string() {
-        return Ok(Body::Bytes(s.into_bytes()));
+    if let Some(js) = v.dyn_ref::<JsString>() {
+        // A UTF-16 length is never more than the UTF-8 byte length, so an over-long string is
+        // refused before it is copied into wasm memory.
+        if js.length() as usize > MAX_BODY_BYTES {
+            return Err(Error::InputTooLarge {
+                reason: format!("body is over {MAX_BODY_BYTES} bytes"),
+            });
+        }
+        return text(js, "the body").map(|s| Body::Bytes(s.into_bytes()));
     }
     if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
         if bytes.length() as usize > MAX_BODY_BYTES {
@@ -63,12 +70,31 @@ pub(crate) fn params_from_js(v: &JsValue) -> Result<Vec<(String, String)>> {
             return Err(bad("each pair must be [name, value]"));
         }
         let pair: Array = entry.unchecked_into();
-        let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
+        let (Some(name), Some(value)) = (
+            pair.get(0)
+                .dyn_ref::<JsString>()
+                .map(|s| text(s, "a param name")),
+            pair.get(1)
+                .dyn_ref::<JsString>()
+                .map(|s| text(s, "a param value")),
+        ) else {
             return Err(bad("param names and values must be strings"));
         };
+        let (name, value) = (name?, value?);
         out.push((name, value));
     }
     Ok(out)
+}
+
+/// A JS string as Rust text. A lone surrogate has no UTF-8 form; refusing it keeps the input from
+/// being silently altered (it would become U+FFFD).
+pub(crate) fn text(js: &JsString, what: &str) -> Result<String> {
+    if !js.is_valid_utf16() {
+        return Err(bad(&format!(
+            "{what} contains a lone surrogate (not valid text)"
+        )));
+    }
+    Ok(String::from(js))
 }
 
 /// Encodes text pairs to the bytes that were signed: the declared charset (or `fallback`).

@@ -4,10 +4,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
+use js_sys::JsString;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{Error, Result};
-use crate::key::PublicKey;
+use crate::key::{PublicKey, MAX_KEY_TEXT_BYTES};
 
 /// How many distinct keys are kept (most recently used first).
 const CAPACITY: usize = 8;
@@ -19,12 +20,19 @@ thread_local! {
 /// The parsed key for a JS key argument (a string), from the cache when it was seen before.
 /// Failures are not cached (so a bad key costs its parse every time, and never evicts good ones).
 pub(crate) fn get(key: &JsValue) -> Result<Rc<PublicKey>> {
-    let Some(text) = key.as_string() else {
+    let Some(js) = key.dyn_ref::<JsString>() else {
         return Err(Error::InvalidPublicKey {
             reason: "no public key given: pass the Alipay public key (支付宝公钥) as a string"
                 .into(),
         });
     };
+    // Refused before it is copied (a UTF-16 length never exceeds the UTF-8 byte length).
+    if js.length() as usize > MAX_KEY_TEXT_BYTES {
+        return Err(Error::InputTooLarge {
+            reason: format!("public key text is over {MAX_KEY_TEXT_BYTES} bytes"),
+        });
+    }
+    let text = String::from(js);
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(pos) = cache.iter().position(|(t, _)| *t == text) {

@@ -7,6 +7,7 @@ mod key_cache;
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::{
@@ -88,11 +89,7 @@ pub fn verify_notification(
     options_json: &str,
 ) -> Result<String, JsValue> {
     let opts = options(options_json)?;
-    let key_text = key.as_string();
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
-    if let Some(text) = key_text.as_deref() {
-        crate::check_key_chain(text, &opts).map_err(|e| js_error(&e))?;
-    }
     let form = body_from_js(body)
         .and_then(|b| form_of(b, &opts))
         .map_err(|e| js_error(&e))?;
@@ -115,88 +112,29 @@ pub fn parse_notification(body: &JsValue, options_json: &str) -> Result<String, 
 /// argument or bad options become the report's outcome.
 #[wasm_bindgen(js_name = inspectNotification)]
 pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &str) -> String {
+    // An over-long key is refused before it is copied, as in `verifyNotification`.
+    let too_long = key
+        .dyn_ref::<js_sys::JsString>()
+        .is_some_and(|s| s.length() as usize > crate::MAX_KEY_TEXT_BYTES);
+    if too_long {
+        let e = Error::InputTooLarge {
+            reason: format!(
+                "public key text is over {} bytes",
+                crate::MAX_KEY_TEXT_BYTES
+            ),
+        };
+        return serde_json::to_string(&failed_report(&e)).unwrap_or_else(|_| String::from("null"));
+    }
     let key_text = key.as_string();
     let report = match (VerifyOptions::from_json(options_json), body_from_js(body)) {
-        (Ok(opts), Ok(Body::Bytes(b))) => with_key_chain(
-            inspect(&b, key_text.as_deref(), &opts),
-            key_text.as_deref(),
-            &opts,
-        ),
+        (Ok(opts), Ok(Body::Bytes(b))) => inspect(&b, key_text.as_deref(), &opts),
         (Ok(opts), Ok(Body::Pairs(pairs))) => match input::pairs_to_params(pairs, opts.charset) {
-            Ok(params) => with_key_chain(
-                inspect_params(params, Vec::new(), key_text.as_deref(), &opts),
-                key_text.as_deref(),
-                &opts,
-            ),
+            Ok(params) => inspect_params(params, Vec::new(), key_text.as_deref(), &opts),
             Err(e) => failed_report(&e),
         },
         (Err(e), _) | (_, Err(e)) => failed_report(&e),
     };
     serde_json::to_string(&report).unwrap_or_else(|_| String::from("null"))
-}
-
-/// Certificate mode in the report: the `alipayRootCert` check `verifyNotification` makes before
-/// anything else (the key must chain to the root bundle), so that the outcome is what
-/// `verifyNotification` would give, and a hint for each certificate-mode refusal.
-fn with_key_chain(
-    mut r: crate::Inspection,
-    key_text: Option<&str>,
-    opts: &VerifyOptions,
-) -> crate::Inspection {
-    let loaded = r.key.provided && r.key.error.is_none();
-    if let Some(Err(e)) = key_text
-        .filter(|_| loaded)
-        .map(|t| crate::check_key_chain(t, opts))
-    {
-        // Options that cannot work (a bare key with `alipayRootCert`) leave nothing to check
-        // with; a certificate that is not trusted refuses the notification.
-        r.outcome.status = if matches!(e, Error::InvalidOptions { .. }) {
-            "error"
-        } else {
-            "failed"
-        };
-        r.outcome.variant = None;
-        r.outcome.sign_type = None;
-        r.outcome.error = Some((&e).into());
-        if let Some(n) = r.notification.as_mut() {
-            n.verified = false;
-            n.variant = None;
-        }
-    }
-    let Some(error) = r.outcome.error.as_ref() else {
-        return r;
-    };
-    let (en, zh) = match error.code {
-        "CERT_EXPIRED" => (
-            "Alipay's certificate (or an issuer's) is outside its validity dates: download the current alipayCertPublicKey_RSA2.crt from the open platform console.",
-            "支付宝公钥证书(或其上级证书)不在有效期内:请从开放平台控制台下载最新的 alipayCertPublicKey_RSA2.crt。",
-        ),
-        "CERT_UNTRUSTED" => (
-            "The certificate does not chain to the root bundle: use alipayCertPublicKey_RSA2.crt with its intermediate, and alipayRootCert.crt, both from the same environment (production or sandbox).",
-            "证书无法链接到根证书:请使用带中间证书的 alipayCertPublicKey_RSA2.crt,以及同一环境(正式或沙箱)的 alipayRootCert.crt。",
-        ),
-        "CERT_SN_MISMATCH" => (
-            "Alipay signed with another certificate than the one configured (alipay_cert_sn): it has probably been renewed; download the current alipayCertPublicKey_RSA2.crt.",
-            "支付宝使用的证书(alipay_cert_sn)与所配置的不同:证书可能已更新,请下载最新的 alipayCertPublicKey_RSA2.crt。",
-        ),
-        "INVALID_OPTIONS" if opts.alipay_root_cert.is_some() && loaded => (
-            "With alipayRootCert set, the key must be Alipay's certificate (alipayCertPublicKey_RSA2.crt), not a bare public key.",
-            "设置了根证书(alipayRootCert)时,公钥必须是支付宝公钥证书 alipayCertPublicKey_RSA2.crt,而不是裸公钥。",
-        ),
-        _ => return r,
-    };
-    if !r.problems.iter().any(|p| p.code == error.code) {
-        let problem = crate::Problem {
-            code: error.code,
-            severity: "error",
-            message: error.message.clone(),
-            hint: en.into(),
-            hint_zh: zh.into(),
-            param: (error.code == "CERT_SN_MISMATCH").then(|| "alipay_cert_sn".into()),
-        };
-        r.problems.insert(0, problem);
-    }
-    r
 }
 
 fn failed_report(e: &Error) -> crate::Inspection {

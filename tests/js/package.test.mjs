@@ -117,6 +117,33 @@ test("plain objects, URLSearchParams, Uint8Array and strings verify alike; rsaCh
   assert.equal(out.unknown, null);
 });
 
+test("bad option values and body types are refused with a code, never silently defaulted or emptied", () => {
+  const out = runIn("esm", `
+    const api = await import("alipay-notify");
+    const { readFileSync } = await import("node:fs");
+    const key = readFileSync(${JSON.stringify(join(jsDir, "../vectors/doc/alipay-public-key.txt"))}, "utf8");
+    const body = readFileSync(${JSON.stringify(join(jsDir, "../vectors/doc/order-notify-2020.txt"))}, "utf8").trim();
+    const code = (f) => { try { f(); return "ok"; } catch (e) { return e.code ?? String(e); } };
+    const fd = new FormData();
+    for (const [k, v] of new URLSearchParams(body)) fd.append(k, v);
+    console.log(JSON.stringify({
+      nan: code(() => api.verifyNotification(body, key, { maxAgeSeconds: NaN })),
+      inf: code(() => api.verifyNotification(body, key, { now: Infinity, maxAgeSeconds: 5 })),
+      map: code(() => api.verifyNotification(body, key, new Map([["variant", "v2"]]))),
+      mapBody: api.verifyNotification(new Map(new URLSearchParams(body)), key).verified,
+      formData: api.verifyNotification(fd, key).verified,
+      headersContent: api.getSignCheckContentV1(new Headers([["b", "2"], ["a", "1"]])),
+      surrogate: code(() => api.parseNotification({ a: "x\\uD800y" })),
+      hugeKey: api.inspectNotification("a=1", "k".repeat(5_000_000)).outcome.error.code,
+      hugeBody: code(() => api.verifyNotification("a".repeat(5_000_000), key)),
+      after: api.verifyNotification(body, key).verified,
+    }));`);
+  assert.deepEqual(out, {
+    nan: "INVALID_OPTIONS", inf: "INVALID_OPTIONS", map: "INVALID_OPTIONS", mapBody: true, formData: true,
+    headersContent: "a=1&b=2", surrogate: "INVALID_ARGUMENT", hugeKey: "INPUT_TOO_LARGE", hugeBody: "INPUT_TOO_LARGE", after: true,
+  });
+});
+
 test("types: a strict TypeScript consumer compiles (ESM and CJS resolution), and misuse does not", () => {
   cpSync(join(jsDir, "types"), join(scratch, "types"), { recursive: true });
   execFileSync(bin("tsc"), ["-p", join(scratch, "types/tsconfig.json")], { cwd: scratch, stdio: "inherit" });
