@@ -111,15 +111,17 @@ test("types: every certificate-mode function is exported by every entry and decl
     const cjs = require("alipay-notify");
     const browser = await import(${JSON.stringify(join(installed, "index.browser.mjs"))});
     console.log(JSON.stringify({ esm: Object.keys(api), cjs: Object.keys(cjs), browser: Object.keys(browser) }));`);
-  exported.workerd = readFileSync(join(installed, "index.workerd.mjs"), "utf8");
+  // The workerd entry re-exports the shared synchronous-entry exports.
+  assert.match(readFileSync(join(installed, "index.workerd.mjs"), "utf8"), /export \* from "\.\/dist\/exports\.mjs";/);
+  exported.workerd = readFileSync(join(installed, "dist/exports.mjs"), "utf8");
   for (const name of names) {
     for (const entry of ["esm", "cjs", "browser"]) assert.ok(exported[entry].includes(name), `${entry} does not export ${name}`);
     assert.match(exported.workerd, new RegExp(`\\b${name},`), `workerd does not export ${name}`);
-    for (const dts of ["index.d.ts", "index.d.cts"]) {
+    for (const dts of ["index.d.ts", "dist/index.d.cts"]) {
       assert.match(readFileSync(join(installed, dts), "utf8"), new RegExp(`export declare function ${name}\\(`), `${dts}: ${name}`);
     }
   }
-  for (const dts of ["index.d.ts", "index.d.cts"]) {
+  for (const dts of ["index.d.ts", "dist/index.d.cts"]) {
     const text = readFileSync(join(installed, dts), "utf8");
     for (const code of CERT_CODES) assert.match(text, new RegExp(`\\| "${code}"`), `${dts}: ${code}`);
     assert.match(text, /alipayRootCert\?: string;/, dts);
