@@ -123,7 +123,13 @@ pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &str) -
                 crate::MAX_KEY_TEXT_BYTES
             ),
         };
-        return serde_json::to_string(&failed_report(&e)).unwrap_or_else(|_| String::from("null"));
+        let mut report = failed_report(&e);
+        report.key = crate::KeyReport {
+            provided: true,
+            bits: None,
+            error: Some((&e).into()),
+        };
+        return serde_json::to_string(&report).unwrap_or_else(|_| String::from("null"));
     }
     let key_text = key.as_string();
     let report = match (VerifyOptions::from_json(options_json), body_from_js(body)) {
