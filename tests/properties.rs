@@ -497,3 +497,62 @@ proptest! {
         }
     }
 }
+
+// ─── low-exponent forgeries ─────────────────────────────────────────────────────────────
+
+/// Bleichenbacher's e = 3 forgery (2006): `s = ⌈∛(00 01 FF 00 ‖ DigestInfo ‖ garbage)⌉`, whose
+/// cube carries the right prefix and the hash followed by garbage — accepted by verifiers that
+/// parse the padding instead of comparing it whole. Against a random e = 3 modulus (no private
+/// key is needed to forge), the notification must be refused.
+fn e3_forgery(modulus_seed: &[u8], digest_info: &[u8]) -> (PublicKey, Vec<u8>) {
+    use num_bigint::BigUint;
+    let k = 256; // 2048-bit modulus: the garbage is long enough for the cube root to land
+    let mut n = vec![0xffu8; k];
+    for (i, b) in modulus_seed.iter().enumerate() {
+        n[2 + i % (k - 3)] ^= b;
+    }
+    n[k - 1] |= 1;
+    let key = PublicKey::from_components(&n, &[3]).unwrap();
+    let mut target = vec![0x00, 0x01, 0xff, 0x00];
+    target.extend_from_slice(digest_info);
+    target.resize(k, 0xff);
+    let s = BigUint::from_bytes_be(&target).cbrt();
+    let cube = s.pow(3u32).to_bytes_be();
+    let mut padded = vec![0u8; k - cube.len()];
+    padded.extend(cube);
+    // What a lax verifier would see: the prefix and the hash, then garbage.
+    assert_eq!(
+        &padded[..4 + digest_info.len()],
+        &target[..4 + digest_info.len()]
+    );
+    let mut sig = s.to_bytes_be();
+    sig.splice(0..0, std::iter::repeat_n(0u8, k - sig.len()));
+    (key, sig)
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    #[test]
+    fn e3_signature_forgeries_are_refused(
+        modulus_seed in proptest::collection::vec(any::<u8>(), 1..32),
+        value in "[a-z0-9]{1,16}",
+    ) {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        // The V1 content of `a=<value>&sign=…&sign_type=RSA2` is `a=<value>`.
+        let content = format!("a={value}");
+        let mut digest_info = vec![
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+            0x05, 0x00, 0x04, 0x20,
+        ];
+        digest_info.extend(sha2::Sha256::digest(content.as_bytes()));
+        let (key, sig) = e3_forgery(&modulus_seed, &digest_info);
+        let sign = base64::engine::general_purpose::STANDARD.encode(&sig);
+        let body = format!("{content}&sign={}&sign_type=RSA2", harness::encode_component(sign.as_bytes()));
+        let err = verify(body.as_bytes(), &key, &VerifyOptions::default()).unwrap_err();
+        prop_assert_eq!(err.code(), "SIGNATURE_MISMATCH");
+        let err = alipay_notify::verify_digest_info(&key, &digest_info, &sig).unwrap_err();
+        prop_assert_eq!(err.code(), "SIGNATURE_MISMATCH");
+    }
+}

@@ -7,6 +7,8 @@
 //   same request and in a later one.
 // - Every error code of the specification, produced through the JS API.
 // - Every documented limit through the JS API: at the limit, and one past it.
+// - Threats the README names that no other suite covers: double decoding, a key offered by
+//   the request.
 //
 // Self-contained: the package is packed into a private folder (never the shared scratch
 // project), so this file can run beside the other suites.
@@ -23,6 +25,7 @@ import { Miniflare } from "miniflare";
 import { jsDir, root } from "./lib/scratch.mjs";
 import { allVectors, notificationVectors, testAlipayKey } from "./lib/load.mjs";
 import { runHostile, runVectors } from "./lib/vectors.mjs";
+import { KINDS, notificationParams, privateKey, publicKeyPem, signNotification } from "./lib/sign.mjs";
 
 const run = promisify(execFile);
 const HOSTILE = 10_000;
@@ -253,6 +256,44 @@ test("key size: 1024- and 4096-bit keys verify; 1023 and 4097 bits are INVALID_P
     assert.equal(codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))), "INVALID_PUBLIC_KEY", `${bits}`);
     assert.equal(codeOf(() => cjs.rsaCheckV1({ a: "1" }, pkcs1KeyOfBits(bits))), "INVALID_PUBLIC_KEY", `${bits}`);
   }
+});
+
+// ─── threats ─────────────────────────────────────────────────────────────────────────────
+
+test("double decoding: values are decoded once — `%41`, `%25` and `+` that were signed verify as sent, decoding twice does not", () => {
+  const key = publicKeyPem();
+  const params = { ...notificationParams(KINDS[0], 900), title: "100%41 + 5%25 off", name: "a+b%2Bc" };
+  const body = signNotification(params, { variant: "v2" });
+  const n = cjs.verifyNotification(body, key);
+  assert.equal(n.verified, true);
+  assert.equal(n.params.title, "100%41 + 5%25 off");
+  assert.equal(n.params.name, "a+b%2Bc");
+  // A gateway that decodes twice hands over other values: they were not signed.
+  const twice = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, k === "sign" ? v : decodeURIComponent(v.replace(/\+/g, " "))]));
+  assert.equal(twice.title, "100A   5% off");
+  assert.equal(codeOf(() => cjs.verifyNotification(twice, key)), "SIGNATURE_MISMATCH");
+  assert.equal(cjs.rsaCheckV2(twice, key), false);
+  assert.equal(cjs.rsaCheckV2(n.params, key), true);
+});
+
+test("key from configuration only: a notification carrying its own key or certificate is checked against the caller's key, and no key is INVALID_PUBLIC_KEY", () => {
+  const key = publicKeyPem();
+  const attackerPublic = publicKeyPem("app-rsa2048");
+  const params = {
+    ...notificationParams(KINDS[1], 901),
+    alipay_public_key: attackerPublic, public_key: attackerPublic, alipay_cert_sn: "0123456789abcdef", cert: attackerPublic,
+  };
+  const forged = signNotification(params, { key: privateKey("app-rsa2048") });
+  // Verifies only with the key it names (the attacker's), which the caller never passes.
+  assert.equal(cjs.verifyNotification(forged, attackerPublic).verified, true);
+  assert.equal(codeOf(() => cjs.verifyNotification(forged, key)), "SIGNATURE_MISMATCH");
+  for (const missing of [undefined, null, "", "   "]) {
+    assert.equal(codeOf(() => cjs.verifyNotification(forged, missing)), "INVALID_PUBLIC_KEY", String(missing));
+    assert.equal(codeOf(() => cjs.rsaCheckV1(cjs.parseNotification(forged).params, missing)), "INVALID_PUBLIC_KEY");
+  }
+  const report = cjs.inspectNotification(forged, key);
+  assert.equal(report.outcome.status, "failed");
+  assert.equal(report.outcome.error.code, "SIGNATURE_MISMATCH");
 });
 
 // ─── workerd: the same inside one Worker isolate ──────────────────────────────────────────
