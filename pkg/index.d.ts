@@ -29,6 +29,8 @@ export type ErrorCode =
   | "INVALID_AES_KEY"
   | "MALFORMED_CIPHERTEXT"
   | "DECRYPTION_FAILED"
+  | "AMBIGUOUS_FRAMING"
+  | "CERT_NOT_ALIPAY"
   /** Browser entry only: a function was called before `await init()`. */
   | "NOT_INITIALIZED";
 

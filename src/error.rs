@@ -133,6 +133,19 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The received parameters are not the one reading of the signed content: a name holds `&`
+    /// or `=`, or a value holds `&name=` with a name that sorts after its own parameter's — so
+    /// the same signature also covers a different split into parameters (re-framing).
+    AmbiguousFraming {
+        /// The parameter concerned and what it holds.
+        reason: String,
+    },
+    /// A certificate that chains to the root is not an Alipay certificate (issuer
+    /// `… Class 2 R1`, subject CN `支付宝(中国)网络技术有限公司-…`); e.g. an app certificate.
+    CertNotAlipay {
+        /// What differs.
+        reason: String,
+    },
 }
 
 /// Every stable error code, in declaration order. Used by tests and by the TypeScript union.
@@ -160,6 +173,8 @@ pub const ERROR_CODES: &[&str] = &[
     "INVALID_AES_KEY",
     "MALFORMED_CIPHERTEXT",
     "DECRYPTION_FAILED",
+    "AMBIGUOUS_FRAMING",
+    "CERT_NOT_ALIPAY",
 ];
 
 impl Error {
@@ -189,6 +204,8 @@ impl Error {
             Error::InvalidAesKey { .. } => "INVALID_AES_KEY",
             Error::MalformedCiphertext { .. } => "MALFORMED_CIPHERTEXT",
             Error::DecryptionFailed { .. } => "DECRYPTION_FAILED",
+            Error::AmbiguousFraming { .. } => "AMBIGUOUS_FRAMING",
+            Error::CertNotAlipay { .. } => "CERT_NOT_ALIPAY",
         }
     }
 
@@ -275,6 +292,13 @@ impl fmt::Display for Error {
             Error::InvalidAesKey { reason } => write!(f, "invalid AES key: {reason}"),
             Error::MalformedCiphertext { reason } => write!(f, "malformed ciphertext: {reason}"),
             Error::DecryptionFailed { reason } => write!(f, "decryption failed: {reason}"),
+            Error::AmbiguousFraming { reason } => {
+                write!(
+                    f,
+                    "the parameters admit another reading of the signed content: {reason}"
+                )
+            }
+            Error::CertNotAlipay { reason } => write!(f, "not an Alipay certificate: {reason}"),
         }
     }
 }

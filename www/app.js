@@ -41,6 +41,8 @@ const ERRORS = {
   INVALID_AES_KEY: ["AES 密钥无效", "Invalid AES key"],
   MALFORMED_CIPHERTEXT: ["密文格式错误", "Malformed ciphertext"],
   DECRYPTION_FAILED: ["解密失败", "Decryption failed"],
+  AMBIGUOUS_FRAMING: ["参数可被另一种方式拆分(重新分帧)", "The parameters admit another framing of the signed content"],
+  CERT_NOT_ALIPAY: ["不是支付宝证书", "Not an Alipay certificate"],
 };
 
 // Labels of the typed fields (camelCase, as the JS API returns them).

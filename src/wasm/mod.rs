@@ -47,7 +47,9 @@ pub(crate) fn js_error(e: &Error) -> JsValue {
         | Error::MalformedResponse { reason }
         | Error::InvalidAesKey { reason }
         | Error::MalformedCiphertext { reason }
-        | Error::DecryptionFailed { reason } => set("reason", reason),
+        | Error::DecryptionFailed { reason }
+        | Error::AmbiguousFraming { reason }
+        | Error::CertNotAlipay { reason } => set("reason", reason),
         Error::MalformedForm { reason }
         | Error::InvalidPublicKey { reason }
         | Error::MalformedSignature { reason }
