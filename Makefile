@@ -31,7 +31,7 @@ test-rust: setup
 	cargo test --locked
 
 test-js: build
-	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs
+	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs
 
 # The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
 # (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU.
@@ -51,7 +51,7 @@ test-browser: pack
 # (fuzz/corpus/<target>, left as is; new inputs go to fuzz/target/corpus/). Needs nightly and
 # cargo-fuzz (installed by `.ci/setup fuzz`). A crash stops the run; its input is in fuzz/artifacts/.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options
+FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options certificate verify_response
 fuzz:
 	.ci/setup fuzz
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

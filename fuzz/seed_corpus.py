@@ -140,6 +140,75 @@ def main() -> None:
     for o in sorted(options):
         write("verify_options", hashlib.sha1(o).hexdigest()[:12], o)
 
+    # Certificate texts: the PEM-armour bypass cases (look-alike blocks before Alipay's genuine
+    # file) and their controls, the identity PKI, every real certificate and bundle, the real
+    # application certificate with its Class 1 R1 intermediate, the generated chains, and
+    # armour fragments.
+    certs: dict[bytes, str] = {}
+    armour = json.loads((VECTORS / "cert" / "armour.json").read_text("utf-8"))
+    for c in armour["cases"]:
+        certs.setdefault(c["text"].encode(), c["id"])
+    for c in armour["identity"]:
+        certs.setdefault(c["alipay_cert_pem"].encode(), "identity-" + c["id"])
+    real_certs = json.loads((VECTORS / "cert" / "real" / "cert-sn-vectors.json").read_text("utf-8"))["vectors"]
+    for i, v in enumerate(real_certs):
+        certs.setdefault(v["pem"].encode(), f"real-{i}-" + v["file_role"].split(" (")[0])
+    class_1 = real_certs[9]["pem"].split("-----END CERTIFICATE-----")[1] + "-----END CERTIFICATE-----\n"
+    certs.setdefault((real_certs[10]["pem"] + "\n" + class_1.strip() + "\n").encode(), "real-app-cert-with-class-1")
+    generated = json.loads((VECTORS / "cert" / "generated.json").read_text("utf-8"))
+    for c in generated["chain"]:
+        certs.setdefault(c["alipay_cert_pem"].encode(), "chain-" + c["id"])
+    for extra in [b"", b"-", b"--", b"-----BEGIN CERTIFICATE-----", b"-----END CERTIFICATE-----",
+                  b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----",
+                  b"-----BEGIN CERTIFICATE----- MAA= -----END CERTIFICATE----------BEGIN CERTIFICATE-----",
+                  b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END RSA PRIVATE KEY-----",
+                  b"MIIB\r\n", b"\x00\xff-----BEGIN \xe2\x80\x94-----"]:
+        certs.setdefault(extra, "fragment-" + hashlib.sha1(extra).hexdigest()[:10])
+    for data, name in certs.items():
+        write("certificate", slug(name), data)
+
+    # Gateway responses: the real ones, the generated ones (signed by the test certificate), the
+    # v3 vectors as `timestamp\nnonce\nsignature\nbody`, and hand-written JSON edge cases —
+    # repeated top-level keys (also escaped, also far apart), what `serde_json` refuses, many keys.
+    responses: dict[bytes, str] = {}
+    upload = json.loads((VECTORS / "cert" / "real" / "sync-response-alipay-open-file-upload.json").read_text("utf-8"))
+    upload_body = upload["raw_response_body"]
+    responses.setdefault(upload_body.encode(), "real-file-upload")
+    gopay = json.loads((VECTORS / "cert" / "real" / "sync-response-trade-query-gopay.json").read_text("utf-8"))
+    gopay_body = json.dumps({"alipay_trade_query_response": "@", "sign": gopay["sign"]}, separators=(",", ":"))
+    responses.setdefault(gopay_body.replace('"@"', gopay["signed_content"]).encode(), "real-trade-query")
+    for r in generated["response"]:
+        responses.setdefault(r["body"].encode(), "generated-" + r["id"])
+    for r in generated["v3_response"]:
+        v3 = "\n".join([r["timestamp"], r["nonce"], r["signature"], r["body"]])
+        responses.setdefault(v3.encode(), "v3-" + r["id"])
+    many = upload_body[:-1] + "".join(f',"k{i}":{i}' for i in range(3000))
+    deep = "[" * 200 + "]" * 200
+    for name, data in [
+        ("empty", ""), ("empty-object", "{}"), ("array", "[]"), ("null", "null"), ("open", "{"),
+        ("repeated", '{"a":1,"a":2}'),
+        ("repeated-escaped-sign", upload_body.replace('"sign"', '"\\u0073ign":"AA==","sign"', 1)),
+        ("repeated-response-key", upload_body.replace("{", '{"alipay_open_file_upload_response":{},', 1)),
+        ("many-keys", many + "}"),
+        ("many-keys-repeat-last", many + ',"k0":0}'),
+        ("lone-surrogate-key", '{"\\ud800":1,' + upload_body[1:]),
+        ("lone-surrogate-value", upload_body[:-1] + ',"x":"\\udc00"}'),
+        ("number-out-of-range", upload_body[:-1] + ',"x":1e400}'),
+        ("control-character", upload_body[:-1] + ',"x":"\u0001"}'),
+        ("bom", "\ufeff" + upload_body),
+        ("trailing", upload_body + " x"),
+        ("deep", '{"alipay_trade_query_response":' + deep + ',"sign":"AA=="}'),
+        ("error-response", '{"error_response":{"code":"40002","msg":"Invalid Arguments"},"sign":"AA=="}'),
+        ("both-keys", '{"alipay_trade_query_response":{},"error_response":{},"sign":"AA=="}'),
+        ("sign-number", '{"alipay_trade_query_response":{},"sign":1}'),
+        ("cert-sn-number", upload_body[:-1] + ',"alipay_cert_sn":7}'),
+        ("sign-spaces", upload_body.replace("F+LD", "F LD", 1)),
+        ("spaced", upload_body.replace(":", " : ").replace(",", " ,\n\t")),
+    ]:
+        responses.setdefault(data.encode(), name)
+    for data, name in responses.items():
+        write("verify_response", slug(name), data)
+
 
 if __name__ == "__main__":
     main()

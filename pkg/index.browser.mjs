@@ -53,6 +53,7 @@ export const rsaCertCheckV2 = guarded(api.rsaCertCheckV2);
 export const getCertSN = guarded(api.getCertSN);
 export const getRootCertSN = guarded(api.getRootCertSN);
 export const verifyCertChain = guarded(api.verifyCertChain);
+export const checkAlipayCertificate = guarded(api.checkAlipayCertificate);
 export const verifyResponse = guarded(api.verifyResponse);
 export const verifyV3Response = guarded(api.verifyV3Response);
 export const aesDecrypt = guarded(api.aesDecrypt);

@@ -165,6 +165,12 @@ interface NotificationBase {
   /** `true` only from `verifyNotification`. */
   verified: boolean;
   variant: Variant | null;
+  /**
+   * Identity of a verified notification (`null` unless verified): hex SHA-256 of the decoded
+   * signature, the same for every spelling of one signed body. De-duplicate on it together with
+   * `notifyId` (which Alipay's retries share).
+   */
+  fingerprint: string | null;
   signType: SignType | null;
   charset: Charset;
   notifyId: string | null;
@@ -325,14 +331,36 @@ export interface Inspection {
   problems: Problem[];
 }
 
+/**
+ * The input limits (README "Limits"), in bytes unless named otherwise. Exceeding one throws
+ * `INPUT_TOO_LARGE` (`INVALID_PUBLIC_KEY` for the key size). A string counts in UTF-8 bytes; one
+ * longer than the limit in UTF-16 units is refused before it is copied into wasm memory.
+ */
 export interface Limits {
+  /** A notification body (string, bytes). */
   maxBodyBytes: number;
+  /** Parameters in one notification (also objects, pairs, `URLSearchParams`). */
   maxParams: number;
+  /** One decoded parameter value (also in objects, pairs, `URLSearchParams`). */
   maxValueBytes: number;
+  /** One decoded parameter name. */
   maxNameBytes: number;
+  /** Key text: a public key, a certificate used as the key, the AES key of `aesDecrypt`. */
   maxKeyTextBytes: number;
+  /** Smallest RSA modulus, in bits. */
   minKeyBits: number;
+  /** Largest RSA modulus, in bits. */
   maxKeyBits: number;
+  /** Certificate or root bundle text (`getCertSN`, `getRootCertSN`, `verifyCertChain`, `alipayRootCert`). */
+  maxCertTextBytes: number;
+  /** A response body, for `verifyResponse` and `verifyV3Response` alike. */
+  maxResponseBytes: number;
+  /** The base64 ciphertext of `aesDecrypt`. */
+  maxCiphertextBytes: number;
+  /** Each of `timestamp`, `nonce` and `signature` of `verifyV3Response`. */
+  maxV3HeaderBytes: number;
+  /** The options object as JSON text (`alipayRootCert` included). */
+  maxOptionsBytes: number;
 }
 
 /** Loads the module: required (once) in browsers, a no-op in Node and Workers. */
@@ -403,6 +431,12 @@ export declare function getCertSN(certPem: string): string;
 export declare function getRootCertSN(rootBundlePem: string): string;
 /** Checks that Alipay's certificate chains to the root bundle and is valid at `now` (default: now); throws `CERT_UNTRUSTED` / `CERT_EXPIRED`. */
 export declare function verifyCertChain(alipayCertPem: string, rootBundlePem: string, now?: number | Date): true;
+/**
+ * For a certificate from anywhere but your configuration: `verifyCertChain`, then Alipay's identity — issuer CN
+ * `Ant Financial Certification Authority Class 2 R1` and subject CN `支付宝(中国)网络技术有限公司-<PID>`.
+ * Throws `CERT_NOT_ALIPAY` for an application certificate under the same root.
+ */
+export declare function checkAlipayCertificate(alipayCertPem: string, rootBundlePem: string, now?: number | Date): true;
 
 /** A verified synchronous OpenAPI response. */
 export interface VerifiedResponse {
@@ -416,16 +450,22 @@ export interface VerifiedResponse {
   signedContent: string;
   alipayCertSn: string | null;
 }
-/** Verifies a gateway response's `sign` over the raw text of `<method>_response` (or `error_response`). */
+/**
+ * Verifies a gateway response's `sign` over the raw text of `<method>_response` (or `error_response`).
+ * `rawBody` up to `limits().maxResponseBytes`; bytes are decoded as UTF-8 as `TextDecoder` does.
+ */
 export declare function verifyResponse(
   rawBody: string | Uint8Array,
   alipayPublicKey: string,
   options: { method: string; signType?: SignType },
 ): VerifiedResponse;
-/** Verifies a v3 response: RSA2 over `timestamp\nnonce\nbody\n`. Throws unless it verifies. */
+/**
+ * Verifies a v3 response: RSA2 over `timestamp\nnonce\nbody\n`. Throws unless it verifies.
+ * `body` up to `limits().maxResponseBytes` (as `verifyResponse`), each header up to `maxV3HeaderBytes`.
+ */
 export declare function verifyV3Response(
   parts: { timestamp: string; nonce: string; body: string | Uint8Array; signature: string },
   alipayPublicKey: string,
 ): true;
-/** Decrypts `encrypt_type=AES` content: AES-128-CBC, zero IV, PKCS#7. */
+/** Decrypts `encrypt_type=AES` content: AES-128-CBC, zero IV, PKCS#7. Ciphertext up to `limits().maxCiphertextBytes`. */
 export declare function aesDecrypt(ciphertextBase64: string, aesKeyBase64: string): string;

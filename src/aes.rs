@@ -10,6 +10,7 @@ use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockDecryptMut as _, KeyIvInit as _};
 
 use crate::error::{Error, Result};
+use crate::key::MAX_KEY_TEXT_BYTES;
 
 /// Largest ciphertext text accepted, in bytes of base64.
 pub const MAX_CIPHERTEXT_BYTES: usize = 8 * 1024 * 1024;
@@ -23,7 +24,8 @@ const BLOCK: usize = 16;
 /// Errors: [`Error::InvalidAesKey`] (not base64 of 16 bytes), [`Error::MalformedCiphertext`]
 /// (not base64), [`Error::DecryptionFailed`] (not whole blocks, bad padding — usually the wrong
 /// key — or a plaintext that is not UTF-8; use [`aes_decrypt_bytes`] for other charsets),
-/// [`Error::InputTooLarge`].
+/// [`Error::InputTooLarge`] (ciphertext over [`MAX_CIPHERTEXT_BYTES`], key text over
+/// [`MAX_KEY_TEXT_BYTES`](crate::MAX_KEY_TEXT_BYTES), the limit of all key text).
 ///
 /// ```
 /// let text = alipay_notify::aes_decrypt("ILpoMowjIQjfYMR847rnFQ==", "aa4BtZ4tspm2wnXLb1ThQA==")?;
@@ -43,6 +45,11 @@ pub fn aes_decrypt_bytes(ciphertext_b64: &str, key_b64: &str) -> Result<Vec<u8>>
     if ciphertext_b64.len() > MAX_CIPHERTEXT_BYTES {
         return Err(Error::too_large(format!(
             "ciphertext is over {MAX_CIPHERTEXT_BYTES} bytes"
+        )));
+    }
+    if key_b64.len() > MAX_KEY_TEXT_BYTES {
+        return Err(Error::too_large(format!(
+            "AES key text is over {MAX_KEY_TEXT_BYTES} bytes"
         )));
     }
     let key = decode(key_b64).map_err(|reason| Error::InvalidAesKey {

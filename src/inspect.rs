@@ -202,19 +202,19 @@ pub fn inspect(body: &[u8], key: Option<&str>, options: &VerifyOptions) -> Inspe
         ));
     }
     let mut report = inspect_params(params, problems, key, options);
-    if body.len() > MAX_BODY_BYTES && report.outcome.status != "error" {
-        // `verify` refuses the whole body; only its start was checked, so it is not verified.
+    // The verdict is `verify`'s on these very bytes: the lenient reading above keeps a bad
+    // escape literally and shows only the start of an over-long body, and neither may verify.
+    if let (Err(e), true) = (Form::parse(body), report.outcome.status != "error") {
         report.outcome = Outcome {
             status: "failed",
             variant: None,
             sign_type: None,
-            error: Some(ErrorInfo::from(&Error::too_large(format!(
-                "body is over {MAX_BODY_BYTES} bytes"
-            )))),
+            error: Some(ErrorInfo::from(&e)),
         };
         if let Some(n) = report.notification.as_mut() {
             n.verified = false;
             n.variant = None;
+            n.fingerprint = None;
         }
     }
     report
@@ -222,11 +222,28 @@ pub fn inspect(body: &[u8], key: Option<&str>, options: &VerifyOptions) -> Inspe
 
 /// Inspects already-decoded params (a JS object or `URLSearchParams`).
 pub fn inspect_params(
-    params: Vec<Param>,
+    mut params: Vec<Param>,
     mut problems: Vec<Problem>,
     key_text: Option<&str>,
     options: &VerifyOptions,
 ) -> Inspection {
+    // Past the parameter limit only the start is shown, as for a body: one more than the limit
+    // is kept, so the verdict below is still `verify`'s (`INPUT_TOO_LARGE`). It also bounds the
+    // checks below that compare each parameter with the others.
+    if params.len() > crate::form::MAX_PARAMS + 1 {
+        params.truncate(crate::form::MAX_PARAMS + 1);
+        problems.push(problem(
+            "INPUT_TOO_LARGE",
+            "error",
+            format!(
+                "more than {} parameters; the rest is not shown",
+                crate::form::MAX_PARAMS
+            ),
+            "Real notifications have about 25 parameters: check what is being passed in.",
+            "真实通知约有 25 个参数:检查传入的内容。",
+            None,
+        ));
+    }
     if let Some(name) = first_duplicate(&params) {
         problems.push(problem(
             "DUPLICATE_PARAMETER",
@@ -544,6 +561,10 @@ fn outcome_hint(code: &str, options: &VerifyOptions) -> Option<(&'static str, &'
         "NOTIFICATION_EXPIRED" => (
             "Too old (or from the future): a replay, or a clock problem. Alipay retries for about 25 hours; choose maxAgeSeconds accordingly.",
             "通知过旧(或时间在未来):可能是重放或时钟问题。支付宝约 25 小时内重试,请据此设置 maxAgeSeconds。",
+        ),
+        "AMBIGUOUS_FRAMING" => (
+            "The signature covers `name=value` pairs joined by `&`, so the same signed text splits into parameters in more than one way; this body is not the one reading Alipay's signature allows (a `%26` or `%3D` moved a boundary). Refused: a genuine notification re-framed to hide or change a parameter.",
+            "签名覆盖以 `&` 连接的 `name=value`,同一段签名文本可以有多种参数拆分;此请求体不是唯一允许的拆分(`%26` 或 `%3D` 移动了参数边界)。已拒绝:这是被重新分帧以隐藏或篡改参数的真实通知。",
         ),
         "INVALID_BIZ_CONTENT" => (
             "biz_content must be a JSON object.",

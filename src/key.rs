@@ -1,10 +1,11 @@
 //! Loading the Alipay public key from the forms users paste: bare base64 SPKI (the Alipay console
 //! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional;
-//! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `cert.rs`).
+//! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `cert.rs`). PEM is read by
+//! `pem.rs`, the reader the certificate functions use too.
 
 use crate::der::{tag, Der};
 use crate::error::{Error, Result};
-use base64::Engine as _;
+use crate::pem::{self, decode_base64_lenient, Block, Label, Pem};
 
 /// Smallest modulus accepted, in bits (Alipay's legacy RSA keys are 1024-bit).
 pub const MIN_KEY_BITS: usize = 1024;
@@ -33,8 +34,10 @@ pub struct PublicKey {
     e: u32,
     /// Alipay's SN of the certificate the key was taken from (`None` for a bare key).
     cert_sn: Option<String>,
-    /// The certificate text the key was taken from, for the optional chain check.
-    cert_pem: Option<String>,
+    /// The DER of the certificate the key was taken from, then of the other certificates of its
+    /// text (the intermediates), for the optional chain check: the chain is checked from exactly
+    /// the certificate whose key this is, never from a re-reading of the text.
+    cert_chain: Option<Vec<Vec<u8>>>,
 }
 
 impl PublicKey {
@@ -50,37 +53,76 @@ impl PublicKey {
         if trimmed.is_empty() {
             return Err(Error::key("the key is empty"));
         }
-        if trimmed.contains("-----BEGIN") {
-            return Self::from_pem(trimmed);
+        match pem::read(trimmed, key_error)? {
+            Pem::Blocks(blocks) => Self::from_blocks(&blocks),
+            Pem::Bare => {
+                let der = decode_base64_lenient(trimmed).ok_or_else(|| {
+                    Error::key("not PEM and not base64 (expected the Alipay public key)")
+                })?;
+                Self::from_der(&der)
+            }
         }
-        let der = decode_base64_lenient(trimmed)
-            .ok_or_else(|| Error::key("not PEM and not base64 (expected the Alipay public key)"))?;
-        Self::from_der(&der)
     }
 
-    /// Parses a PEM block: `PUBLIC KEY` (SPKI), `RSA PUBLIC KEY` (PKCS#1) or `CERTIFICATE`
-    /// (X.509: the first certificate's RSA key, remembering its [`cert_sn`](Self::cert_sn)).
+    /// Parses PEM: one `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1) block, or `CERTIFICATE`
+    /// blocks only (X.509: the first certificate's RSA key, remembering its
+    /// [`cert_sn`](Self::cert_sn); the others are its intermediates). The armour must be exact
+    /// (see the crate's README, certificate mode): a look-alike BEGIN or END line, an unknown
+    /// label or a block of another kind is [`Error::InvalidPublicKey`], never skipped.
     pub fn from_pem(pem: &str) -> Result<Self> {
-        let (label, body) = pem_block(pem)?;
-        let der = decode_base64_lenient(body)
-            .ok_or_else(|| Error::key(format!("the {label} PEM body is not base64")))?;
-        match label {
-            "PUBLIC KEY" => Self::from_spki_der(&der),
-            "RSA PUBLIC KEY" => Self::from_pkcs1_der(&der),
-            l if l.contains("PRIVATE KEY") => Err(private_key_error()),
-            // Certificate mode (公钥证书模式): the first certificate's key, with its SN.
-            "CERTIFICATE" => crate::cert::public_key_from_certificate_der(&der)
-                .map(|key| PublicKey {
-                    cert_pem: Some(pem.to_owned()),
+        if pem.len() > MAX_KEY_TEXT_BYTES {
+            return Err(Error::too_large(format!(
+                "public key text is over {MAX_KEY_TEXT_BYTES} bytes"
+            )));
+        }
+        match pem::read(pem, key_error)? {
+            Pem::Blocks(blocks) => Self::from_blocks(&blocks),
+            Pem::Bare => Err(Error::key("PEM without a BEGIN line")),
+        }
+    }
+
+    /// The key of a PEM text's blocks (see [`from_pem`](Self::from_pem)).
+    fn from_blocks(blocks: &[Block<'_>]) -> Result<Self> {
+        let Some((first, rest)) = blocks.split_first() else {
+            return Err(Error::key("PEM without a BEGIN line"));
+        };
+        match first.label {
+            Label::PrivateKey
+            | Label::RsaPrivateKey
+            | Label::EncryptedPrivateKey
+            | Label::EcPrivateKey => Err(private_key_error()),
+            Label::PublicKey | Label::RsaPublicKey if !rest.is_empty() => Err(Error::key(format!(
+                "{} PEM blocks; a key text holds one key",
+                blocks.len()
+            ))),
+            Label::PublicKey => Self::from_spki_der(&first.der(key_error)?),
+            Label::RsaPublicKey => Self::from_pkcs1_der(&first.der(key_error)?),
+            // Certificate mode (公钥证书模式): the first certificate's key, with its SN; the
+            // other certificates are kept for the chain check.
+            Label::Certificate => {
+                let mut chain = Vec::with_capacity(blocks.len());
+                for block in blocks {
+                    if block.label != Label::Certificate {
+                        return Err(Error::key(format!(
+                            "a {} PEM block among the certificates",
+                            block.label.as_str()
+                        )));
+                    }
+                    chain.push(block.der(key_error)?);
+                }
+                let leaf = chain.first().map(Vec::as_slice).unwrap_or_default();
+                let key =
+                    crate::cert::public_key_from_certificate_der(leaf).map_err(|e| match e {
+                        Error::InvalidCertificate { reason } => {
+                            Error::key(format!("certificate: {reason}"))
+                        }
+                        other => other,
+                    })?;
+                Ok(PublicKey {
+                    cert_chain: Some(chain),
                     ..key
                 })
-                .map_err(|e| match e {
-                    Error::InvalidCertificate { reason } => {
-                        Error::key(format!("certificate: {reason}"))
-                    }
-                    other => other,
-                }),
-            other => Err(Error::key(format!("unexpected PEM label `{other}`"))),
+            }
         }
     }
 
@@ -162,7 +204,7 @@ impl PublicKey {
             n: n.to_vec(),
             e,
             cert_sn: None,
-            cert_pem: None,
+            cert_chain: None,
         })
     }
 
@@ -193,12 +235,13 @@ impl PublicKey {
         self.cert_sn.as_deref()
     }
 
-    /// Records the SN of the certificate this key came from.
-    /// The certificate text the key was taken from (`None` for a bare key).
-    pub(crate) fn cert_pem(&self) -> Option<&str> {
-        self.cert_pem.as_deref()
+    /// The DER of the certificate the key was taken from, followed by the other certificates of
+    /// its text (`None` for a bare key).
+    pub(crate) fn cert_chain(&self) -> Option<&[Vec<u8>]> {
+        self.cert_chain.as_deref()
     }
 
+    /// Records the SN of the certificate this key came from.
     pub(crate) fn with_cert_sn(mut self, sn: String) -> Self {
         self.cert_sn = Some(sn);
         self
@@ -251,36 +294,6 @@ fn looks_like_private_key(der: &[u8]) -> bool {
         None => return false,
     };
     matches!(body, [0x02, 0x01, 0x00 | 0x01, ..])
-}
-
-/// Splits a PEM text into its label and base64 body (armour lines removed).
-fn pem_block(pem: &str) -> Result<(&str, &str)> {
-    let begin = pem
-        .find("-----BEGIN ")
-        .ok_or_else(|| Error::key("PEM without a BEGIN line"))?;
-    let after_begin = pem.get(begin + "-----BEGIN ".len()..).unwrap_or("");
-    let label_end = after_begin
-        .find("-----")
-        .ok_or_else(|| Error::key("PEM BEGIN line is not closed"))?;
-    let label = after_begin.get(..label_end).unwrap_or("").trim();
-    let body_start = after_begin.get(label_end + 5..).unwrap_or("");
-    let end_marker = format!("-----END {label}-----");
-    let body_end = body_start
-        .find(&end_marker)
-        .ok_or_else(|| Error::key(format!("PEM without `{end_marker}`")))?;
-    Ok((label, body_start.get(..body_end).unwrap_or("")))
-}
-
-/// Standard base64 with any ASCII whitespace ignored and padding optional.
-pub(crate) fn decode_base64_lenient(text: &str) -> Option<Vec<u8>> {
-    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if compact.is_empty() {
-        return None;
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(&compact)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&compact))
-        .ok()
 }
 
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {

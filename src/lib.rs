@@ -42,6 +42,7 @@ mod charset;
 mod der;
 mod error;
 mod form;
+mod framing;
 mod gbk;
 mod gbk_table;
 mod inspect;
@@ -49,6 +50,7 @@ mod key;
 mod modexp;
 mod notification;
 mod options;
+mod pem;
 mod response;
 mod rsa_verify;
 mod sign_content;
@@ -60,7 +62,8 @@ mod wasm;
 
 pub use aes::{aes_decrypt, aes_decrypt_bytes, MAX_CIPHERTEXT_BYTES};
 pub use cert::{
-    check_key_chain, get_cert_sn, get_root_cert_sn, verify_cert_chain, MAX_CERT_TEXT_BYTES,
+    check_alipay_certificate, check_key_chain, get_cert_sn, get_root_cert_sn, verify_cert_chain,
+    MAX_CERT_TEXT_BYTES,
 };
 pub use charset::Charset;
 pub use error::{Error, Result, ERROR_CODES};
@@ -75,7 +78,9 @@ pub use notification::{
     OrderNotifyFields, OrderRenewFields, Params,
 };
 pub use options::{RsaCheckOptions, VariantChoice, VerifyOptions, VERIFY_OPTION_NAMES};
-pub use response::{verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES};
+pub use response::{
+    verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
+};
 pub use rsa_verify::{verify_digest_info, verify_pkcs1v15, SignType};
 pub use sign_content::{sign_content, EmptyValues, Variant};
 pub use status::{

@@ -200,6 +200,11 @@ pub struct Notification {
     pub verified: bool,
     /// Which sign content matched (`None` when not verified).
     pub variant: Option<Variant>,
+    /// Identity of a verified notification (`None` when not verified): hex SHA-256 of the
+    /// decoded signature. The same for every way the one signed notification can be sent
+    /// (re-encoded, `sign` spelled with `+`, space or `%2B`), so it is the key to de-duplicate on
+    /// together with `notify_id` (which Alipay's retries share).
+    pub fingerprint: Option<String>,
     /// The `sign_type` received, when it is one this crate knows.
     pub sign_type: Option<SignType>,
     /// What the notification is.
@@ -362,7 +367,8 @@ pub struct AppAuthDetail {
 
 /// Decodes every parameter to text in `charset` (strictly: invalid bytes are an error).
 pub(crate) fn decode_params(form: &Form, charset: Charset) -> Result<Params> {
-    form.params()
+    let params = form
+        .params()
         .iter()
         .map(|p| {
             let bad = || Error::CharsetMismatch {
@@ -373,8 +379,18 @@ pub(crate) fn decode_params(form: &Form, charset: Charset) -> Result<Params> {
             let value = charset.decode(&p.value).ok_or_else(bad)?;
             Ok((name, value))
         })
-        .collect::<Result<Vec<_>>>()
-        .map(Params)
+        .collect::<Result<Vec<_>>>()?;
+    // Names are unique as bytes (the form checked); they must be unique as the text the caller
+    // sees too: two GBK spellings of one character would otherwise give two "different"
+    // parameters that collide in `params`.
+    let mut names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| matches!(w, [a, b] if a == b)) {
+        return Err(Error::DuplicateParameter {
+            name: w.first().map(|n| excerpt(n.as_bytes())).unwrap_or_default(),
+        });
+    }
+    Ok(Params(params))
 }
 
 /// Builds the typed view of a decoded notification.
@@ -420,6 +436,7 @@ pub(crate) fn build(
     Ok(Notification {
         verified: verified.is_some(),
         variant: verified.map(|(v, _)| v),
+        fingerprint: None,
         sign_type: verified
             .map(|(_, t)| t)
             .or_else(|| form.get("sign_type").and_then(SignType::from_wire)),

@@ -11,6 +11,8 @@
 //!
 //! The v3 gateway signs `timestamp\nnonce\nbody\n` and sends the signature in headers.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -19,8 +21,16 @@ use crate::error::{excerpt, Error, Result};
 use crate::key::PublicKey;
 use crate::rsa_verify::{verify_pkcs1v15, SignType};
 
-/// Largest response body accepted by [`verify_response`], in bytes.
+/// Largest response body accepted by [`verify_response`] and [`verify_v3_response`], in bytes.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Largest `timestamp`, `nonce` or signature accepted by [`verify_v3_response`], in bytes each.
+/// They are HTTP header values (13 digits, a UUID, 344 base64 characters for RSA-2048); servers
+/// commonly cap a request's headers at 8–16 KiB altogether.
+pub const MAX_V3_HEADER_BYTES: usize = 8 * 1024;
+
+/// Longest API name accepted as `method` (Alipay's are under 64 characters).
+pub(crate) const MAX_METHOD_BYTES: usize = 128;
 
 /// The key of a gateway-level error, used when the method's own key is absent.
 const ERROR_RESPONSE: &str = "error_response";
@@ -80,14 +90,13 @@ pub fn verify_response(
     }
     let method_key = response_key(method)?;
     // Validate the whole body with a real JSON parser first (it also bounds nesting depth), so
-    // the scanner below only ever walks well-formed JSON. Parsing to `Value` (not a lighter
-    // `IgnoredAny`) shares the parser code the crate already has: smaller wasm.
-    parse_json(raw_body).map_err(|e| Error::MalformedResponse {
+    // the scanner below only ever walks well-formed JSON.
+    serde_json::from_str::<WellFormed>(raw_body).map_err(|e| Error::MalformedResponse {
         reason: format!("not valid JSON: {e}"),
     })?;
     let members = top_level_members(raw_body)?;
 
-    let find = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+    let find = |name: &str| member(&members, name);
     let (response_key, span) = match (find(&method_key), find(ERROR_RESPONSE)) {
         (Some(_), Some(_)) => {
             return Err(Error::MalformedResponse {
@@ -133,7 +142,8 @@ pub fn verify_response(
 /// are the `alipay-timestamp` and `alipay-nonce` headers and `body` the raw response body.
 ///
 /// Errors: [`Error::MalformedSignature`], [`Error::SignatureMismatch`],
-/// [`Error::InputTooLarge`]. Checking the `alipay-sn` header is the caller's (compare it with
+/// [`Error::InputTooLarge`] (a body over [`MAX_RESPONSE_BYTES`], a header value over
+/// [`MAX_V3_HEADER_BYTES`]). Checking the `alipay-sn` header is the caller's (compare it with
 /// [`PublicKey::cert_sn`]); so is the freshness of `timestamp`.
 ///
 /// ```
@@ -155,6 +165,17 @@ pub fn verify_v3_response(
             "response body is over {MAX_RESPONSE_BYTES} bytes"
         )));
     }
+    for (what, value) in [
+        ("timestamp", timestamp),
+        ("nonce", nonce),
+        ("signature", signature_b64),
+    ] {
+        if value.len() > MAX_V3_HEADER_BYTES {
+            return Err(Error::too_large(format!(
+                "`{what}` is over {MAX_V3_HEADER_BYTES} bytes"
+            )));
+        }
+    }
     let mut content = Vec::with_capacity(timestamp.len() + nonce.len() + body.len() + 3);
     content.extend_from_slice(timestamp.as_bytes());
     content.push(b'\n');
@@ -169,7 +190,7 @@ pub fn verify_v3_response(
 /// `alipay.trade.query` → `alipay_trade_query_response`.
 fn response_key(method: &str) -> Result<String> {
     let ok = !method.is_empty()
-        && method.len() <= 128
+        && method.len() <= MAX_METHOD_BYTES
         && method
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
@@ -214,9 +235,14 @@ fn json_string(body: &str, span: (usize, usize), name: &str) -> Result<String> {
 }
 
 /// The members of the top-level JSON object of `body` (which must already be valid JSON):
-/// each decoded key with the byte span `[start, end)` of its raw value. Duplicate keys are
-/// refused, so no consumer can be shown a different value than the one verified.
-fn top_level_members(body: &str) -> Result<Vec<(String, (usize, usize))>> {
+/// each decoded key with the byte span `[start, end)` of its raw value, sorted by key. Duplicate
+/// keys are refused, so no consumer can be shown a different value than the one verified.
+///
+/// Sorted once and searched by bisection, never compared pairwise: the body may hold a million
+/// keys (8 MiB of `"k0":0,…`), and this runs before the signature is checked. A sort rather than
+/// a hash set, so that no choice of keys can degrade it (on wasm32 the standard library has no
+/// entropy to key a hash with).
+fn top_level_members(body: &str) -> Result<Vec<Member<'_>>> {
     let malformed = |reason: &str| Error::MalformedResponse {
         reason: reason.to_string(),
     };
@@ -229,7 +255,7 @@ fn top_level_members(body: &str) -> Result<Vec<(String, (usize, usize))>> {
         return Err(malformed("the body is not a JSON object"));
     }
     s.pos += 1;
-    let mut members: Vec<(String, (usize, usize))> = Vec::new();
+    let mut members: Vec<Member<'_>> = Vec::new();
     s.skip_ws();
     if s.peek() == Some(b'}') {
         return Ok(members);
@@ -237,7 +263,7 @@ fn top_level_members(body: &str) -> Result<Vec<(String, (usize, usize))>> {
     loop {
         s.skip_ws();
         let key_span = s.string().ok_or_else(|| malformed("expected a key"))?;
-        let key = decode_string(body, key_span).ok_or_else(|| malformed("unreadable key"))?;
+        let key = decode_key(body, key_span).ok_or_else(|| malformed("unreadable key"))?;
         s.skip_ws();
         if s.peek() != Some(b':') {
             return Err(malformed("expected `:`"));
@@ -245,18 +271,110 @@ fn top_level_members(body: &str) -> Result<Vec<(String, (usize, usize))>> {
         s.pos += 1;
         s.skip_ws();
         let value = s.value().ok_or_else(|| malformed("unreadable value"))?;
-        if members.iter().any(|(k, _)| *k == key) {
-            return Err(Error::MalformedResponse {
-                reason: format!("duplicate key `{}`", excerpt(key.as_bytes())),
-            });
-        }
         members.push((key, value));
         s.skip_ws();
         match s.peek() {
             Some(b',') => s.pos += 1,
-            Some(b'}') => return Ok(members),
+            Some(b'}') => break,
             _ => return Err(malformed("expected `,` or `}`")),
         }
+    }
+    // By key, then by position (the span), so each repeat follows its first occurrence; the one
+    // reported is the repeat that comes first in the body, as a scan would find it.
+    members.sort_unstable_by(|(a, sa), (b, sb)| a.cmp(b).then(sa.0.cmp(&sb.0)));
+    let repeat = members
+        .windows(2)
+        .filter_map(|w| match w {
+            [(a, _), (b, at)] if a == b => Some((at.0, b)),
+            _ => None,
+        })
+        .min_by_key(|(at, _)| *at);
+    if let Some((_, key)) = repeat {
+        return Err(Error::MalformedResponse {
+            reason: format!("duplicate key `{}`", excerpt(key.as_bytes())),
+        });
+    }
+    Ok(members)
+}
+
+/// A top-level member: its decoded key and the byte span of its raw value.
+type Member<'a> = (Cow<'a, str>, (usize, usize));
+
+/// The span of the value of `name` among `members` (sorted by key, without duplicates).
+fn member(members: &[Member<'_>], name: &str) -> Option<(usize, usize)> {
+    let i = members
+        .binary_search_by(|(k, _)| k.as_ref().cmp(name))
+        .ok()?;
+    members.get(i).map(|(_, span)| *span)
+}
+
+/// The decoded text of the key at `span` (quotes included). A key without escapes is its own
+/// text (the body is valid JSON, so it holds no control characters): borrowed, not parsed.
+fn decode_key(body: &str, span: (usize, usize)) -> Option<Cow<'_, str>> {
+    let raw = body.get(span.0.checked_add(1)?..span.1.checked_sub(1)?)?;
+    if raw.contains('\\') {
+        decode_string(body, span).map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(raw))
+    }
+}
+
+/// Any JSON value, checked exactly as parsing it to [`Value`] checks it (the same
+/// `deserialize_any` path: string escapes and surrogates, number range, nesting depth, trailing
+/// text) but building nothing: objects with a million keys cost no map.
+struct WellFormed;
+
+impl<'de> serde::Deserialize<'de> for WellFormed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        d.deserialize_any(WellFormed)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for WellFormed {
+    type Value = WellFormed;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> core::result::Result<Self, E> {
+        Ok(WellFormed)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> core::result::Result<Self, E> {
+        Ok(WellFormed)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> core::result::Result<Self, E> {
+        Ok(WellFormed)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> core::result::Result<Self, E> {
+        Ok(WellFormed)
+    }
+
+    fn visit_str<E>(self, _: &str) -> core::result::Result<Self, E> {
+        Ok(WellFormed)
+    }
+
+    fn visit_unit<E>(self) -> core::result::Result<Self, E> {
+        Ok(WellFormed)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> core::result::Result<Self, A::Error> {
+        while seq.next_element::<WellFormed>()?.is_some() {}
+        Ok(WellFormed)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> core::result::Result<Self, A::Error> {
+        while map.next_entry::<WellFormed, WellFormed>()?.is_some() {}
+        Ok(WellFormed)
     }
 }
 
@@ -343,11 +461,12 @@ impl Scanner<'_> {
 mod tests {
     use super::*;
 
+    /// The members in key order, each with its raw value text.
     fn spans(body: &str) -> Vec<(String, String)> {
         top_level_members(body)
             .unwrap()
             .into_iter()
-            .map(|(k, (a, b))| (k, body[a..b].to_string()))
+            .map(|(k, (a, b))| (k.into_owned(), body[a..b].to_string()))
             .collect()
     }
 
@@ -361,8 +480,8 @@ mod tests {
                     "a_response".into(),
                     r#"{"x":"}\"{","y":[1,{"z":null}], "w" : "\\"}"#.into()
                 ),
-                ("sign".into(), r#""s\/+=""#.into()),
                 ("n".into(), "-1.5e3".into()),
+                ("sign".into(), r#""s\/+=""#.into()),
                 ("t".into(), "true".into()),
             ]
         );
@@ -373,8 +492,68 @@ mod tests {
     fn duplicates_and_non_objects_are_refused() {
         let e = top_level_members(r#"{"a":1,"\u0061":2}"#).unwrap_err();
         assert_eq!(e.code(), "MALFORMED_RESPONSE");
+        // The repeat named is the first one in the body, whatever the keys' order.
+        let e = top_level_members(r#"{"b":1,"a":1,"b":2,"a":2}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `b`"), "{e}");
+        let e = top_level_members(r#"{"b":1,"a":1,"a":2,"b":2}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `a`"), "{e}");
         assert!(top_level_members("[1]").is_err());
         assert!(top_level_members("").is_err());
+    }
+
+    /// Many top-level keys (what a hostile body packs into 8 MiB) are all kept, and a duplicate
+    /// is still found, whether it is the last key, spelled with an escape, or far from its twin.
+    #[test]
+    fn many_keys_are_read_and_a_late_duplicate_is_refused() {
+        let n = 200_000;
+        let mut body = String::from(r#"{"a_response":{"x":1},"sign":"AA==""#);
+        for i in 0..n {
+            body.push_str(&format!(",\"k{i}\":{i}"));
+        }
+        let open = body.clone();
+        body.push('}');
+        let members = top_level_members(&body).unwrap();
+        assert_eq!(members.len(), n + 2);
+        let (a, b) = member(&members, "k123456").unwrap();
+        assert_eq!(&body[a..b], "123456");
+        for twin in [r#""k0""#, r#""k199999""#, r#""\u006b7""#, r#""a_response""#] {
+            let dup = format!("{open},{twin}:0}}");
+            let e = top_level_members(&dup).unwrap_err();
+            assert_eq!(e.code(), "MALFORMED_RESPONSE", "{twin}");
+            assert!(e.to_string().contains("duplicate key"), "{e}");
+        }
+    }
+
+    /// The validating pass accepts and refuses exactly what parsing to `Value` does.
+    #[test]
+    fn well_formed_agrees_with_value() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let cases = [
+            r#"{"a":1}"#,
+            r#" {"a":[1,2.5,-3e2,true,false,null,"x",{}]} "#,
+            r#"{"a":1,"a":2}"#,
+            r#"{"a":"\ud83d\ude00"}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"{"\udc00":1}"#,
+            r#"{"a":1e400}"#,
+            r#"{"a":-1e400}"#,
+            r#"{"a":18446744073709551616}"#,
+            r#"{"a":01}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":"\x"}"#,
+            r#"{"a":1} x"#,
+            r#"{"a":1,}"#,
+            "",
+            "[",
+            &deep,
+        ];
+        for text in cases {
+            assert_eq!(
+                serde_json::from_str::<WellFormed>(text).is_ok(),
+                parse_json(text).is_ok(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

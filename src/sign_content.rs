@@ -1,7 +1,7 @@
 //! The string Alipay signs: `k=v` pairs sorted by key bytes, joined by `&`, built from the decoded
 //! bytes (so GBK needs no transcoding).
 
-use crate::form::{sorted_by_name, Form};
+use crate::form::{sorted_by_name, Form, Param};
 
 /// Which parameters are left out of the sign content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -42,6 +42,13 @@ pub enum EmptyValues {
     Skip,
 }
 
+/// Whether `p` is part of the sign content of `variant` under the empty-value rule `empty`.
+pub(crate) fn included(p: &Param, variant: Variant, empty: EmptyValues) -> bool {
+    p.name != b"sign"
+        && !(variant == Variant::V1 && p.name == b"sign_type")
+        && !(empty == EmptyValues::Skip && p.value.is_empty())
+}
+
 /// Builds the exact bytes that are signed.
 ///
 /// ```
@@ -52,18 +59,16 @@ pub enum EmptyValues {
 /// ```
 pub fn sign_content(form: &Form, variant: Variant, empty: EmptyValues) -> Vec<u8> {
     // Names are unique (duplicates are refused), so an unstable sort gives the one order.
-    let included: Vec<_> = sorted_by_name(form.params())
+    let signed: Vec<_> = sorted_by_name(form.params())
         .into_iter()
-        .filter(|p| p.name != b"sign")
-        .filter(|p| !(variant == Variant::V1 && p.name == b"sign_type"))
-        .filter(|p| !(empty == EmptyValues::Skip && p.value.is_empty()))
+        .filter(|p| included(p, variant, empty))
         .collect();
-    let size = included
+    let size = signed
         .iter()
         .map(|p| p.name.len() + p.value.len() + 2)
         .sum();
     let mut out = Vec::with_capacity(size);
-    for (i, p) in included.iter().enumerate() {
+    for (i, p) in signed.iter().enumerate() {
         if i > 0 {
             out.push(b'&');
         }

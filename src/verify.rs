@@ -5,6 +5,7 @@ use base64::Engine as _;
 use crate::charset::Charset;
 use crate::error::{excerpt, Error, Result};
 use crate::form::{Form, Param};
+use crate::framing::check_framing;
 use crate::key::PublicKey;
 use crate::notification::{build, Kind, Notification};
 use crate::options::{RsaCheckOptions, VariantChoice, VerifyOptions};
@@ -43,6 +44,9 @@ pub fn verify(body: &[u8], key: &PublicKey, options: &VerifyOptions) -> Result<N
 pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Result<Notification> {
     // Certificate mode with a root bundle: the configured certificate must be trusted first.
     crate::cert::check_key_chain(key, options)?;
+    // The signature covers bytes, not a split into parameters: refuse any split but the one,
+    // before anything (`charset`, `sign_type`) is read from a parameter that might be re-framed.
+    check_framing(form)?;
     let charset = resolve_charset(form, options)?;
     let sign_type_raw = form
         .get("sign_type")
@@ -67,10 +71,28 @@ pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Res
         .into_iter()
         .find(|v| recovered.matches(sign_type, &sign_content(form, *v, options.empty_values)))
         .ok_or(Error::SignatureMismatch)?;
-    let notification = build(form, charset, Some((variant, sign_type)))?;
+    let mut notification = build(form, charset, Some((variant, sign_type)))?;
+    notification.fingerprint = Some(fingerprint(&sig));
     check_app_id(form, options)?;
     check_freshness(form, options)?;
     Ok(notification)
+}
+
+/// The identity of a verified notification: hex SHA-256 of its decoded signature bytes.
+///
+/// An attacker cannot vary it: the sign content is fixed by the one-reading rule, PKCS#1 v1.5
+/// is deterministic, the signature must be exactly the modulus length and below the modulus, and
+/// every spelling of `sign` (`+`, a space, `%2B`) decodes to the same bytes.
+fn fingerprint(sig: &[u8]) -> String {
+    use core::fmt::Write as _;
+    use sha2::Digest as _;
+    sha2::Sha256::digest(sig)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            // Writing to a String cannot fail.
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Parses a notification without verifying it: `verified` is `false`. Fails only on malformed

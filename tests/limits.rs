@@ -1,14 +1,18 @@
 //! Every documented limit (README "Limits"), at the limit and one past it: the body size, the
 //! parameter count, a decoded value's length, a name's length, the key text's length
-//! (`INPUT_TOO_LARGE`) and the modulus size (`INVALID_PUBLIC_KEY`). At the limit the input is
-//! accepted — where a signed notification fits, it still verifies.
+//! (`INPUT_TOO_LARGE`) and the modulus size (`INVALID_PUBLIC_KEY`); the certificate text, the
+//! response body (v1 and v3), the v3 header values, the AES ciphertext and key text. At the
+//! limit the input is accepted — where a signed notification or response fits, it still verifies.
 
 use std::fs;
 use std::path::Path;
 
 use alipay_notify::{
-    inspect, parse, verify, Form, Param, PublicKey, VerifyOptions, MAX_BODY_BYTES, MAX_KEY_BITS,
-    MAX_KEY_TEXT_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, MIN_KEY_BITS,
+    aes_decrypt, get_cert_sn, get_root_cert_sn, inspect, inspect_params, parse, verify,
+    verify_cert_chain, verify_response, verify_v3_response, Form, Param, PublicKey, SignType,
+    VerifyOptions, MAX_BODY_BYTES, MAX_CERT_TEXT_BYTES, MAX_CIPHERTEXT_BYTES, MAX_KEY_BITS,
+    MAX_KEY_TEXT_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
+    MAX_VALUE_BYTES, MIN_KEY_BITS,
 };
 use base64::Engine as _;
 use serde_json::Value;
@@ -55,6 +59,10 @@ fn the_limits_are_the_documented_values() {
     assert_eq!(MAX_NAME_BYTES, 256);
     assert_eq!(MAX_KEY_TEXT_BYTES, 16 * 1024);
     assert_eq!((MIN_KEY_BITS, MAX_KEY_BITS), (1024, 4096));
+    assert_eq!(MAX_CERT_TEXT_BYTES, 64 * 1024);
+    assert_eq!(MAX_RESPONSE_BYTES, 8 * 1024 * 1024);
+    assert_eq!(MAX_CIPHERTEXT_BYTES, 8 * 1024 * 1024);
+    assert_eq!(MAX_V3_HEADER_BYTES, 8 * 1024);
     let readme =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     for (label, value) in [
@@ -64,6 +72,10 @@ fn the_limits_are_the_documented_values() {
         ("| one parameter name ", "| 256 bytes"),
         ("| key text", "| 16 KiB"),
         ("| RSA modulus ", "| 1024–4096 bits"),
+        ("| certificate or root bundle text", "| 64 KiB"),
+        ("| response body ", "| 8 MiB"),
+        ("| v3 response header value", "| 8 KiB"),
+        ("| AES ciphertext ", "| 8 MiB"),
     ] {
         assert!(
             readme
@@ -163,6 +175,50 @@ fn parameter_count_at_the_limit_parses_one_more_is_too_large() {
         code(verify(over.as_bytes(), &key, &VerifyOptions::default())),
         "INPUT_TOO_LARGE"
     );
+}
+
+/// `inspect_params` takes decoded params from a Rust caller, so their count is bounded by nothing
+/// but memory: past the limit only the start is shown (as for a body), the verdict stays
+/// `INPUT_TOO_LARGE`, and the report comes back (its checks compare parameters with each other).
+#[test]
+fn inspect_params_past_the_count_limit_shows_the_start_and_is_too_large() {
+    let (body, _) = signed();
+    let mut params = Form::parse(body.as_bytes()).unwrap().params().to_vec();
+    let have = params.len();
+    let n = 100_000;
+    params.extend((0..n).map(|i| Param {
+        name: format!("p{}", i % 50_000).into_bytes(),
+        value: b"1".to_vec(),
+    }));
+    let report = inspect_params(
+        params,
+        Vec::new(),
+        Some(&key_text()),
+        &VerifyOptions::default(),
+    );
+    assert_eq!(report.params.len(), MAX_PARAMS + 1);
+    // The start, in received order.
+    assert_eq!(report.params[have].name, "p0");
+    assert_eq!(
+        report.params[MAX_PARAMS].name,
+        format!("p{}", MAX_PARAMS - have)
+    );
+    assert_eq!(report.outcome.status, "failed");
+    assert_eq!(report.outcome.error.unwrap().code, "INPUT_TOO_LARGE");
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.code == "INPUT_TOO_LARGE" && p.message.contains("the rest is not shown")));
+    // At the limit nothing is cut, and the padded notification is refused as signed content.
+    let mut at = Form::parse(body.as_bytes()).unwrap().params().to_vec();
+    at.extend((0..MAX_PARAMS - have).map(|i| Param {
+        name: format!("p{i}").into_bytes(),
+        value: b"1".to_vec(),
+    }));
+    let report = inspect_params(at, Vec::new(), Some(&key_text()), &VerifyOptions::default());
+    assert_eq!(report.params.len(), MAX_PARAMS);
+    assert_eq!(report.outcome.error.unwrap().code, "SIGNATURE_MISMATCH");
+    assert!(!report.problems.iter().any(|p| p.code == "INPUT_TOO_LARGE"));
 }
 
 #[test]
@@ -346,4 +402,157 @@ fn key_bits_at_both_limits_load_one_bit_outside_is_an_invalid_key() {
                 .verified
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses, certificates, AES
+// ---------------------------------------------------------------------------------------------
+
+/// A field of a JSON vector file under `tests/vectors/cert/`.
+fn cert_vector(file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/cert")
+        .join(file);
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The real signed v1 response (`alipay.open.file.upload`) and its key.
+fn signed_response() -> (String, PublicKey) {
+    let v = cert_vector("real/sync-response-alipay-open-file-upload.json");
+    let key = PublicKey::parse(v["alipay_public_key"].as_str().unwrap()).unwrap();
+    let body = v["raw_response_body"].as_str().unwrap().to_owned();
+    (body, key)
+}
+
+const FILE_UPLOAD: &str = "alipay.open.file.upload";
+
+#[test]
+fn response_body_at_the_limit_verifies_one_byte_more_is_too_large() {
+    let (body, key) = signed_response();
+    // Whitespace after the object is valid JSON and not signed.
+    let at = format!("{body}{}", " ".repeat(MAX_RESPONSE_BYTES - body.len()));
+    assert_eq!(at.len(), MAX_RESPONSE_BYTES);
+    assert!(verify_response(&at, &key, FILE_UPLOAD, SignType::Rsa2).is_ok());
+    let past = format!("{at} ");
+    assert_eq!(
+        code(verify_response(&past, &key, FILE_UPLOAD, SignType::Rsa2)),
+        "INPUT_TOO_LARGE"
+    );
+}
+
+/// The worst case of the duplicate-key check: the limit filled with short top-level keys. Only
+/// the response's value is signed, so the genuine response still verifies; one repeated key,
+/// wherever it is, makes the body ambiguous.
+#[test]
+fn response_body_of_a_million_top_level_keys_verifies_and_a_repeat_is_refused() {
+    let (body, key) = signed_response();
+    let open = body.strip_suffix('}').unwrap();
+    let mut at = String::with_capacity(MAX_RESPONSE_BYTES);
+    at.push_str(open);
+    let mut keys = 0;
+    // Room left for the longest repeat below.
+    while at.len() + 64 < MAX_RESPONSE_BYTES {
+        at.push_str(&format!(",\"k{keys}\":0"));
+        keys += 1;
+    }
+    let closed = format!("{at}}}");
+    assert!(keys > 500_000, "{keys} keys");
+    assert!(closed.len() <= MAX_RESPONSE_BYTES);
+    let r = verify_response(&closed, &key, FILE_UPLOAD, SignType::Rsa2).unwrap();
+    assert_eq!(r.response["file_id"], "CAxAToWB1JsAAAAAAAAAAAAADgSLAQBr");
+    for repeat in ["\"k0\"", "\"sign\"", "\"alipay_open_file_upload_response\""] {
+        let dup = format!("{at},{repeat}:0}}");
+        let e = verify_response(&dup, &key, FILE_UPLOAD, SignType::Rsa2).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_RESPONSE", "{repeat}");
+        assert!(e.to_string().contains("duplicate key"), "{e}");
+    }
+}
+
+#[test]
+fn v3_response_body_and_headers_at_the_limit_are_checked_one_byte_more_is_too_large() {
+    let (_, key) = signed_response();
+    let sig = "A".repeat(344);
+    let mismatch = |body: &[u8], ts: &str, nonce: &str, sig: &str| {
+        let e = verify_v3_response(ts, nonce, body, sig, &key).unwrap_err();
+        assert!(
+            matches!(e.code(), "SIGNATURE_MISMATCH" | "MALFORMED_SIGNATURE"),
+            "{e}"
+        );
+    };
+    // Past the size checks, the signature is what fails.
+    let body = vec![b'x'; MAX_RESPONSE_BYTES];
+    mismatch(&body, "1700000000000", "n", &sig);
+    let header = "h".repeat(MAX_V3_HEADER_BYTES);
+    mismatch(b"{}", &header, "n", &sig);
+    mismatch(b"{}", "1", &header, &sig);
+    let spaced_sig = format!("{sig}{}", " ".repeat(MAX_V3_HEADER_BYTES - sig.len()));
+    mismatch(b"{}", "1", "n", &spaced_sig);
+
+    let big = vec![b'x'; MAX_RESPONSE_BYTES + 1];
+    assert_eq!(
+        code(verify_v3_response("1", "n", &big, &sig, &key)),
+        "INPUT_TOO_LARGE"
+    );
+    let over = "h".repeat(MAX_V3_HEADER_BYTES + 1);
+    for (ts, nonce, s) in [
+        (&*over, "n", &*sig),
+        ("1", &*over, &*sig),
+        ("1", "n", &*over),
+    ] {
+        assert_eq!(
+            code(verify_v3_response(ts, nonce, b"{}", s, &key)),
+            "INPUT_TOO_LARGE"
+        );
+    }
+}
+
+#[test]
+fn aes_ciphertext_and_key_text_at_the_limit_are_read_one_byte_more_is_too_large() {
+    let key = "aa4BtZ4tspm2wnXLb1ThQA==";
+    // 8 MiB of base64 is 6 MiB of whole blocks: read, decrypted, refused for its padding.
+    let at = "A".repeat(MAX_CIPHERTEXT_BYTES);
+    assert_eq!(code(aes_decrypt(&at, key)), "DECRYPTION_FAILED");
+    assert_eq!(code(aes_decrypt(&format!("{at}A"), key)), "INPUT_TOO_LARGE");
+    // Whitespace around the key is ignored but counts, as for public keys.
+    let padded = format!("{key}{}", " ".repeat(MAX_KEY_TEXT_BYTES - key.len()));
+    assert_eq!(
+        aes_decrypt("ILpoMowjIQjfYMR847rnFQ==", &padded).as_deref(),
+        Ok("test1234567")
+    );
+    assert_eq!(
+        code(aes_decrypt(
+            "ILpoMowjIQjfYMR847rnFQ==",
+            &format!("{padded} ")
+        )),
+        "INPUT_TOO_LARGE"
+    );
+}
+
+#[test]
+fn certificate_text_at_the_limit_is_read_one_byte_more_is_too_large() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/cert/real");
+    let cert = fs::read_to_string(dir.join("alipayCertPublicKey_RSA2.php-sdk.crt")).unwrap();
+    let root = fs::read_to_string(dir.join("alipayRootCert.crt")).unwrap();
+    let pad = |text: &str| format!("{text}{}", "\n".repeat(MAX_CERT_TEXT_BYTES - text.len()));
+    let (cert_at, root_at) = (pad(&cert), pad(&root));
+    assert_eq!(cert_at.len(), MAX_CERT_TEXT_BYTES);
+    assert_eq!(get_cert_sn(&cert_at).unwrap(), get_cert_sn(&cert).unwrap());
+    assert_eq!(
+        get_root_cert_sn(&root_at).unwrap(),
+        get_root_cert_sn(&root).unwrap()
+    );
+    let june_2024 = 1_717_243_200_000;
+    assert!(verify_cert_chain(&cert_at, &root_at, june_2024).is_ok());
+
+    let (cert_past, root_past) = (format!("{cert_at}\n"), format!("{root_at}\n"));
+    assert_eq!(code(get_cert_sn(&cert_past)), "INPUT_TOO_LARGE");
+    assert_eq!(code(get_root_cert_sn(&root_past)), "INPUT_TOO_LARGE");
+    assert_eq!(
+        code(verify_cert_chain(&cert_past, &root, june_2024)),
+        "INPUT_TOO_LARGE"
+    );
+    assert_eq!(
+        code(verify_cert_chain(&cert, &root_past, june_2024)),
+        "INPUT_TOO_LARGE"
+    );
 }

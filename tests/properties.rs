@@ -556,3 +556,85 @@ proptest! {
         prop_assert_eq!(err.code(), "SIGNATURE_MISMATCH");
     }
 }
+
+/// Re-frames a body without changing its signed bytes: the parameters at sign-order positions
+/// `at..at + run` fold into the first (`a=x&b=y` → `a=x%26b%3Dy`), or, with `into_name`, the
+/// first's name also absorbs its value and the next name (`a%3Dx%26b=y`).
+fn reframe(body: &str, variant: Variant, at: usize, run: usize, into_name: bool) -> Option<String> {
+    // Plain form bodies only (the vectors also hold whole URLs and `?query` strings).
+    if body.contains(['?', '\r', '\n']) {
+        return None;
+    }
+    let mut segs: Vec<(String, String)> = body
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let (n, v) = s.split_once('=').unwrap_or((s, ""));
+            (n.to_owned(), v.to_owned())
+        })
+        .collect();
+    let form = Form::parse(body.as_bytes()).ok()?;
+    let names: Vec<Vec<u8>> = form.params().iter().map(|p| p.name.clone()).collect();
+    let mut order: Vec<usize> = (0..segs.len())
+        .filter(|i| names[*i] != b"sign" && !(variant == Variant::V1 && names[*i] == b"sign_type"))
+        .collect();
+    order.sort_by(|a, b| names[*a].cmp(&names[*b]));
+    let run = order.get(at % order.len().max(1)..)?.get(..run)?.to_vec();
+    let (head, rest) = run.split_first()?;
+    let mut hidden = Vec::new();
+    for (k, i) in rest.iter().enumerate() {
+        let (n, v) = segs[*i].clone();
+        if into_name && k == 0 {
+            let (hn, hv) = segs[*head].clone();
+            segs[*head] = (format!("{hn}%3D{hv}%26{n}"), v);
+        } else {
+            segs[*head].1 = format!("{}%26{n}%3D{v}", segs[*head].1);
+        }
+        hidden.push(*i);
+    }
+    let kept: Vec<String> = segs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !hidden.contains(i))
+        .map(|(_, (n, v))| format!("{n}={v}"))
+        .collect();
+    Some(kept.join("&"))
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// For any notification that verifies, no re-framing of it verifies: the signature stays
+    /// valid over the same bytes, and the one-reading rule refuses the other split.
+    #[test]
+    fn reframed_notifications_never_verify(
+        pick in any::<prop::sample::Index>(),
+        at in any::<usize>(),
+        run in 2usize..5,
+        into_name in any::<bool>(),
+    ) {
+        let bodies = signed_bodies();
+        let original = &bodies[pick.index(bodies.len())];
+        let key = PublicKey::parse(harness::KEY_PEM).unwrap();
+        let options = VerifyOptions::default();
+        let genuine = verify(original.as_bytes(), &key, &options).unwrap();
+        let variant = genuine.variant.unwrap();
+        let Some(body) = reframe(original, variant, at, run, into_name) else { return Ok(()) };
+        let form = match Form::parse(body.as_bytes()) {
+            Ok(form) => form,
+            // A name absorbing a long value goes over the name limit: refused before reading.
+            Err(e) => {
+                prop_assert_eq!(e.code(), "INPUT_TOO_LARGE");
+                prop_assert!(verify(body.as_bytes(), &key, &options).is_err());
+                return Ok(());
+            }
+        };
+        // The point of the re-framing: the signed bytes are unchanged.
+        prop_assert_eq!(
+            sign_content(&form, variant, EmptyValues::Keep),
+            sign_content(&Form::parse(original.as_bytes()).unwrap(), variant, EmptyValues::Keep)
+        );
+        let err = verify(body.as_bytes(), &key, &options).unwrap_err();
+        prop_assert_eq!(err.code(), "AMBIGUOUS_FRAMING", "{}", body);
+    }
+}

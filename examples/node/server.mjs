@@ -12,7 +12,6 @@
 //   fails verification                      → 4xx {"code": …}, never `success`
 //   handling threw, store or config broken  → 5xx, so Alipay delivers it again later
 import http from "node:http";
-import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { ACK, inspectNotification, limits, verifyNotification } from "alipay-notify";
 
@@ -58,7 +57,7 @@ export class MemoryStore {
     if (this.#entries.get(id)?.state === "busy") this.#entries.delete(id);
   }
 
-  /** How many notify_ids are remembered as handled. */
+  /** How many keys are remembered as handled (two per notification: see `dedupeIds`). */
   get size() {
     let n = 0;
     const now = this.now();
@@ -131,10 +130,13 @@ export function createHandler({
         return reply(res, e.code === "INPUT_TOO_LARGE" ? 413 : 400, e.code);
       }
 
-      const id = notification.notifyId ?? "sign-" + createHash("sha256").update(notification.params.sign ?? "").digest("hex");
+      // Two keys, both signed and both fixed for one notification: notify_id (shared by Alipay's
+      // retries) and the fingerprint (the same however the one signed body is spelled).
+      const ids = dedupeIds(notification);
+      const id = ids[0];
       let state;
       try {
-        state = await store.begin(id);
+        state = await claimAll(store, ids);
       } catch (e) {
         logger.error("alipay-notify: dedupe store unavailable", e);
         return reply(res, 500, "STORE_UNAVAILABLE");
@@ -146,13 +148,11 @@ export function createHandler({
         await handle(notification, { req });
       } catch (e) {
         logger.error(`alipay-notify: handling ${id} failed; Alipay will retry`, e);
-        await Promise.resolve()
-          .then(() => store.abort(id))
-          .catch(() => {});
+        await Promise.all(ids.map((i) => Promise.resolve().then(() => store.abort(i)))).catch(() => {});
         return reply(res, 500, "HANDLER_FAILED");
       }
       try {
-        await store.finish(id);
+        for (const i of ids) await store.finish(i);
       } catch (e) {
         // Handled, so acknowledge; only a re-delivery could be handled a second time.
         logger.error(`alipay-notify: could not mark ${id} as handled`, e);
@@ -163,6 +163,30 @@ export function createHandler({
       if (!res.headersSent) reply(res, 500, "INTERNAL_ERROR");
     }
   };
+}
+
+/**
+ * The dedupe keys of a verified notification: its `notify_id` (Alipay's retries share it) and its
+ * `fingerprint` (SHA-256 of the signature: one value for every spelling of one signed body).
+ * Both are signed, and the verifier refuses any body that could hide or change a signed
+ * parameter, so an attacker holding a genuine notification cannot vary either.
+ */
+export function dedupeIds(n) {
+  return [n.notifyId ?? null, `sig:${n.fingerprint}`].filter((x) => x !== null);
+}
+
+/** Claims every key: "done" / "busy" as soon as one is (dropping the claims taken), else "new". */
+async function claimAll(store, ids) {
+  const claimed = [];
+  for (const id of ids) {
+    const state = await store.begin(id);
+    if (state !== "new") {
+      await Promise.all(claimed.map((c) => Promise.resolve().then(() => store.abort(c)))).catch(() => {});
+      return state;
+    }
+    claimed.push(id);
+  }
+  return "new";
 }
 
 const TOO_LARGE = Symbol("too large");
@@ -219,14 +243,16 @@ export function createExampleApp() {
   function saveOrder(orderNo, n) {
     if (!orderNo) return;
     const previous = orders.get(orderNo);
-    // By notify_time, so a late retry never rolls the order back.
-    if (previous?.notifyTime && n.notifyTime && previous.notifyTime > n.notifyTime) return;
+    // By the signed send time, so a late retry never rolls the order back.
+    const sentAt = sentAtMs(n);
+    if (previous?.sentAt != null && sentAt != null && previous.sentAt > sentAt) return;
     orders.set(orderNo, {
       orderNo,
       kind: n.kind,
       status: n.status ?? previous?.status ?? null,
       notifyId: n.notifyId,
       notifyTime: n.notifyTime,
+      sentAt,
       notification: n,
     });
   }
@@ -246,6 +272,16 @@ export function createExampleApp() {
     }
   }
   return { orders, authTokens, handle };
+}
+
+/**
+ * When Alipay sent the notification, in epoch ms: `utc_timestamp` (order changes), else
+ * `notify_time` (Beijing time, UTC+8). Both are signed; null when the notification has neither.
+ */
+export function sentAtMs(n) {
+  if (n.utcTimestamp && /^\d+$/.test(n.utcTimestamp)) return Number(n.utcTimestamp);
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(n.notifyTime ?? "");
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6]) : null;
 }
 
 // ─── `node server.mjs` ─────────────────────────────────────────────────────────────────────

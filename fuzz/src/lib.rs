@@ -8,8 +8,9 @@
 //! that are cheap to check, they are checked too.
 
 use alipay_notify::{
-    inspect, parse, verify, EmptyValues, Error, Form, Param, PublicKey, RsaCheckOptions, SignType,
-    Variant, VariantChoice, VerifyOptions, ERROR_CODES, MAX_BODY_BYTES, MAX_KEY_BITS,
+    check_alipay_certificate, check_key_chain, get_cert_sn, get_root_cert_sn, inspect, parse,
+    verify, verify_cert_chain, EmptyValues, Error, Form, Param, PublicKey, RsaCheckOptions,
+    SignType, Variant, VariantChoice, VerifyOptions, ERROR_CODES, MAX_BODY_BYTES, MAX_KEY_BITS,
     MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, MIN_KEY_BITS,
 };
 
@@ -26,6 +27,8 @@ pub const TARGETS: &[&str] = &[
     "inspect",
     "public_key",
     "verify_options",
+    "certificate",
+    "verify_response",
 ];
 
 /// Runs the named target on one input (the replay test's dispatcher).
@@ -37,6 +40,8 @@ pub fn run(target: &str, data: &[u8]) {
         "inspect" => inspect_notification(data),
         "public_key" => public_key(data),
         "verify_options" => verify_options(data),
+        "certificate" => certificate(data),
+        "verify_response" => response(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -178,6 +183,8 @@ pub fn verify_notification(data: &[u8]) {
                     .sign_type
                     .expect("a verified notification names its sign type");
                 assert!(options.sign_types.contains(&t));
+                assert_one_reading(&n.params.0);
+                assert_eq!(n.fingerprint.as_ref().map(String::len), Some(64));
                 serde_json::to_string(&n).expect("a notification serialises");
             }
             Err(e) => check_error(
@@ -193,10 +200,33 @@ pub fn verify_notification(data: &[u8]) {
                     "UNSUPPORTED_SIGN_TYPE",
                     "MALFORMED_SIGNATURE",
                     "SIGNATURE_MISMATCH",
+                    "AMBIGUOUS_FRAMING",
                     "APP_ID_MISMATCH",
                     "NOTIFICATION_EXPIRED",
                 ],
             ),
+        }
+    }
+}
+
+/// A verified notification admits no other reading of its signed content: no name holds `&` or
+/// `=`, no value `&k=` with `k` sorting after its own name (written out again here, apart from
+/// the crate's own check; the order is compared for ASCII names, where text order is byte order in
+/// every charset).
+fn assert_one_reading(params: &[(String, String)]) {
+    for (name, value) in params.iter().filter(|(n, _)| n != "sign") {
+        assert!(
+            !name.contains(['&', '=']),
+            "verified with `{name}` as a name"
+        );
+        for piece in value.split('&').skip(1) {
+            if let Some((k, _)) = piece.split_once('=') {
+                let comparable = k.is_ascii() && name.is_ascii() && !k.is_empty();
+                assert!(
+                    !comparable || k.as_bytes() <= name.as_bytes(),
+                    "verified `{name}` holding `&{k}=`"
+                );
+            }
         }
     }
 }
@@ -292,4 +322,270 @@ fn doc_key() -> PublicKey {
         "../../tests/vectors/doc/alipay-public-key.txt"
     ))
     .expect("the documentation key parses")
+}
+
+/// Alipay's genuine certificate file (leaf + its intermediate): the `certificate` target puts its
+/// input before and after it, the shape of the PEM-armour bypass, so that a chain that can
+/// succeed is always in reach.
+pub const GENUINE_CERT: &str =
+    include_str!("../../tests/vectors/cert/real/alipayCertPublicKey_RSA2.php-sdk.crt");
+/// Alipay's production root bundle, which trusts [`GENUINE_CERT`] at [`CERT_NOW_MS`].
+pub const ROOT_BUNDLE: &str = include_str!("../../tests/vectors/cert/real/alipayRootCert.crt");
+/// 2024-06-01T12:00:00Z: inside the genuine certificates' validity.
+pub const CERT_NOW_MS: i64 = 1_717_243_200_000;
+
+/// The test root of `tests/vectors/cert/armour.json`'s identity cases (certificates named like
+/// Alipay's and like applications'), so that the identity check is reached past the chain.
+fn identity_root() -> &'static str {
+    static ROOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/vectors/cert/armour.json"))
+                .expect("armour.json parses");
+        v["identity_root_bundle_pem"]
+            .as_str()
+            .expect("armour.json has the identity root")
+            .to_string()
+    })
+}
+
+const CERT_ERRORS: &[&str] = &["INVALID_CERTIFICATE", "INPUT_TOO_LARGE"];
+const CHAIN_ERRORS: &[&str] = &[
+    "INVALID_CERTIFICATE",
+    "INPUT_TOO_LARGE",
+    "CERT_UNTRUSTED",
+    "CERT_EXPIRED",
+];
+const IDENTITY_ERRORS: &[&str] = &[
+    "INVALID_CERTIFICATE",
+    "INPUT_TOO_LARGE",
+    "CERT_UNTRUSTED",
+    "CERT_EXPIRED",
+    "CERT_NOT_ALIPAY",
+];
+
+/// The PEM/certificate reader and the chain check: the input (lossily read as UTF-8) as a
+/// certificate text alone, before Alipay's genuine file and after it; and as a root bundle.
+pub fn certificate(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    certificate_text(&text, ROOT_BUNDLE);
+    certificate_text(&text, identity_root());
+    // The genuine file only chains to the production root: the test root would add cost, not
+    // paths.
+    certificate_text(&format!("{text}{GENUINE_CERT}"), ROOT_BUNDLE);
+    certificate_text(&format!("{GENUINE_CERT}{text}"), ROOT_BUNDLE);
+    // (A bundle can trust and still have no root SN: the chain check skips an unreadable root,
+    // the SN refuses an unreadable RSA one, as Alipay's SDKs do.)
+    if let Err(e) = verify_cert_chain(GENUINE_CERT, &text, CERT_NOW_MS) {
+        check_error(&e, CHAIN_ERRORS);
+    }
+    if let Err(e) = get_root_cert_sn(&text) {
+        check_error(&e, CERT_ERRORS);
+    }
+}
+
+/// One certificate text against one root bundle. Beyond coded errors, the contract of the one
+/// PEM reader: a key taken from a certificate is the certificate the other functions read — its
+/// SN is `get_cert_sn`'s, its chain check (`alipayRootCert`) agrees with `verify_cert_chain` —
+/// and Alipay's identity is never granted without the chain.
+fn certificate_text(text: &str, root: &str) {
+    let key = PublicKey::parse(text);
+    let sn = get_cert_sn(text);
+    let chain = verify_cert_chain(text, root, CERT_NOW_MS);
+    let alipay = check_alipay_certificate(text, root, CERT_NOW_MS);
+    if let Err(e) = &key {
+        check_error(e, &["INVALID_PUBLIC_KEY", "INPUT_TOO_LARGE"]);
+    }
+    if let Err(e) = &sn {
+        check_error(e, CERT_ERRORS);
+    }
+    if let Err(e) = &chain {
+        check_error(e, CHAIN_ERRORS);
+    }
+    if let Err(e) = &alipay {
+        check_error(e, IDENTITY_ERRORS);
+    }
+    if let Ok(k) = &key {
+        check_key(Ok(k.clone()));
+        if let Some(key_sn) = k.cert_sn() {
+            assert_eq!(
+                sn.as_deref(),
+                Ok(key_sn),
+                "the key's SN is not get_cert_sn's"
+            );
+            let options = VerifyOptions {
+                alipay_root_cert: Some(root.to_string()),
+                now_ms: Some(CERT_NOW_MS),
+                ..VerifyOptions::default()
+            };
+            assert_eq!(
+                check_key_chain(k, &options).map_err(|e| e.code()),
+                chain.as_ref().map(|_| ()).map_err(|e| e.code()),
+                "the key's chain check disagrees with verify_cert_chain"
+            );
+        }
+    }
+    if chain.is_ok() {
+        assert!(sn.is_ok(), "a trusted certificate has no SN");
+    }
+    if alipay.is_ok() {
+        assert!(chain.is_ok(), "Alipay's identity without the chain");
+    }
+    if let Err(Error::CertNotAlipay { .. }) = &alipay {
+        assert!(
+            chain.is_ok(),
+            "CERT_NOT_ALIPAY for a certificate that does not chain"
+        );
+    }
+}
+
+/// The keys of the `verify_response` target: the real key of the real `alipay.open.file.upload`
+/// response (bare PEM), and the test certificate that signs `tests/vectors/cert/generated.json`'s
+/// responses (so its SN is compared with `alipay_cert_sn`). Most response seeds verify with one.
+fn response_keys() -> &'static [PublicKey; 2] {
+    static KEYS: std::sync::OnceLock<[PublicKey; 2]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let generated: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/vectors/cert/generated.json"))
+                .expect("generated.json parses");
+        let cert = generated["response"][0]["key_pem"]
+            .as_str()
+            .expect("generated.json has a response key");
+        [
+            PublicKey::parse(include_str!(
+                "../../tests/vectors/cert/real/alipay-public-key-file-upload.pem"
+            ))
+            .expect("the real response key parses"),
+            PublicKey::parse(cert).expect("the generated response certificate parses"),
+        ]
+    })
+}
+
+/// The methods tried on every response input (those of the seeds).
+const RESPONSE_METHODS: &[&str] = &[
+    "alipay.open.file.upload",
+    "alipay.trade.query",
+    "alipay.trade.pay",
+];
+
+const RESPONSE_ERRORS: &[&str] = &[
+    "MALFORMED_RESPONSE",
+    "MISSING_PARAMETER",
+    "MALFORMED_SIGNATURE",
+    "CERT_SN_MISMATCH",
+    "SIGNATURE_MISMATCH",
+    "INPUT_TOO_LARGE",
+];
+
+/// The top-level keys of a JSON object in order, duplicates kept: an independent reading (serde's
+/// map access, not the crate's scanner) to hold the crate's duplicate check against.
+struct TopLevelKeys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for TopLevelKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = TopLevelKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopLevelKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(TopLevelKeys(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// `verify_response` (the input, lossily read as UTF-8, as the bindings read bytes) with each key,
+/// method and sign type; then `verify_v3_response` on the input split as
+/// `timestamp\nnonce\nsignature\nbody`.
+///
+/// Beyond coded errors, checked against an independent reading of the body (`serde_json`): JSON
+/// that does not parse, or an object with a repeated top-level key, is `MALFORMED_RESPONSE`; a
+/// verified response is a member of the body, its signed text appears in the body verbatim, and
+/// the value returned is that text parsed.
+pub fn response(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let parsed = serde_json::from_str::<serde_json::Value>(&text);
+    let keys = serde_json::from_str::<TopLevelKeys>(&text)
+        .ok()
+        .map(|k| k.0);
+    let repeated = keys.as_ref().is_some_and(|k| {
+        let mut sorted = k.clone();
+        sorted.sort_unstable();
+        sorted.windows(2).any(|w| w[0] == w[1])
+    });
+    for key in response_keys() {
+        for method in RESPONSE_METHODS {
+            for sign_type in [SignType::Rsa2, SignType::Rsa] {
+                let result = alipay_notify::verify_response(&text, key, method, sign_type);
+                let too_large = text.len() > alipay_notify::MAX_RESPONSE_BYTES;
+                if !too_large && (parsed.is_err() || repeated) {
+                    assert_eq!(
+                        result.as_ref().map_err(Error::code).err(),
+                        Some("MALFORMED_RESPONSE"),
+                        "not one JSON object (parses: {}, repeated key: {repeated})",
+                        parsed.is_ok()
+                    );
+                }
+                match result {
+                    Ok(r) => {
+                        let object = parsed
+                            .as_ref()
+                            .ok()
+                            .and_then(|v| v.as_object())
+                            .expect("a verified body is a JSON object");
+                        let own = format!("{}_response", method.replace('.', "_"));
+                        assert!(r.response_key == own || r.response_key == "error_response");
+                        assert_eq!(r.is_error, r.response_key == "error_response");
+                        assert!(
+                            !(object.contains_key(&own) && object.contains_key("error_response")),
+                            "verified although both response keys are present"
+                        );
+                        assert_eq!(object.get(&r.response_key), Some(&r.response));
+                        assert!(
+                            text.contains(&r.signed_content),
+                            "signed text not in the body"
+                        );
+                        let reparsed: serde_json::Value = serde_json::from_str(&r.signed_content)
+                            .expect("the signed text is JSON");
+                        assert_eq!(reparsed, r.response);
+                        assert_eq!(
+                            r.alipay_cert_sn.as_deref(),
+                            object.get("alipay_cert_sn").and_then(|v| v.as_str())
+                        );
+                        serde_json::to_string(&r.response).expect("a response serialises");
+                    }
+                    Err(e) => check_error(&e, RESPONSE_ERRORS),
+                }
+            }
+        }
+    }
+    let mut parts = text.splitn(4, '\n');
+    if let (Some(timestamp), Some(nonce), Some(signature), Some(body)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    {
+        let key = &response_keys()[1];
+        if let Err(e) =
+            alipay_notify::verify_v3_response(timestamp, nonce, body.as_bytes(), signature, key)
+        {
+            check_error(
+                &e,
+                &[
+                    "MALFORMED_SIGNATURE",
+                    "SIGNATURE_MISMATCH",
+                    "INPUT_TOO_LARGE",
+                ],
+            );
+        }
+    }
 }

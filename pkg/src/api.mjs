@@ -2,6 +2,8 @@
 // browsers). The wasm core validates everything and throws coded errors; this layer only
 // normalises inputs JS-side types the core cannot see (URLSearchParams, Date) and parses the
 // JSON results into plain objects.
+// Strings and bytes reach the binding as they are: it measures them against their limit before
+// copying them into wasm memory, so nothing here may decode, join or copy them first.
 
 /** The body the gateway must answer with once a notification is handled. */
 const ACK = "success";
@@ -90,11 +92,17 @@ function createApi(wasm) {
       wasm.verifyCertChain(certPem, rootBundlePem, typeof ms === "number" ? ms : NaN);
       return true;
     },
+    checkAlipayCertificate(certPem, rootBundlePem, now) {
+      const ms = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+      wasm.checkAlipayCertificate(certPem, rootBundlePem, typeof ms === "number" ? ms : NaN);
+      return true;
+    },
     verifyResponse(rawBody, alipayPublicKey, options) {
       const o = options ?? {};
       if (typeof o !== "object") return wasm.verifyResponse(rawBody, alipayPublicKey, undefined, undefined);
-      const text = rawBody instanceof Uint8Array ? new TextDecoder().decode(rawBody) : rawBody;
-      return JSON.parse(wasm.verifyResponse(text, alipayPublicKey, o.method, o.signType));
+      // Bytes go to the core as they are (it decodes them as TextDecoder would), so an
+      // over-long body is refused by its length before anything is decoded or copied.
+      return JSON.parse(wasm.verifyResponse(rawBody, alipayPublicKey, o.method, o.signType));
     },
     verifyV3Response(parts, alipayPublicKey) {
       const p = parts ?? {};

@@ -19,6 +19,7 @@ export const {
   getCertSN,
   getRootCertSN,
   verifyCertChain,
+  checkAlipayCertificate,
   verifyResponse,
   verifyV3Response,
   aesDecrypt,

@@ -5,8 +5,8 @@ use js_sys::{Array, JsString, Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::charset::Charset;
-use crate::error::{Error, Result};
-use crate::form::{Form, Param, MAX_BODY_BYTES, MAX_PARAMS};
+use crate::error::{excerpt, Error, Result};
+use crate::form::{Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
 
 /// A body as received from JS.
 pub(crate) enum Body {
@@ -22,8 +22,24 @@ fn bad(reason: &str) -> Error {
     }
 }
 
-/// Reads a body. Strings and bytes are checked against the size limit before they are copied.
+/// What reading params does with a name or value over its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Oversize {
+    /// Refuse the params (`INPUT_TOO_LARGE`) before copying it.
+    Refuse,
+    /// Copy only its start, just past the limit, so that the core still finds it over the limit
+    /// and can say so — for inspection, which shows everything else.
+    Cut,
+}
+
+/// Reads a body. Strings and bytes are checked against the size limit before they are copied,
+/// and so are the names and values of params.
 pub(crate) fn body_from_js(v: &JsValue) -> Result<Body> {
+    body_from_js_with(v, Oversize::Refuse)
+}
+
+/// [`body_from_js`], with params' over-long names and values treated as `oversize` says.
+pub(crate) fn body_from_js_with(v: &JsValue, oversize: Oversize) -> Result<Body> {
     if let Some(js) = v.dyn_ref::<JsString>() {
         // A UTF-16 length is never more than the UTF-8 byte length, so an over-long string is
         // refused before it is copied into wasm memory.
@@ -43,15 +59,20 @@ pub(crate) fn body_from_js(v: &JsValue) -> Result<Body> {
         return Ok(Body::Bytes(bytes.to_vec()));
     }
     if v.is_object() && !v.is_function() {
-        return params_from_js(v).map(Body::Pairs);
+        return params_from_js_with(v, oversize).map(Body::Pairs);
     }
     Err(bad(
         "body must be a string, Uint8Array, URLSearchParams or an object of params",
     ))
 }
 
-/// Reads params: an array of `[name, value]` pairs or a plain object of string values.
+/// Reads params: an array of `[name, value]` pairs or a plain object of string values. A name or
+/// value over its limit is refused before it is copied.
 pub(crate) fn params_from_js(v: &JsValue) -> Result<Vec<(String, String)>> {
+    params_from_js_with(v, Oversize::Refuse)
+}
+
+fn params_from_js_with(v: &JsValue, oversize: Oversize) -> Result<Vec<(String, String)>> {
     let entries: Array = if Array::is_array(v) {
         v.clone().unchecked_into()
     } else if v.is_object() && !v.is_function() {
@@ -70,20 +91,87 @@ pub(crate) fn params_from_js(v: &JsValue) -> Result<Vec<(String, String)>> {
             return Err(bad("each pair must be [name, value]"));
         }
         let pair: Array = entry.unchecked_into();
-        let (Some(name), Some(value)) = (
-            pair.get(0)
-                .dyn_ref::<JsString>()
-                .map(|s| text(s, "a param name")),
-            pair.get(1)
-                .dyn_ref::<JsString>()
-                .map(|s| text(s, "a param value")),
-        ) else {
+        let (name, value) = (pair.get(0), pair.get(1));
+        let (Some(name), Some(value)) = (name.dyn_ref::<JsString>(), value.dyn_ref::<JsString>())
+        else {
             return Err(bad("param names and values must be strings"));
         };
-        let (name, value) = (name?, value?);
+        // The core's name and value limits, applied before the copy into wasm memory (UTF-8 and
+        // GBK both take at least one byte per UTF-16 unit); the core checks the exact bytes.
+        let name = param_text(name, "a param name", MAX_NAME_BYTES, oversize, || {
+            Error::too_large(format!("a parameter name is over {MAX_NAME_BYTES} bytes"))
+        })?;
+        let value = param_text(value, "a param value", MAX_VALUE_BYTES, oversize, || {
+            Error::too_large(format!(
+                "value of `{}` is over {MAX_VALUE_BYTES} bytes",
+                excerpt(name.as_bytes())
+            ))
+        })?;
         out.push((name, value));
     }
     Ok(out)
+}
+
+/// A param name or value as text, when it has at most `max` UTF-16 units; otherwise refused with
+/// `too_large()` or cut just past the limit, as `oversize` says.
+fn param_text(
+    js: &JsString,
+    what: &str,
+    max: usize,
+    oversize: Oversize,
+    too_large: impl FnOnce() -> Error,
+) -> Result<String> {
+    if js.length() as usize <= max {
+        return text(js, what);
+    }
+    match oversize {
+        Oversize::Refuse => Err(too_large()),
+        Oversize::Cut => {
+            // One unit past the limit, or two where one would split a surrogate pair (a lone
+            // half is refused as text): either way over the limit in bytes.
+            let mut end = u32::try_from(max).unwrap_or(u32::MAX).saturating_add(1);
+            let last = js.char_code_at(end.saturating_sub(1));
+            if (f64::from(0xD800u16)..f64::from(0xDC00u16)).contains(&last) {
+                end = end.saturating_add(1);
+            }
+            text(&js.slice(0, end), what)
+        }
+    }
+}
+
+/// A string argument of at most `max` bytes of UTF-8. Refused by its UTF-16 length before it is
+/// copied into wasm memory (memory a module never gives back): a string of more than `max` units
+/// cannot fit, since every unit takes at least one byte. Otherwise the core checks the bytes.
+/// `what` names the argument in errors ("the ciphertext"). Lone surrogates become U+FFFD, as
+/// they always have for these arguments.
+pub(crate) fn bounded_text(v: &JsValue, what: &str, max: usize) -> Result<String> {
+    let Some(js) = v.dyn_ref::<JsString>() else {
+        return Err(bad(&format!("{what} must be a string")));
+    };
+    if js.length() as usize > max {
+        return Err(Error::too_large(format!("{what} is over {max} bytes")));
+    }
+    Ok(String::from(js))
+}
+
+/// A string or `Uint8Array` argument of at most `max` bytes (a string counts as its UTF-8, and
+/// one with a lone surrogate is refused, as for bodies), refused before it is copied, like
+/// [`bounded_text`]. `None` when it is neither.
+pub(crate) fn bounded_bytes(v: &JsValue, what: &str, max: usize) -> Result<Option<Vec<u8>>> {
+    let too_large = || Error::too_large(format!("{what} is over {max} bytes"));
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        if bytes.length() as usize > max {
+            return Err(too_large());
+        }
+        return Ok(Some(bytes.to_vec()));
+    }
+    if let Some(js) = v.dyn_ref::<JsString>() {
+        if js.length() as usize > max {
+            return Err(too_large());
+        }
+        return text(js, what).map(|s| Some(s.into_bytes()));
+    }
+    Ok(None)
 }
 
 /// A JS string as Rust text. A lone surrogate has no UTF-8 form; refusing it keeps the input from

@@ -15,7 +15,21 @@ use crate::{
     sign_check_content_v1, sign_check_content_v2, verify_form, Form, RsaCheckOptions,
     VerifyOptions, ERROR_CODES,
 };
-use input::{body_from_js, params_from_js, Body};
+use input::{
+    body_from_js, body_from_js_with, bounded_bytes, bounded_text, params_from_js, Body, Oversize,
+};
+
+/// Longest options text accepted (the JSON the package's wrapper makes of the options object),
+/// checked before it is copied: room for `alipayRootCert` at its own limit even with every line
+/// break escaped, and the other options.
+const MAX_OPTIONS_BYTES: usize = 4 * crate::MAX_CERT_TEXT_BYTES;
+
+/// Longest `decodeOrderStatus` argument looked up (the longest code has 23 characters); a longer
+/// one is unknown without being copied.
+const MAX_STATUS_CODE_LEN: u32 = 64;
+
+/// Longest `signType` read; a longer one is refused without being copied.
+const MAX_SIGN_TYPE_LEN: u32 = 16;
 
 /// Converts a core error into a JS `Error` named `AlipayNotifyError` with `code` and context.
 pub(crate) fn js_error(e: &Error) -> JsValue {
@@ -71,8 +85,18 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, JsValue> {
     })
 }
 
-fn options(json: &str) -> Result<VerifyOptions, JsValue> {
-    VerifyOptions::from_json(json).map_err(|e| js_error(&e))
+/// The options text (`undefined` / `null`: the defaults), refused by length before the copy.
+fn options_text(v: &JsValue) -> Result<String, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(String::new());
+    }
+    bounded_text(v, "the options' JSON text", MAX_OPTIONS_BYTES)
+}
+
+fn options(v: &JsValue) -> Result<VerifyOptions, JsValue> {
+    options_text(v)
+        .and_then(|json| VerifyOptions::from_json(&json))
+        .map_err(|e| js_error(&e))
 }
 
 /// Decodes the body into a form, using the charset the options give when the body is text pairs.
@@ -88,7 +112,7 @@ fn form_of(body: Body, opts: &VerifyOptions) -> Result<Form, Error> {
 pub fn verify_notification(
     body: &JsValue,
     key: &JsValue,
-    options_json: &str,
+    options_json: &JsValue,
 ) -> Result<String, JsValue> {
     let opts = options(options_json)?;
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
@@ -101,7 +125,7 @@ pub fn verify_notification(
 
 /// `parseNotification(body, optionsJson)` → JSON of the unverified notification.
 #[wasm_bindgen(js_name = parseNotification)]
-pub fn parse_notification(body: &JsValue, options_json: &str) -> Result<String, JsValue> {
+pub fn parse_notification(body: &JsValue, options_json: &JsValue) -> Result<String, JsValue> {
     let opts = options(options_json)?;
     let form = body_from_js(body)
         .and_then(|b| form_of(b, &opts))
@@ -113,7 +137,7 @@ pub fn parse_notification(body: &JsValue, options_json: &str) -> Result<String, 
 /// `inspectNotification(body, key, optionsJson)` → JSON of the inspection. Never throws: a bad
 /// argument or bad options become the report's outcome.
 #[wasm_bindgen(js_name = inspectNotification)]
-pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &str) -> String {
+pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &JsValue) -> String {
     // An over-long key is refused before it is copied, as in `verifyNotification`.
     let too_long = key
         .dyn_ref::<js_sys::JsString>()
@@ -134,7 +158,10 @@ pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &str) -
         return serde_json::to_string(&report).unwrap_or_else(|_| String::from("null"));
     }
     let key_text = key.as_string();
-    let report = match (VerifyOptions::from_json(options_json), body_from_js(body)) {
+    let opts = options_text(options_json).and_then(|json| VerifyOptions::from_json(&json));
+    // Over-long names and values are cut, not refused, so the report shows every other param
+    // and names the one that `verifyNotification` refuses.
+    let report = match (opts, body_from_js_with(body, Oversize::Cut)) {
         (Ok(opts), Ok(Body::Bytes(b))) => inspect(&b, key_text.as_deref(), &opts),
         (Ok(opts), Ok(Body::Pairs(pairs))) => match input::pairs_to_params(pairs, opts.charset) {
             Ok(params) => inspect_params(params, Vec::new(), key_text.as_deref(), &opts),
@@ -155,10 +182,12 @@ fn failed_report(e: &Error) -> crate::Inspection {
 fn rsa_check(
     params: &JsValue,
     key: &JsValue,
-    options_json: &str,
+    options_json: &JsValue,
     v2: bool,
 ) -> Result<bool, JsValue> {
-    let opts = RsaCheckOptions::from_json(options_json).map_err(|e| js_error(&e))?;
+    let opts = options_text(options_json)
+        .and_then(|json| RsaCheckOptions::from_json(&json))
+        .map_err(|e| js_error(&e))?;
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
     let pairs = params_from_js(params).map_err(|e| js_error(&e))?;
     let check = if v2 { rsa_check_v2 } else { rsa_check_v1 };
@@ -170,7 +199,7 @@ fn rsa_check(
 pub fn rsa_check_v1_js(
     params: &JsValue,
     key: &JsValue,
-    options_json: &str,
+    options_json: &JsValue,
 ) -> Result<bool, JsValue> {
     rsa_check(params, key, options_json, false)
 }
@@ -180,7 +209,7 @@ pub fn rsa_check_v1_js(
 pub fn rsa_check_v2_js(
     params: &JsValue,
     key: &JsValue,
-    options_json: &str,
+    options_json: &JsValue,
 ) -> Result<bool, JsValue> {
     rsa_check(params, key, options_json, true)
 }
@@ -202,7 +231,9 @@ pub fn get_sign_check_content_v2(params: &JsValue) -> Result<String, JsValue> {
 /// `decodeOrderStatus(code)` → JSON of the status, or `null` for an unknown code or a non-string.
 #[wasm_bindgen(js_name = decodeOrderStatus)]
 pub fn decode_order_status_js(code: &JsValue) -> String {
-    code.as_string()
+    code.dyn_ref::<js_sys::JsString>()
+        .filter(|c| c.length() <= MAX_STATUS_CODE_LEN)
+        .and_then(|c| c.as_string())
         .and_then(|c| decode_order_status(&c))
         .and_then(|s| serde_json::to_string(s).ok())
         .unwrap_or_else(|| String::from("null"))
@@ -214,39 +245,41 @@ pub fn error_codes() -> Array {
     ERROR_CODES.iter().map(|c| JsValue::from_str(c)).collect()
 }
 
-/// The documented limits, as JSON.
+/// The documented limits, as JSON (README "Limits" lists the same, in the same order).
 #[wasm_bindgen]
 pub fn limits() -> String {
     format!(
-        r#"{{"maxBodyBytes":{},"maxParams":{},"maxValueBytes":{},"maxNameBytes":{},"maxKeyTextBytes":{},"minKeyBits":{},"maxKeyBits":{}}}"#,
+        r#"{{"maxBodyBytes":{},"maxParams":{},"maxValueBytes":{},"maxNameBytes":{},"maxKeyTextBytes":{},"minKeyBits":{},"maxKeyBits":{},"maxCertTextBytes":{},"maxResponseBytes":{},"maxCiphertextBytes":{},"maxV3HeaderBytes":{},"maxOptionsBytes":{}}}"#,
         crate::MAX_BODY_BYTES,
         crate::MAX_PARAMS,
         crate::MAX_VALUE_BYTES,
         crate::MAX_NAME_BYTES,
         crate::MAX_KEY_TEXT_BYTES,
         crate::MIN_KEY_BITS,
-        crate::MAX_KEY_BITS
+        crate::MAX_KEY_BITS,
+        crate::MAX_CERT_TEXT_BYTES,
+        crate::MAX_RESPONSE_BYTES,
+        crate::MAX_CIPHERTEXT_BYTES,
+        crate::MAX_V3_HEADER_BYTES,
+        MAX_OPTIONS_BYTES
     )
 }
 
-fn text_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    v.as_string().ok_or_else(|| {
-        js_error(&Error::InvalidArgument {
-            reason: format!("{what} must be a string"),
-        })
-    })
+/// A certificate function's text argument (certificate or root bundle), within the limit.
+fn cert_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    bounded_text(v, what, crate::MAX_CERT_TEXT_BYTES).map_err(|e| js_error(&e))
 }
 
 /// `getCertSN(certPem)` → the `app_cert_sn` / `alipay_cert_sn` Alipay computes.
 #[wasm_bindgen(js_name = getCertSN)]
 pub fn get_cert_sn_js(cert: &JsValue) -> Result<String, JsValue> {
-    crate::get_cert_sn(&text_arg(cert, "the certificate")?).map_err(|e| js_error(&e))
+    crate::get_cert_sn(&cert_text(cert, "the certificate")?).map_err(|e| js_error(&e))
 }
 
 /// `getRootCertSN(bundlePem)` → the `alipay_root_cert_sn` Alipay computes.
 #[wasm_bindgen(js_name = getRootCertSN)]
 pub fn get_root_cert_sn_js(bundle: &JsValue) -> Result<String, JsValue> {
-    crate::get_root_cert_sn(&text_arg(bundle, "the root bundle")?).map_err(|e| js_error(&e))
+    crate::get_root_cert_sn(&cert_text(bundle, "the root bundle")?).map_err(|e| js_error(&e))
 }
 
 /// `verifyCertChain(certPem, rootBundlePem, nowMs)`: throws `CERT_UNTRUSTED` / `CERT_EXPIRED`.
@@ -258,11 +291,54 @@ pub fn verify_cert_chain_js(cert: &JsValue, bundle: &JsValue, now_ms: f64) -> Re
         }));
     }
     crate::verify_cert_chain(
-        &text_arg(cert, "the certificate")?,
-        &text_arg(bundle, "the root bundle")?,
+        &cert_text(cert, "the certificate")?,
+        &cert_text(bundle, "the root bundle")?,
         now_ms as i64,
     )
     .map_err(|e| js_error(&e))
+}
+
+/// `checkAlipayCertificate(certPem, rootBundlePem, nowMs)`: `verifyCertChain`, then Alipay's
+/// identity (issuer `… Class 2 R1`, subject `支付宝(中国)网络技术有限公司-<PID>`): throws
+/// `CERT_NOT_ALIPAY` for an application certificate under the same root.
+#[wasm_bindgen(js_name = checkAlipayCertificate)]
+pub fn check_alipay_certificate_js(
+    cert: &JsValue,
+    bundle: &JsValue,
+    now_ms: f64,
+) -> Result<(), JsValue> {
+    if !now_ms.is_finite() {
+        return Err(js_error(&Error::InvalidArgument {
+            reason: "now must be epoch milliseconds".into(),
+        }));
+    }
+    crate::check_alipay_certificate(
+        &cert_text(cert, "the certificate")?,
+        &cert_text(bundle, "the root bundle")?,
+        now_ms as i64,
+    )
+    .map_err(|e| js_error(&e))
+}
+
+/// The v1 response body: a string, or a `Uint8Array` decoded as `TextDecoder` decodes UTF-8 (a
+/// leading BOM dropped, invalid sequences as U+FFFD), which is what the package's wrapper did
+/// before handing over a string. Refused by its length before it is copied.
+fn response_text(v: &JsValue) -> Result<String, Error> {
+    const WHAT: &str = "the response body";
+    if v.is_string() {
+        return bounded_text(v, WHAT, crate::MAX_RESPONSE_BYTES);
+    }
+    let bytes = bounded_bytes(v, WHAT, crate::MAX_RESPONSE_BYTES)?.ok_or_else(|| {
+        Error::InvalidArgument {
+            reason: format!("{WHAT} must be a string or Uint8Array"),
+        }
+    })?;
+    let mut text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// `verifyResponse(rawBody, key, method, signType)` → JSON of the verified response.
@@ -273,18 +349,33 @@ pub fn verify_response_js(
     method: &JsValue,
     sign_type: &JsValue,
 ) -> Result<String, JsValue> {
-    let raw = text_arg(raw, "the response body")?;
-    let method = text_arg(method, "`method`")?;
-    let sign_type = match sign_type.as_string() {
-        None => crate::SignType::Rsa2,
-        Some(t) => crate::SignType::from_wire(t.as_bytes()).ok_or_else(|| {
-            js_error(&Error::InvalidOptions {
+    let raw = response_text(raw).map_err(|e| js_error(&e))?;
+    // An over-long method is no API name (the core's verdict), told without copying it.
+    let method = match method.dyn_ref::<js_sys::JsString>() {
+        Some(m) if m.length() as usize > crate::response::MAX_METHOD_BYTES => {
+            return Err(js_error(&Error::InvalidArgument {
                 reason: format!(
-                    "`signType` `{}` is not RSA2 or RSA",
-                    crate::error::excerpt(t.as_bytes())
+                    "`method` is over {} bytes: not an API name",
+                    crate::response::MAX_METHOD_BYTES
                 ),
-            })
-        })?,
+            }))
+        }
+        _ => bounded_text(method, "`method`", crate::response::MAX_METHOD_BYTES)
+            .map_err(|e| js_error(&e))?,
+    };
+    let bad_sign_type = |shown: &str| {
+        js_error(&Error::InvalidOptions {
+            reason: format!("`signType` `{shown}` is not RSA2 or RSA"),
+        })
+    };
+    let sign_type = match sign_type.dyn_ref::<js_sys::JsString>() {
+        None => crate::SignType::Rsa2,
+        Some(t) if t.length() > MAX_SIGN_TYPE_LEN => return Err(bad_sign_type("…")),
+        Some(t) => {
+            let t = String::from(t);
+            crate::SignType::from_wire(t.as_bytes())
+                .ok_or_else(|| bad_sign_type(&crate::error::excerpt(t.as_bytes())))?
+        }
     };
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
     let r = crate::verify_response(&raw, &key, &method, sign_type).map_err(|e| js_error(&e))?;
@@ -298,7 +389,8 @@ pub fn verify_response_js(
     }))
 }
 
-/// `verifyV3Response(timestamp, nonce, body, signature, key)`: throws unless it verifies.
+/// `verifyV3Response(timestamp, nonce, body, signature, key)`: throws unless it verifies. The
+/// body has the core's response limit (as `verifyResponse`); the headers theirs.
 #[wasm_bindgen(js_name = verifyV3Response)]
 pub fn verify_v3_response_js(
     timestamp: &JsValue,
@@ -307,20 +399,22 @@ pub fn verify_v3_response_js(
     signature: &JsValue,
     key: &JsValue,
 ) -> Result<(), JsValue> {
-    let body_bytes = match body_from_js(body).map_err(|e| js_error(&e))? {
-        Body::Bytes(b) => b,
-        Body::Pairs(_) => {
-            return Err(js_error(&Error::InvalidArgument {
+    let body_bytes = bounded_bytes(body, "the response body", crate::MAX_RESPONSE_BYTES)
+        .map_err(|e| js_error(&e))?
+        .ok_or_else(|| {
+            js_error(&Error::InvalidArgument {
                 reason: "body must be the response body as a string or Uint8Array".into(),
-            }))
-        }
-    };
+            })
+        })?;
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
+    let header = |v: &JsValue, what: &str| {
+        bounded_text(v, what, crate::MAX_V3_HEADER_BYTES).map_err(|e| js_error(&e))
+    };
     crate::verify_v3_response(
-        &text_arg(timestamp, "`timestamp`")?,
-        &text_arg(nonce, "`nonce`")?,
+        &header(timestamp, "`timestamp`")?,
+        &header(nonce, "`nonce`")?,
         &body_bytes,
-        &text_arg(signature, "`signature`")?,
+        &header(signature, "`signature`")?,
         &key,
     )
     .map_err(|e| js_error(&e))
@@ -329,9 +423,9 @@ pub fn verify_v3_response_js(
 /// `aesDecrypt(ciphertextB64, keyB64)` → the plaintext (AES-128-CBC, zero IV, PKCS#7).
 #[wasm_bindgen(js_name = aesDecrypt)]
 pub fn aes_decrypt_js(ciphertext: &JsValue, key: &JsValue) -> Result<String, JsValue> {
-    crate::aes_decrypt(
-        &text_arg(ciphertext, "the ciphertext")?,
-        &text_arg(key, "the AES key")?,
-    )
-    .map_err(|e| js_error(&e))
+    let ciphertext = bounded_text(ciphertext, "the ciphertext", crate::MAX_CIPHERTEXT_BYTES)
+        .map_err(|e| js_error(&e))?;
+    let key =
+        bounded_text(key, "the AES key", crate::MAX_KEY_TEXT_BYTES).map_err(|e| js_error(&e))?;
+    crate::aes_decrypt(&ciphertext, &key).map_err(|e| js_error(&e))
 }

@@ -27,7 +27,8 @@ before(() => {
   mkdirSync(installed, { recursive: true });
   execFileSync("tar", ["-xzf", join(project, tgz), "-C", installed, "--strip-components=1"]);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "cert-test", private: true, type: "commonjs" }));
-  data = certData();
+  // armour.json: the PEM-armour bypass and the identity check (lib/cert-armour.mjs).
+  data = { ...certData(), armour: JSON.parse(readFileSync(join(root, "tests/vectors/cert/armour.json"), "utf8")) };
   dataFile = join(project, "cert-data.json");
   writeFileSync(dataFile, JSON.stringify(data));
 });
@@ -72,6 +73,52 @@ for (const kind of ["esm", "cjs"]) {
   });
 }
 
+const armourRunner = `const { runArmourVectors } = await import(${JSON.stringify(join(jsDir, "lib/cert-armour.mjs"))});`;
+
+for (const kind of ["esm", "cjs"]) {
+  test(`${kind}: a look-alike PEM block before Alipay's genuine certificate is refused by every entry point (INVALID_CERTIFICATE / INVALID_PUBLIC_KEY), never skipped`, () => {
+    const out = runIn(kind, `${armourRunner} console.log(JSON.stringify(runArmourVectors(api, data.armour)));`);
+    assert.deepEqual(out.mismatches, []);
+    const a = data.armour;
+    assert.equal(out.count, a.cases.reduce((n, c) => n + Object.keys(c.expected).length, 0) + 3 * a.identity.length - a.identity.filter((c) => c.expected === "OK").length);
+    assert.ok(a.cases.length >= 19 && a.identity.length >= 10);
+    // Every variant the issue lists is among the cases, and each is refused by all seven operations.
+    for (const id of ["trailing-space", "tab", "cr", "double-space", "lowercase", "wrong-end-label"]) {
+      const c = a.cases.find((x) => x.id === `armour-${id}`);
+      assert.ok(c, id);
+      assert.ok(Object.values(c.expected).every((code) => code === "INVALID_CERTIFICATE" || code === "INVALID_PUBLIC_KEY"), id);
+    }
+    // The refusal shows the offending armour line (the stray space), as the certificate's or the key's error.
+    assert.deepEqual(out.reasons.map((r) => r && r.code), ["INVALID_CERTIFICATE", "INVALID_PUBLIC_KEY"]);
+    for (const r of out.reasons) assert.ok(r.reason.includes("`-----BEGIN CERTIFICATE -----`"), r.reason);
+  });
+}
+
+test("checkAlipayCertificate: Alipay's real certificate passes; a real application certificate under the same root chains but is CERT_NOT_ALIPAY", () => {
+  const script = `
+    const pem = (i) => data.certSn.vectors[i].pem;
+    const june2024 = 1717243200000;
+    // alipay-sdk-python's sandbox file carries the production "Class 1 R1" intermediate, which issued
+    // alipay-sdk-php-all's production application certificate.
+    const class1 = pem(9).split("-----END CERTIFICATE-----")[1] + "-----END CERTIFICATE-----";
+    const appCert = pem(10) + "\\n" + class1.trim() + "\\n";
+    const out = [];
+    const tryIt = (f) => { try { out.push({ value: f() }); } catch (e) { out.push({ code: e.code, name: e.name, reason: e.reason ?? null }); } };
+    tryIt(() => api.checkAlipayCertificate(pem(11), pem(2), june2024));
+    tryIt(() => api.checkAlipayCertificate(pem(11), pem(2), new Date(june2024)));
+    tryIt(() => api.verifyCertChain(appCert, pem(2), june2024));
+    tryIt(() => api.checkAlipayCertificate(appCert, pem(2), june2024));
+    tryIt(() => api.checkAlipayCertificate(pem(11), pem(2), 2000000000000));
+    tryIt(() => api.checkAlipayCertificate(pem(11), pem(2), "soon"));
+    tryIt(() => api.checkAlipayCertificate(42, pem(2), june2024));
+    console.log(JSON.stringify(out));`;
+  const esm = runIn("esm", script);
+  assert.deepEqual(runIn("cjs", script), esm);
+  assert.deepEqual(esm.map((r) => r.code ?? r.value), [true, true, true, "CERT_NOT_ALIPAY", "CERT_EXPIRED", "INVALID_ARGUMENT", "INVALID_ARGUMENT"]);
+  assert.equal(esm[3].name, "AlipayNotifyError");
+  assert.match(esm[3].reason, /Class 1 R1/);
+});
+
 test("esm and cjs agree check for check", () => {
   assert.ok(results.esm && results.cjs, "both runs above must have completed");
   assert.deepEqual(results.esm, results.cjs);
@@ -106,7 +153,7 @@ test("CERT_SN_MISMATCH names both SNs; CERT_UNTRUSTED / CERT_EXPIRED carry a rea
 });
 
 test("types: every certificate-mode function is exported by every entry and declared for ESM and CJS", () => {
-  const names = ["rsaCertCheckV1", "rsaCertCheckV2", "getCertSN", "getRootCertSN", "verifyCertChain", "verifyResponse", "verifyV3Response", "aesDecrypt"];
+  const names = ["rsaCertCheckV1", "rsaCertCheckV2", "getCertSN", "getRootCertSN", "verifyCertChain", "checkAlipayCertificate", "verifyResponse", "verifyV3Response", "aesDecrypt"];
   const exported = runIn("esm", `
     const cjs = require("alipay-notify");
     const browser = await import(${JSON.stringify(join(installed, "index.browser.mjs"))});
@@ -137,7 +184,8 @@ test("README: the error-code table lists every code errorCodes() returns, and ce
   const section = readme.slice(readme.indexOf("## Certificate mode"));
   assert.ok(readme.indexOf("## Certificate mode") > readme.indexOf("## Security notes"), "certificate mode comes after the security notes");
   for (const word of ["alipayCertPublicKey_RSA2.crt", "alipayRootCert.crt", "appCertPublicKey_", "getCertSN", "getRootCertSN",
-    "verifyCertChain", "alipayRootCert", "rsaCertCheckV1", "verifyResponse", "verifyV3Response", "aesDecrypt", "CERT_SN_MISMATCH"]) {
+    "verifyCertChain", "alipayRootCert", "rsaCertCheckV1", "verifyResponse", "verifyV3Response", "aesDecrypt", "CERT_SN_MISMATCH",
+    "checkAlipayCertificate", "CERT_NOT_ALIPAY", "Class 2 R1", "Class 1 R1"]) {
     assert.ok(section.includes(word), `the certificate-mode section does not mention ${word}`);
   }
   // The SNs the README quotes are the ones the package computes.

@@ -4,13 +4,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import http from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import express from "express";
 import { root, scratch } from "./lib/scratch.mjs";
-import { notificationVectors, testAlipayKey } from "./lib/load.mjs";
+import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signNotification, signedBatch } from "./lib/sign.mjs";
 
 const run = promisify(execFile);
@@ -285,9 +286,15 @@ test("a pluggable async store: begin/finish/abort are awaited", async () => {
   g.fail.delete(p.notify_id);
   assert.equal((await send(g.base, body)).text, "success");
   assert.equal((await send(g.base, body)).text, "success");
+  // Two keys per notification: notify_id, then the fingerprint (SHA-256 of the signature bytes).
   const id = p.notify_id;
-  assert.deepEqual(calls, [["begin", id], ["abort", id], ["begin", id], ["finish", id], ["begin", id]]);
-  assert.equal(inner.size, 1);
+  const sig = "sig:" + createHash("sha256").update(Buffer.from(new URLSearchParams(body).get("sign"), "base64")).digest("hex");
+  assert.deepEqual(calls, [
+    ["begin", id], ["begin", sig], ["abort", id], ["abort", sig],
+    ["begin", id], ["begin", sig], ["finish", id], ["finish", sig],
+    ["begin", id],
+  ]);
+  assert.equal(inner.size, 2);
 });
 
 test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is refused with 500, never `success`", async () => {
@@ -360,7 +367,7 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   const bad = results.map((r, i) => [batch[i].i, r.status, r.text]).filter(([, s, t]) => s !== 200 || t !== "success");
   assert.deepEqual(bad, []);
   // From the store and the app's state: each once, nothing lost, nothing duplicated.
-  assert.equal(store.size, 500);
+  assert.equal(store.size, 1000, "two keys per notification: notify_id and fingerprint");
   assert.equal(g.handled.length, 500);
   assert.deepEqual([...g.handled].sort(), batch.map((b) => b.notifyId).sort());
   for (const b of batch.filter((x) => x.orderKey)) {
@@ -373,4 +380,16 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   assert.ok(again.every((r) => r.text === "success"));
   assert.equal(g.handled.length, 500);
   console.log(`# node load: 500 notifications, 50 concurrent: ${ms.toFixed(0)} ms (${(500 / (ms / 1000)).toFixed(0)}/s)`);
+});
+
+test("re-framing: one genuine notification, its spellings and all its re-framings over HTTP → handled exactly once", async () => {
+  for (const src of reframingSources()) {
+    const g = await startGateway({ alipayPublicKey: src.key, verifyOptions: src.options });
+    const first = await send(g.base, src.same[0].body);
+    assert.equal(first.text, "success", src.id);
+    for (const c of src.same.slice(1)) assert.equal((await send(g.base, c.body)).text, "success", `${src.id} / ${c.how}`);
+    for (const c of src.reframed) assertRejected(await send(g.base, c.body), 400, "AMBIGUOUS_FRAMING", `${src.id} / ${c.how}`);
+    assert.equal(g.handled.length, 1, `${src.id}: handled ${g.handled.length} times`);
+    g.server.close();
+  }
 });

@@ -6,7 +6,9 @@
 //   `wrangler deploy` would, run in Miniflare), then valid notifications still verify — in the
 //   same request and in a later one.
 // - Every error code of the specification, produced through the JS API.
-// - Every documented limit through the JS API: at the limit, and one past it.
+// - Every documented limit through the JS API: at the limit, and one past it; and, in a fresh
+//   process, 200-million-character inputs to every function refused before they are copied
+//   into wasm memory (the process does not grow), the module working after.
 // - Threats the README names that no other suite covers: double decoding, a key offered by
 //   the request.
 //
@@ -14,6 +16,7 @@
 // project), so this file can run beside the other suites.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { sign as rsaSign } from "node:crypto";
 import { execFile, execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -154,8 +157,14 @@ test("limits(): the documented values", () => {
   assert.deepEqual(cjs.limits(), {
     maxBodyBytes: 131072, maxParams: 256, maxValueBytes: 65536, maxNameBytes: 256,
     maxKeyTextBytes: 16384, minKeyBits: 1024, maxKeyBits: 4096,
+    maxCertTextBytes: 65536, maxResponseBytes: 8388608, maxCiphertextBytes: 8388608,
+    maxV3HeaderBytes: 8192, maxOptionsBytes: 262144,
   });
   assert.deepEqual(esm.limits(), cjs.limits());
+  // README "Limits" names every one of them.
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Limits"), readme.indexOf("## Debugging page"));
+  for (const name of Object.keys(cjs.limits())) assert.ok(section.includes(`\`${name}\``), `README Limits lacks ${name}`);
 });
 
 test("body size: a signed notification padded to exactly the limit verifies (string and bytes); one byte more is INPUT_TOO_LARGE", () => {
@@ -224,6 +233,220 @@ test("key text: 16 KiB loads; one byte more is INPUT_TOO_LARGE", () => {
   assert.equal(cjs.verifyNotification(body, at).verified, true);
   assert.equal(codeOf(() => cjs.verifyNotification(body, at + " ")), "INPUT_TOO_LARGE");
   assert.equal(cjs.inspectNotification(body, at + " ").key.error.code, "INPUT_TOO_LARGE");
+});
+
+// The v1 response, certificate and AES inputs of the remaining limits (real vectors).
+const certDir = join(root, "tests/vectors/cert/real");
+const realResponse = () => {
+  const v = JSON.parse(readFileSync(join(certDir, "sync-response-alipay-open-file-upload.json"), "utf8"));
+  return { body: v.raw_response_body, key: v.alipay_public_key, method: v.method };
+};
+const AES = { ciphertext: "ILpoMowjIQjfYMR847rnFQ==", key: "aa4BtZ4tspm2wnXLb1ThQA==", plain: "test1234567" };
+/** `timestamp\nnonce\nbody\n` signed RSA2 by the test signer, as the v3 gateway signs. */
+const signV3 = (timestamp, nonce, body) =>
+  rsaSign("sha256", Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.from(body), Buffer.from("\n")]), privateKey()).toString("base64");
+
+test("response body: a signed response padded to exactly maxResponseBytes verifies (string and bytes); one byte more is INPUT_TOO_LARGE", () => {
+  const { maxResponseBytes } = cjs.limits();
+  const { body, key, method } = realResponse();
+  const at = body + " ".repeat(maxResponseBytes - body.length);
+  for (const api of [cjs, esm]) {
+    for (const input of [at, new TextEncoder().encode(at)]) {
+      assert.equal(api.verifyResponse(input, key, { method }).response.file_id, "CAxAToWB1JsAAAAAAAAAAAAADgSLAQBr");
+    }
+    for (const input of [at + " ", new TextEncoder().encode(at + " ")]) {
+      assert.equal(codeOf(() => api.verifyResponse(input, key, { method })), "INPUT_TOO_LARGE");
+    }
+  }
+  // Fewer UTF-16 units than the limit but more UTF-8 bytes: the core counts the bytes.
+  const cjk = body + " ".repeat(maxResponseBytes - body.length - 3) + "中中";
+  assert.ok(cjk.length < maxResponseBytes);
+  assert.equal(codeOf(() => cjs.verifyResponse(cjk, key, { method })), "INPUT_TOO_LARGE");
+  // Bytes are read as TextDecoder reads them: a BOM dropped, a bad sequence replaced (here in an
+  // unsigned member, so the response still verifies — as it did when the wrapper decoded them).
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(body)]);
+  assert.equal(cjs.verifyResponse(bom, key, { method }).verified, true);
+  const bad = new TextEncoder().encode(body.replace(`"sign"`, `"x":"\u0000\u0000","sign"`));
+  bad.set([0xc3, 0x28], bad.indexOf(0));
+  assert.deepEqual(cjs.verifyResponse(bad, key, { method }), cjs.verifyResponse(new TextDecoder().decode(bad), key, { method }));
+  assert.equal(codeOf(() => cjs.verifyResponse(42, key, { method })), "INVALID_ARGUMENT");
+  assert.equal(codeOf(() => cjs.verifyResponse(body, key, { method: "a".repeat(129) })), "INVALID_ARGUMENT");
+  assert.equal(codeOf(() => cjs.verifyResponse(body, key, { method, signType: "R".repeat(1000) })), "INVALID_OPTIONS");
+});
+
+test("v3 response: one limit with verifyResponse — a signed body of exactly maxResponseBytes verifies; one byte more, or a header over maxV3HeaderBytes, is INPUT_TOO_LARGE", () => {
+  const { maxResponseBytes, maxV3HeaderBytes, maxBodyBytes } = cjs.limits();
+  const key = publicKeyPem();
+  const [timestamp, nonce] = ["1700000000000", "2b7e5d0c-1f1e-4c5e-9a57-0f1c2d3e4f50"];
+  const body = "{" + " ".repeat(maxResponseBytes - 2) + "}";
+  const signature = signV3(timestamp, nonce, body);
+  assert.ok(body.length > maxBodyBytes, "over the notification limit, which once applied here");
+  for (const api of [cjs, esm]) {
+    for (const b of [body, new TextEncoder().encode(body)]) assert.equal(api.verifyV3Response({ timestamp, nonce, body: b, signature }, key), true);
+    for (const b of [body + " ", new TextEncoder().encode(body + " ")]) {
+      assert.equal(codeOf(() => api.verifyV3Response({ timestamp, nonce, body: b, signature }, key)), "INPUT_TOO_LARGE");
+    }
+  }
+  const longNonce = "n".repeat(maxV3HeaderBytes);
+  assert.equal(cjs.verifyV3Response({ timestamp, nonce: longNonce, body: "{}", signature: signV3(timestamp, longNonce, "{}") }, key), true);
+  const over = "n".repeat(maxV3HeaderBytes + 1);
+  for (const parts of [{ timestamp: over, nonce }, { timestamp, nonce: over }, { timestamp, nonce, signature: over }]) {
+    assert.equal(codeOf(() => cjs.verifyV3Response({ body: "{}", signature, ...parts }, key)), "INPUT_TOO_LARGE");
+  }
+  assert.equal(codeOf(() => cjs.verifyV3Response({ timestamp, nonce, body: { a: "1" }, signature }, key)), "INVALID_ARGUMENT");
+});
+
+test("aesDecrypt: a ciphertext of maxCiphertextBytes is read and a key text of maxKeyTextBytes works; one byte more of either is INPUT_TOO_LARGE", () => {
+  const { maxCiphertextBytes, maxKeyTextBytes } = cjs.limits();
+  const at = "A".repeat(maxCiphertextBytes); // whole blocks: decrypted, then refused for its padding
+  const paddedKey = AES.key + " ".repeat(maxKeyTextBytes - AES.key.length);
+  for (const api of [cjs, esm]) {
+    assert.equal(codeOf(() => api.aesDecrypt(at, AES.key)), "DECRYPTION_FAILED");
+    assert.equal(codeOf(() => api.aesDecrypt(at + "A", AES.key)), "INPUT_TOO_LARGE");
+    assert.equal(api.aesDecrypt(AES.ciphertext, paddedKey), AES.plain);
+    assert.equal(codeOf(() => api.aesDecrypt(AES.ciphertext, paddedKey + " ")), "INPUT_TOO_LARGE");
+  }
+});
+
+test("certificate text: certificates and root bundles padded to maxCertTextBytes read as before; one byte more is INPUT_TOO_LARGE (every certificate function)", () => {
+  const { maxCertTextBytes } = cjs.limits();
+  const cert = readFileSync(join(certDir, "alipayCertPublicKey_RSA2.php-sdk.crt"), "utf8");
+  const bundle = readFileSync(join(certDir, "alipayRootCert.crt"), "utf8");
+  const pad = (t) => t + "\n".repeat(maxCertTextBytes - t.length);
+  const june2024 = 1717243200000;
+  for (const api of [cjs, esm]) {
+    assert.equal(api.getCertSN(pad(cert)), api.getCertSN(cert));
+    assert.equal(api.getRootCertSN(pad(bundle)), api.getRootCertSN(bundle));
+    assert.equal(api.verifyCertChain(pad(cert), pad(bundle), june2024), true);
+    assert.equal(codeOf(() => api.getCertSN(pad(cert) + "\n")), "INPUT_TOO_LARGE");
+    assert.equal(codeOf(() => api.getRootCertSN(pad(bundle) + "\n")), "INPUT_TOO_LARGE");
+    assert.equal(codeOf(() => api.verifyCertChain(pad(cert) + "\n", bundle, june2024)), "INPUT_TOO_LARGE");
+    assert.equal(codeOf(() => api.verifyCertChain(cert, pad(bundle) + "\n", june2024)), "INPUT_TOO_LARGE");
+  }
+  // alipayRootCert at its limit fits in the options (its line breaks escaped), and is checked
+  // as before: here the chain holds, and the signature (not Alipay's) is what fails.
+  const body = readFileSync(join(root, "tests/vectors/doc/order-notify-2020.txt"), "utf8");
+  const expected = codeOf(() => cjs.verifyNotification(body, cert, { alipayRootCert: bundle, now: june2024 }));
+  assert.notEqual(expected, "INPUT_TOO_LARGE");
+  assert.equal(codeOf(() => cjs.verifyNotification(body, cert, { alipayRootCert: pad(bundle), now: june2024 })), expected);
+});
+
+test("decoded params: a value or name one past its limit in an object, pairs or URLSearchParams is INPUT_TOO_LARGE for every function taking params; options over maxOptionsBytes too", () => {
+  const { maxValueBytes, maxNameBytes, maxOptionsBytes } = cjs.limits();
+  const { key } = signed();
+  const value = "v".repeat(maxValueBytes + 1);
+  const name = "n".repeat(maxNameBytes + 1);
+  const shapes = (k, v) => [{ a: "1", [k]: v }, [["a", "1"], [k, v]], new URLSearchParams([["a", "1"], [k, v]])];
+  for (const api of [cjs, esm]) {
+    for (const params of [...shapes("b", value), ...shapes(name, "1")]) {
+      assert.equal(codeOf(() => api.parseNotification(params)), "INPUT_TOO_LARGE");
+      assert.equal(codeOf(() => api.verifyNotification(params, key)), "INPUT_TOO_LARGE");
+      assert.equal(api.inspectNotification(params, key).outcome.error.code, "INPUT_TOO_LARGE");
+      assert.equal(codeOf(() => api.rsaCheckV1(params, key)), "INPUT_TOO_LARGE");
+      assert.equal(codeOf(() => api.rsaCheckV2(params, key)), "INPUT_TOO_LARGE");
+      assert.equal(codeOf(() => api.getSignCheckContentV1(params)), "INPUT_TOO_LARGE");
+      assert.equal(codeOf(() => api.getSignCheckContentV2(params)), "INPUT_TOO_LARGE");
+    }
+    // inspectNotification still shows the rest, and names the parameter verification refuses
+    // (only its start was copied; a surrogate pair at the cut is kept whole).
+    for (const v of [value, "😀".repeat(maxValueBytes)]) {
+      const report = api.inspectNotification({ a: "1", b: v }, key);
+      assert.equal(report.outcome.error.code, "INPUT_TOO_LARGE");
+      assert.deepEqual(report.params.map((p) => p.name), ["a", "b"]);
+      assert.ok(report.problems.some((p) => p.code === "INPUT_TOO_LARGE" && p.param === "b"), JSON.stringify(report.problems));
+    }
+    // At the limits they are read.
+    assert.equal(api.parseNotification(new URLSearchParams([["b", value.slice(1)]])).params.b.length, maxValueBytes);
+    assert.ok(name.slice(1) in api.parseNotification([[name.slice(1), "1"]]).params);
+    // `{"appId":"…"}`: 12 characters around the value. At the limit the options are read.
+    const at = { appId: "x".repeat(maxOptionsBytes - 12) };
+    assert.equal(JSON.stringify(at).length, maxOptionsBytes);
+    assert.equal(codeOf(() => api.verifyNotification(signed().body, key, at)), "APP_ID_MISMATCH");
+    const big = { appId: "x".repeat(maxOptionsBytes - 11) };
+    assert.equal(codeOf(() => api.parseNotification("a=1", big)), "INPUT_TOO_LARGE");
+    assert.equal(codeOf(() => api.verifyNotification("a=1", key, big)), "INPUT_TOO_LARGE");
+    assert.equal(api.inspectNotification("a=1", key, big).outcome.error.code, "INPUT_TOO_LARGE");
+    assert.equal(codeOf(() => api.rsaCheckV1({ a: "1" }, key, { charset: "x".repeat(maxOptionsBytes) })), "INPUT_TOO_LARGE");
+  }
+});
+
+// Run in a fresh process, so that memory earlier tests left in the module cannot absorb a copy.
+const HUGE_SCRIPT = String.raw`
+const api = require("alipay-notify");
+const fs = require("node:fs");
+const [resp, cert, bundle, key, body] = JSON.parse(process.argv[1]);
+const N = 200_000_000;
+const huge = "x".repeat(N);          // a rope: costs nothing until something copies it
+const hugeBytes = new Uint8Array(N); // untouched pages: costs nothing until something copies it
+const hugeEntries = { a: "1", b: huge };
+const hugeUsp = new URLSearchParams([["a", "1"], ["b", huge]]);
+const hugeUspName = new URLSearchParams([[huge, "1"]]);
+// inspectNotification copies the start of an over-long value to report it: slicing a rope makes
+// V8 flatten it (in JS memory, not wasm's), so it gets the flat string a request would carry.
+const flat = Buffer.alloc(N, 0x78).toString("latin1");
+const codeOf = (f) => { try { f(); return null; } catch (e) { return e.code ?? String(e); } };
+const method = resp.method;
+const calls = {
+  "verifyResponse(string)": () => api.verifyResponse(huge, resp.key, { method }),
+  "verifyResponse(Uint8Array)": () => api.verifyResponse(hugeBytes, resp.key, { method }),
+  "verifyV3Response(body string)": () => api.verifyV3Response({ timestamp: "1", nonce: "n", body: huge, signature: "AAAA" }, resp.key),
+  "verifyV3Response(body Uint8Array)": () => api.verifyV3Response({ timestamp: "1", nonce: "n", body: hugeBytes, signature: "AAAA" }, resp.key),
+  "verifyV3Response(timestamp)": () => api.verifyV3Response({ timestamp: huge, nonce: "n", body: "{}", signature: "AAAA" }, resp.key),
+  "verifyV3Response(nonce)": () => api.verifyV3Response({ timestamp: "1", nonce: huge, body: "{}", signature: "AAAA" }, resp.key),
+  "verifyV3Response(signature)": () => api.verifyV3Response({ timestamp: "1", nonce: "n", body: "{}", signature: huge }, resp.key),
+  "aesDecrypt(ciphertext)": () => api.aesDecrypt(huge, "aa4BtZ4tspm2wnXLb1ThQA=="),
+  "aesDecrypt(key)": () => api.aesDecrypt("ILpoMowjIQjfYMR847rnFQ==", huge),
+  "getCertSN": () => api.getCertSN(huge),
+  "getRootCertSN": () => api.getRootCertSN(huge),
+  "verifyCertChain(cert)": () => api.verifyCertChain(huge, bundle, 1717243200000),
+  "verifyCertChain(bundle)": () => api.verifyCertChain(cert, huge, 1717243200000),
+  "checkAlipayCertificate(cert)": () => api.checkAlipayCertificate(huge, bundle, 1717243200000),
+  "checkAlipayCertificate(bundle)": () => api.checkAlipayCertificate(cert, huge, 1717243200000),
+  "verifyNotification(object)": () => api.verifyNotification(hugeEntries, key),
+  "verifyNotification(URLSearchParams)": () => api.verifyNotification(hugeUsp, key),
+  "verifyNotification(pairs)": () => api.verifyNotification([["a", "1"], ["b", huge]], key),
+  // (A huge name as an object key would be interned by V8 itself: pairs carry it instead.)
+  "verifyNotification(pairs name)": () => api.verifyNotification([[huge, "1"]], key),
+  "parseNotification(URLSearchParams name)": () => api.parseNotification(hugeUspName),
+  "parseNotification(object)": () => api.parseNotification(hugeEntries),
+  "inspectNotification(object)": () => { const r = api.inspectNotification({ a: "1", b: flat }, key); throw { code: r.outcome.error.code }; },
+  "rsaCheckV1(object)": () => api.rsaCheckV1(hugeEntries, key),
+  "rsaCertCheckV2(URLSearchParams)": () => api.rsaCertCheckV2(hugeUsp, cert),
+  "getSignCheckContentV2(object)": () => api.getSignCheckContentV2(hugeEntries),
+  "verifyNotification(body string)": () => api.verifyNotification(huge, key),
+  "verifyNotification(key)": () => api.verifyNotification(body, huge),
+};
+global.gc?.();
+const rss0 = process.memoryUsage().rss;
+const t0 = performance.now();
+const codes = {};
+for (const [name, f] of Object.entries(calls)) codes[name] = codeOf(f);
+const ms = performance.now() - t0;
+const status = api.decodeOrderStatus(huge);
+const growthMB = (process.memoryUsage().rss - rss0) / 1e6;
+// Still working after all of it.
+const after = {
+  notification: api.verifyNotification(body, key).verified,
+  response: api.verifyResponse(resp.body, resp.key, { method }).verified,
+  aes: api.aesDecrypt("ILpoMowjIQjfYMR847rnFQ==", "aa4BtZ4tspm2wnXLb1ThQA=="),
+  sn: api.getCertSN(cert),
+};
+console.log(JSON.stringify({ codes, status, growthMB, ms, after }));
+`;
+
+test("node, fresh process: 200-million-character strings and 200 MB byte arrays to every function are INPUT_TOO_LARGE before any copy (RSS grows < 50 MB), and the module keeps working", () => {
+  const resp = realResponse();
+  const cert = readFileSync(join(certDir, "alipayCertPublicKey_RSA2.php-sdk.crt"), "utf8");
+  const bundle = readFileSync(join(certDir, "alipayRootCert.crt"), "utf8");
+  const { body, key } = signed();
+  const out = JSON.parse(execFileSync(process.execPath, ["-e", HUGE_SCRIPT, JSON.stringify([resp, cert, bundle, key, body])], {
+    cwd: dir, encoding: "utf8",
+  }));
+  for (const [name, code] of Object.entries(out.codes)) assert.equal(code, "INPUT_TOO_LARGE", name);
+  assert.equal(Object.keys(out.codes).length, 27);
+  assert.equal(out.status, null, "decodeOrderStatus of a huge string is an unknown code");
+  assert.ok(out.growthMB < 50, `RSS grew ${out.growthMB.toFixed(1)} MB: something was copied`);
+  assert.deepEqual(out.after, { notification: true, response: true, aes: AES.plain, sn: cjs.getCertSN(cert) });
 });
 
 /** A bare base64 PKCS#1 RSAPublicKey whose modulus has exactly `bits` bits (odd), e = 65537. */

@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { jsDir, root, scratch } from "./lib/scratch.mjs";
-import { notificationVectors, testAlipayKey } from "./lib/load.mjs";
+import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { certData } from "./lib/cert-data.mjs";
 import { CERT_CODES, runCertVectors } from "./lib/cert-vectors.mjs";
 import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signNotification, signedBatch } from "./lib/sign.mjs";
@@ -20,6 +20,10 @@ import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signN
 const run = promisify(execFile);
 const MAX = 131072; // the package's limits().maxBodyBytes, checked against the package below
 const QUEUE = "alipay-notifications";
+const REFRAME_QUEUE = "alipay-notifications-reframing";
+// One gateway per re-framing source (its own key and options), all forwarding to one queue.
+const REFRAMING = reframingSources();
+const reframeHost = (i) => `r${i}.gateway.test`;
 const TEST_QUEUE = "alipay-notifications-test";
 
 let dir;
@@ -162,6 +166,13 @@ before(async () => {
         queueProducers: { NOTIFY_QUEUE: { queueName: TEST_QUEUE } },
       }),
       worker("gateway-no-key", noKeyGateway, "dist", { kvNamespaces: { NOTIFY_KV: "notify-kv-no-key" } }),
+      ...REFRAMING.map((src, i) =>
+        worker(`gateway-reframe-${i}`, reframeHost(i), "dist", {
+          bindings: { ALIPAY_PUBLIC_KEY: src.key, ALIPAY_VERIFY_OPTIONS: JSON.stringify(src.options), GATEWAY_PATH: "/" },
+          kvNamespaces: { NOTIFY_KV: `notify-kv-reframe-${i}` },
+          queueProducers: { NOTIFY_QUEUE: { queueName: REFRAME_QUEUE } },
+        }),
+      ),
       {
         name: "origin",
         routes: ["origin.test/*"],
@@ -171,6 +182,7 @@ before(async () => {
         queueConsumers: {
           [QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0 },
           [TEST_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0 },
+          [REFRAME_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0 },
         },
       },
     ],
@@ -510,4 +522,23 @@ test("CPU: verification inside workerd costs far less than the 10 ms free-plan l
   // Wall time includes the KV read and the local HTTP hop, so this is only a loose upper bound.
   assert.ok(verified - baseline < 50, `${verified} - ${baseline}`);
   console.log(`# workerd CPU per verification (500 in one request, I/O-bounded clock): ${figures.join("; ")}`);
+});
+
+test("re-framing: one genuine notification, its spellings and all its re-framings → handled exactly once", async () => {
+  const ids = [];
+  for (const [i, src] of REFRAMING.entries()) {
+    const notifyId = new URLSearchParams(src.body).get("notify_id");
+    ids.push(notifyId);
+    assert.equal((await post(reframeHost(i), src.same[0].body)).text, "success", src.id);
+    for (const c of src.same.slice(1)) assert.equal((await post(reframeHost(i), c.body)).text, "success", `${src.id} / ${c.how}`);
+    for (const c of src.reframed) assertRejected(await post(reframeHost(i), c.body), 400, "AMBIGUOUS_FRAMING", `${src.id} / ${c.how}`);
+  }
+  await waitConsumed(REFRAME_QUEUE, ids);
+  const counts = await consumedCounts(REFRAME_QUEUE);
+  // Once per gateway (the 2020 notification is a source twice: its record and the doc copy).
+  for (const id of ids) {
+    const gateways = ids.filter((x) => x === id).length;
+    assert.equal(counts.get(id), gateways, `${id} handled ${counts.get(id)} times by ${gateways} gateway(s)`);
+  }
+  assert.equal([...counts.values()].reduce((a, b) => a + b, 0), REFRAMING.length);
 });

@@ -39,12 +39,15 @@ export function createGateway(handle, { store: storeFor = (env) => kvStore(env.N
         return rejection(e);
       }
 
-      const id = await dedupeId(notification);
+      // Two keys, both signed and both fixed for one notification: notify_id (shared by Alipay's
+      // retries) and the fingerprint (the same however the one signed body is spelled).
+      const ids = dedupeIds(notification);
+      const id = ids[0];
       let store;
       let state;
       try {
         store = storeFor(env);
-        state = await store.begin(id);
+        state = await claimAll(store, ids);
       } catch (e) {
         console.error("dedupe store unavailable", e);
         return reply(500, "STORE_UNAVAILABLE");
@@ -56,13 +59,11 @@ export function createGateway(handle, { store: storeFor = (env) => kvStore(env.N
         await handle(notification, env, ctx);
       } catch (e) {
         console.error(`handling ${id} failed; Alipay will retry`, e);
-        await Promise.resolve()
-          .then(() => store.abort(id))
-          .catch(() => {});
+        await Promise.all(ids.map((i) => Promise.resolve().then(() => store.abort(i)))).catch(() => {});
         return reply(500, "HANDLER_FAILED");
       }
       try {
-        await store.finish(id);
+        for (const i of ids) await store.finish(i);
       } catch (e) {
         // Handled, so acknowledge; only a re-delivery could be handled a second time.
         console.error(`could not mark ${id} as handled`, e);
@@ -136,11 +137,28 @@ function rejection(e) {
   return reply(500, "INTERNAL_ERROR");
 }
 
-/** The dedupe key: notify_id, or a digest of the signature for the rare notification without one. */
-async function dedupeId(n) {
-  if (n.notifyId) return n.notifyId;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(n.params.sign ?? ""));
-  return "sign-" + [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * The dedupe keys of a verified notification: its `notify_id` (Alipay's retries share it) and its
+ * `fingerprint` (SHA-256 of the signature: one value for every spelling of one signed body).
+ * Both are signed, and the verifier refuses any body that could hide or change a signed
+ * parameter, so an attacker holding a genuine notification cannot vary either.
+ */
+export function dedupeIds(n) {
+  return [n.notifyId ?? null, `sig:${n.fingerprint}`].filter((x) => x !== null);
+}
+
+/** Claims every key: "done" / "busy" as soon as one is (dropping the claims taken), else "new". */
+async function claimAll(store, ids) {
+  const claimed = [];
+  for (const id of ids) {
+    const state = await store.begin(id);
+    if (state !== "new") {
+      await Promise.all(claimed.map((c) => Promise.resolve().then(() => store.abort(c)))).catch(() => {});
+      return state;
+    }
+    claimed.push(id);
+  }
+  return "new";
 }
 
 /**

@@ -34,18 +34,30 @@ export async function handleNotification(n, env) {
   }
 }
 
-/** Keeps the newest state of an order (by notify_time, so a late retry never rolls it back). */
+/**
+ * When Alipay sent the notification, in epoch ms: `utc_timestamp` (order changes), else
+ * `notify_time` (Beijing time, UTC+8). Both are signed; null when the notification has neither.
+ */
+export function sentAtMs(n) {
+  if (n.utcTimestamp && /^\d+$/.test(n.utcTimestamp)) return Number(n.utcTimestamp);
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(n.notifyTime ?? "");
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6]) : null;
+}
+
+/** Keeps the newest state of an order (by the signed send time: a late retry never rolls it back). */
 async function saveOrder(env, orderNo, n) {
   if (!orderNo) return;
   const key = `order:${orderNo}`;
   const previous = await env.NOTIFY_KV.get(key, "json");
-  if (previous && previous.notifyTime && n.notifyTime && previous.notifyTime > n.notifyTime) return;
+  const sentAt = sentAtMs(n);
+  if (previous?.sentAt != null && sentAt != null && previous.sentAt > sentAt) return;
   const state = {
     orderNo,
     kind: n.kind,
     status: n.status ?? previous?.status ?? null,
     notifyId: n.notifyId,
     notifyTime: n.notifyTime,
+    sentAt,
     notification: n,
   };
   await env.NOTIFY_KV.put(key, JSON.stringify(state));

@@ -1,8 +1,10 @@
 // `make bench`: how fast alipay-notify verifies, against the native floor and Alipay's own SDK.
 // One Node process, interleaved rounds, medians; ratios against baselines run in the same
 // process (this machine is noisy: compare ratios, not absolute times). Also: cold start in fresh
-// processes, the .wasm size, and the per-request CPU inside workerd.
-// Writes docs/bench/results.md and docs/bench/chart.svg.
+// processes, the .wasm size, the per-request CPU inside workerd, and `verifyResponse` on the
+// worst case of its duplicate-key check (8 MiB of top-level keys) next to `JSON.parse`.
+// Writes docs/bench/results.md and docs/bench/chart.svg. `--only=response` runs the last one
+// alone and only prints it (nothing is written).
 import { createPublicKey, verify as nativeVerify } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -14,10 +16,75 @@ import { root, scratch, jsDir, prepareScratch } from "../lib/scratch.mjs";
 import { notificationParams, signNotification, publicKeyPem, privateKey, APP_ID } from "../lib/sign.mjs";
 
 const quick = process.argv.includes("--quick");
+const onlyResponse = process.argv.includes("--only=response");
 const ROUNDS = quick ? 5 : 21;
 const require = createRequire(import.meta.url);
 prepareScratch();
 const api = createRequire(join(scratch, "package.json"))("alipay-notify");
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// --- verifyResponse, worst case: a genuine signed response, then top-level keys up to the limit ----
+// Every key must be checked against every other before the signature is (a repeated key would
+// make the body ambiguous), so this is the largest amount of that work one call can be handed.
+// Timed against JSON.parse of the same text in the same process: interleaved rounds, medians.
+function benchWorstResponse() {
+  const v = JSON.parse(readFileSync(join(root, "tests/vectors/cert/real/sync-response-alipay-open-file-upload.json"), "utf8"));
+  const { maxResponseBytes } = api.limits();
+  const parts = [v.raw_response_body.slice(0, -1)];
+  let length = parts[0].length + 1;
+  let keys = 0;
+  for (;;) {
+    const p = `,"k${keys}":0`;
+    if (length + p.length > maxResponseBytes) break;
+    parts.push(p);
+    length += p.length;
+    keys++;
+  }
+  // Whitespace after the object fills the last bytes: exactly the limit.
+  const text = parts.join("") + "}" + " ".repeat(maxResponseBytes - length);
+  if (text.length !== maxResponseBytes) throw new Error("worst-case response: length");
+  const opts = { method: v.method };
+  const ours = () => api.verifyResponse(text, v.alipay_public_key, opts).verified;
+  const parse = () => typeof JSON.parse(text) === "object";
+  if (ours() !== true || parse() !== true) throw new Error("the worst-case response does not verify");
+  const rounds = quick ? 5 : 11;
+  const samples = { ours: [], parse: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, fn] of round % 2 ? [["parse", parse], ["ours", ours]] : [["ours", ours], ["parse", parse]]) {
+      const t = performance.now();
+      fn();
+      samples[k].push(performance.now() - t);
+    }
+  }
+  const oursMs = median(samples.ours);
+  const parseMs = median(samples.parse);
+  return { bytes: text.length, keys, rounds, oursMs, parseMs, ratio: oursMs / parseMs };
+}
+
+function worstResponseLines(w) {
+  const f = (x, d = 1) => x.toFixed(d);
+  return [
+    `## verifyResponse, worst case: ${w.bytes.toLocaleString("en")} bytes (the limit), ${w.keys.toLocaleString("en")} top-level keys`,
+    ``,
+    `A genuine signed response followed by \`,"k0":0,"k1":0,…\` up to \`limits().maxResponseBytes\`: the most work its duplicate-key check can be given. ${w.rounds} interleaved rounds, medians.`,
+    ``,
+    `| row | ms | × JSON.parse |`,
+    `|---|---:|---:|`,
+    `| alipay-notify verifyResponse(text, key, { method }) | ${f(w.oursMs)} | ${f(w.ratio, 2)} |`,
+    `| JSON.parse(text) (V8, native) | ${f(w.parseMs)} | 1.00 |`,
+    ``,
+  ];
+}
+
+if (onlyResponse) {
+  console.log(worstResponseLines(benchWorstResponse()).join("\n"));
+  process.exit(0);
+}
+
 const { AlipaySdk } = require("alipay-sdk");
 
 // --- the notifications: real-shaped, 2048-bit key, signed by Node crypto ------------------
@@ -51,11 +118,6 @@ const rows = (c) => [
   { id: "parse", label: "alipay-notify parseNotification(body)", fn: () => api.parseNotification(c.body).kind },
   { id: "inspect", label: "alipay-notify inspectNotification(body, keyString)", fn: () => api.inspectNotification(c.body, keyBase64).outcome.status },
 ];
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function measure(fn, budgetMs) {
   // Calibrated batch: enough iterations for ~budgetMs, timed as one block.
@@ -122,6 +184,8 @@ const size = { rawKiB: wasm.length / 1024, gzKiB: gzipSync(wasm, { level: 9 }).l
 // --- workerd: per-request CPU of a verification, and WebCrypto in the same isolate ----------
 const workerd = await benchWorkerd();
 
+const worstResponse = benchWorstResponse();
+
 // --- report -------------------------------------------------------------------------------------
 const f = (x, d = 1) => x.toFixed(d);
 const lines = [];
@@ -147,10 +211,12 @@ for (const [name, v, goal] of goals) lines.push(`| ${name} | ${f(v, 2)} | ${goal
 lines.push(`| first verify after import, fresh process (ms) | ${f(cold.firstVerifyMs, 2)} | ≤ 2 |`);
 lines.push(`| import in a fresh process (ms) | ${f(cold.importMs, 2)} | — |`);
 lines.push(`| .wasm gzipped (KiB) | ${f(size.gzKiB)} (raw ${f(size.rawKiB)}) | ≤ 100 |`);
+lines.push(`| verifyResponse on 8 MiB of top-level keys ÷ JSON.parse of the same text | ${f(worstResponse.ratio, 2)} | — |`);
 lines.push(``, `## workerd (Miniflare ${workerd.version}), per verification inside one request`, ``);
 lines.push(`| row | ms |`, `|---|---:|`);
 for (const [k, v] of Object.entries(workerd.rows)) lines.push(`| ${k} | ${f(v, 3)} |`);
 lines.push(``, `workerd advances its clock only across I/O: each timing ends with a KV read whose cost is measured alone and subtracted. The Workers free plan allows 10 ms of CPU per request.`);
+lines.push(``, ...worstResponseLines(worstResponse));
 const md = lines.join("\n") + "\n";
 writeFileSync(join(root, "docs/bench/results.md"), md);
 writeFileSync(join(root, "docs/bench/chart.svg"), chart(results));

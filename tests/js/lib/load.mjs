@@ -25,3 +25,8 @@ export function testAlipayKey() {
   const v = notificationVectors().find((x) => x.keyFormat === "spki-base64" && x.expect.verified);
   return v.key;
 }
+
+/** The re-framing sources (tests/vectors/reframing/reframings.json). */
+export function reframingSources() {
+  return JSON.parse(readFileSync(join(root, "tests/vectors/reframing/reframings.json"), "utf8")).sources;
+}
