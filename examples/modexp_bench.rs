@@ -14,7 +14,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use alipay_notify::{verify_digest_info, PublicKey};
+use alipay_notify::crypto::verify_digest_info;
+use alipay_notify::PublicKey;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};

@@ -36,60 +36,22 @@
     )
 )]
 
-mod aes;
-mod cert;
-mod charset;
-mod der;
+pub mod crypto;
+pub mod encoding;
 mod error;
-mod form;
-mod framing;
-mod gbk;
-mod gbk_table;
-mod inspect;
-mod key;
-mod modexp;
-mod notification;
-mod options;
-mod pem;
-mod response;
-mod rsa_verify;
-mod sign_content;
-mod status;
-mod time;
-mod verify;
+pub mod notify;
+pub mod openapi;
+pub mod servicemarket;
+pub mod trust;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+pub mod x509;
 
-pub use aes::{aes_decrypt, aes_decrypt_bytes, MAX_CIPHERTEXT_BYTES};
-pub use cert::{
-    check_alipay_certificate, check_key_chain, get_cert_sn, get_root_cert_sn, verify_cert_chain,
-    MAX_CERT_TEXT_BYTES,
-};
-pub use charset::Charset;
+// The short list: what a notification handler needs. Everything else is under its layer's
+// module (`alipay_notify::x509::get_cert_sn`, `alipay_notify::encoding::Form`, …).
 pub use error::{Error, Result, ERROR_CODES};
-pub use form::{Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
-pub use inspect::{
-    inspect, inspect_params, ErrorInfo, InspectedParam, Inspection, KeyReport, Outcome, Problem,
-    VariantVerdict,
+pub use notify::{
+    inspect, parse, verify, Fields, Inspection, Kind, Notification, Variant, VerifyOptions, ACK,
 };
-pub use key::{PublicKey, MAX_KEY_BITS, MAX_KEY_TEXT_BYTES, MIN_KEY_BITS};
-pub use notification::{
-    wire, AppAuthDetail, AppAuthFields, Fields, Kind, Notification, OrderChangeFields,
-    OrderNotifyFields, OrderRenewFields, Params,
-};
-pub use options::{RsaCheckOptions, VariantChoice, VerifyOptions, VERIFY_OPTION_NAMES};
-pub use response::{
-    verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
-};
-pub use rsa_verify::{verify_digest_info, verify_pkcs1v15, SignType};
-pub use sign_content::{sign_content, EmptyValues, Variant};
-pub use status::{
-    deadline_for, decode_cancel_operator, decode_order_status, decode_release_bundle, Deadline,
-    Label, LifecycleRule, OrderStatus, ReleaseChannel, CANCEL_OPERATORS, ORDER_STATUSES,
-    RELEASE_CHANNELS,
-};
-pub use time::{beijing_to_epoch_ms, epoch_ms_to_beijing};
-pub use verify::{
-    parse, parse_form, rsa_check_v1, rsa_check_v2, sign_check_content_v1, sign_check_content_v2,
-    verify, verify_form, ACK,
-};
+pub use servicemarket::{decode_order_status, OrderStatus};
+pub use trust::PublicKey;

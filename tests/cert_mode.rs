@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use alipay_notify::{
-    aes_decrypt, aes_decrypt_bytes, get_cert_sn, get_root_cert_sn, rsa_check_v2,
-    sign_check_content_v2, verify_cert_chain, verify_pkcs1v15, verify_response, verify_v3_response,
-    Error, PublicKey, RsaCheckOptions, SignType, ERROR_CODES,
-};
+use alipay_notify::crypto::{aes_decrypt, aes_decrypt_bytes, verify_pkcs1v15, SignType};
+use alipay_notify::notify::{rsa_check_v2, sign_check_content_v2, RsaCheckOptions};
+use alipay_notify::openapi::{verify_response, verify_v3_response};
+use alipay_notify::x509::{get_cert_sn, get_root_cert_sn, verify_cert_chain};
+use alipay_notify::{Error, PublicKey, ERROR_CODES};
 use serde_json::Value;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/cert");
@@ -536,7 +536,10 @@ fn aes_rejections() {
         Ok("test1234567")
     );
     assert_eq!(
-        code(&"A".repeat(alipay_notify::MAX_CIPHERTEXT_BYTES + 1), key),
+        code(
+            &"A".repeat(alipay_notify::crypto::MAX_CIPHERTEXT_BYTES + 1),
+            key
+        ),
         "INPUT_TOO_LARGE"
     );
 }

@@ -47,8 +47,8 @@ fn verified_notification_has_no_error_problems() {
         "{:?}",
         r.problems
     );
-    assert_eq!(r.v1, alipay_notify::VariantVerdict::Verified);
-    assert_eq!(r.v2, alipay_notify::VariantVerdict::Mismatch);
+    assert_eq!(r.v1, alipay_notify::notify::VariantVerdict::Verified);
+    assert_eq!(r.v2, alipay_notify::notify::VariantVerdict::Mismatch);
     assert!(r.notification.is_some_and(|n| n.verified));
     assert!(!r.sign_content_v1.contains("sign_type="));
     assert!(r.sign_content_v2.contains("sign_type=RSA2"));

@@ -7,13 +7,18 @@
 use std::fs;
 use std::path::Path;
 
-use alipay_notify::{
-    aes_decrypt, get_cert_sn, get_root_cert_sn, inspect, inspect_params, parse, verify,
-    verify_cert_chain, verify_response, verify_v3_response, Form, Param, PublicKey, SignType,
-    VerifyOptions, MAX_BODY_BYTES, MAX_CERT_TEXT_BYTES, MAX_CIPHERTEXT_BYTES, MAX_KEY_BITS,
-    MAX_KEY_TEXT_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
-    MAX_VALUE_BYTES, MIN_KEY_BITS,
+use alipay_notify::crypto::{
+    aes_decrypt, SignType, MAX_CIPHERTEXT_BYTES, MAX_KEY_BITS, MAX_KEY_TEXT_BYTES, MIN_KEY_BITS,
 };
+use alipay_notify::encoding::{
+    Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES,
+};
+use alipay_notify::notify::inspect_params;
+use alipay_notify::openapi::{
+    verify_response, verify_v3_response, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
+};
+use alipay_notify::x509::{get_cert_sn, get_root_cert_sn, verify_cert_chain, MAX_CERT_TEXT_BYTES};
+use alipay_notify::{inspect, parse, verify, PublicKey, VerifyOptions};
 use base64::Engine as _;
 use serde_json::Value;
 

@@ -16,10 +16,9 @@
 use std::fs;
 use std::path::Path;
 
-use alipay_notify::{
-    parse, sign_content, verify, EmptyValues, Form, Param, PublicKey, Variant, VerifyOptions,
-    ERROR_CODES, MAX_PARAMS,
-};
+use alipay_notify::encoding::{Form, Param, MAX_PARAMS};
+use alipay_notify::notify::{sign_content, EmptyValues};
+use alipay_notify::{parse, verify, PublicKey, Variant, VerifyOptions, ERROR_CODES};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::Value;
@@ -552,7 +551,7 @@ proptest! {
         let body = format!("{content}&sign={}&sign_type=RSA2", harness::encode_component(sign.as_bytes()));
         let err = verify(body.as_bytes(), &key, &VerifyOptions::default()).unwrap_err();
         prop_assert_eq!(err.code(), "SIGNATURE_MISMATCH");
-        let err = alipay_notify::verify_digest_info(&key, &digest_info, &sig).unwrap_err();
+        let err = alipay_notify::crypto::verify_digest_info(&key, &digest_info, &sig).unwrap_err();
         prop_assert_eq!(err.code(), "SIGNATURE_MISMATCH");
     }
 }

@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use alipay_notify::{verify_pkcs1v15, PublicKey, SignType};
+use alipay_notify::crypto::{verify_pkcs1v15, SignType};
+use alipay_notify::PublicKey;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};

@@ -1,6 +1,6 @@
 //! Wycheproof RSASSA-PKCS1-v1_5 vectors (C2SP/wycheproof, Apache-2.0; provenance in
 //! `tests/vectors/wycheproof/SOURCE.md`) run through the public primitive
-//! [`alipay_notify::verify_digest_info`], with keys loaded by [`alipay_notify::PublicKey`].
+//! [`alipay_notify::crypto::verify_digest_info`], with keys loaded by [`alipay_notify::PublicKey`].
 //!
 //! - `valid`: the key loads and the signature verifies.
 //! - `invalid`: rejected — an error of any code from the verification, or the key refused with
@@ -10,7 +10,8 @@
 
 use std::collections::BTreeMap;
 
-use alipay_notify::{verify_digest_info, PublicKey, MAX_KEY_BITS};
+use alipay_notify::crypto::{verify_digest_info, MAX_KEY_BITS};
+use alipay_notify::PublicKey;
 use serde_json::Value;
 use sha2::Digest;
 

@@ -7,11 +7,17 @@
 //! a panic, which in wasm is a trap that poisons the instance. Where the result has invariants
 //! that are cheap to check, they are checked too.
 
+use alipay_notify::crypto::{SignType, MAX_KEY_BITS, MIN_KEY_BITS};
+use alipay_notify::encoding::{
+    Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES,
+};
+use alipay_notify::notify::{EmptyValues, RsaCheckOptions, VariantChoice};
+use alipay_notify::trust::check_key_chain;
+use alipay_notify::x509::{
+    check_alipay_certificate, get_cert_sn, get_root_cert_sn, verify_cert_chain,
+};
 use alipay_notify::{
-    check_alipay_certificate, check_key_chain, get_cert_sn, get_root_cert_sn, inspect, parse,
-    verify, verify_cert_chain, EmptyValues, Error, Form, Param, PublicKey, RsaCheckOptions,
-    SignType, Variant, VariantChoice, VerifyOptions, ERROR_CODES, MAX_BODY_BYTES, MAX_KEY_BITS,
-    MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, MIN_KEY_BITS,
+    inspect, parse, verify, Error, PublicKey, Variant, VerifyOptions, ERROR_CODES,
 };
 
 /// The fixed key of the `verify` and `inspect` targets: the test signer that stands in for
@@ -67,7 +73,7 @@ fn option_profiles() -> [VerifyOptions; 3] {
         VerifyOptions {
             sign_types: vec![SignType::Rsa2, SignType::Rsa],
             empty_values: EmptyValues::Skip,
-            charset: Some(alipay_notify::Charset::Gbk),
+            charset: Some(alipay_notify::encoding::Charset::Gbk),
             ..VerifyOptions::default()
         },
         // Strict: pinned V1, app id and freshness checked.
@@ -419,7 +425,8 @@ fn certificate_text(text: &str, root: &str) {
                 ..VerifyOptions::default()
             };
             assert_eq!(
-                check_key_chain(k, &options).map_err(|e| e.code()),
+                check_key_chain(k, options.alipay_root_cert.as_deref(), options.now_ms)
+                    .map_err(|e| e.code()),
                 chain.as_ref().map(|_| ()).map_err(|e| e.code()),
                 "the key's chain check disagrees with verify_cert_chain"
             );
@@ -527,8 +534,8 @@ pub fn response(data: &[u8]) {
     for key in response_keys() {
         for method in RESPONSE_METHODS {
             for sign_type in [SignType::Rsa2, SignType::Rsa] {
-                let result = alipay_notify::verify_response(&text, key, method, sign_type);
-                let too_large = text.len() > alipay_notify::MAX_RESPONSE_BYTES;
+                let result = alipay_notify::openapi::verify_response(&text, key, method, sign_type);
+                let too_large = text.len() > alipay_notify::openapi::MAX_RESPONSE_BYTES;
                 if !too_large && (parsed.is_err() || repeated) {
                     assert_eq!(
                         result.as_ref().map_err(Error::code).err(),
@@ -575,9 +582,13 @@ pub fn response(data: &[u8]) {
         (parts.next(), parts.next(), parts.next(), parts.next())
     {
         let key = &response_keys()[1];
-        if let Err(e) =
-            alipay_notify::verify_v3_response(timestamp, nonce, body.as_bytes(), signature, key)
-        {
+        if let Err(e) = alipay_notify::openapi::verify_v3_response(
+            timestamp,
+            nonce,
+            body.as_bytes(),
+            signature,
+            key,
+        ) {
             check_error(
                 &e,
                 &[

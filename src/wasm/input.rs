@@ -4,9 +4,11 @@
 use js_sys::{Array, JsString, Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::charset::Charset;
+use crate::encoding::charset::Charset;
+use crate::encoding::form::{
+    Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES,
+};
 use crate::error::{excerpt, Error, Result};
-use crate::form::{Form, Param, MAX_BODY_BYTES, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
 
 /// A body as received from JS.
 pub(crate) enum Body {
@@ -200,8 +202,8 @@ pub(crate) fn pairs_to_params(
         .into_iter()
         .map(|(n, v)| {
             Ok(Param {
-                name: crate::verify::encode(&n, charset)?,
-                value: crate::verify::encode(&v, charset)?,
+                name: crate::encoding::charset::encode(&n, charset)?,
+                value: crate::encoding::charset::encode(&v, charset)?,
             })
         })
         .collect()

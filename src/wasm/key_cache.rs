@@ -7,8 +7,9 @@ use std::rc::Rc;
 use js_sys::JsString;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::crypto::MAX_KEY_TEXT_BYTES;
 use crate::error::{Error, Result};
-use crate::key::{PublicKey, MAX_KEY_TEXT_BYTES};
+use crate::trust::PublicKey;
 
 /// How many distinct keys are kept (most recently used first).
 const CAPACITY: usize = 8;

@@ -9,12 +9,13 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::encoding::Form;
 use crate::error::Error;
-use crate::{
-    decode_order_status, inspect, inspect_params, parse_form, rsa_check_v1, rsa_check_v2,
-    sign_check_content_v1, sign_check_content_v2, verify_form, Form, RsaCheckOptions,
-    VerifyOptions, ERROR_CODES,
+use crate::notify::{
+    inspect_params, parse_form, rsa_check_v1, rsa_check_v2, sign_check_content_v1,
+    sign_check_content_v2, verify_form, RsaCheckOptions,
 };
+use crate::{decode_order_status, inspect, VerifyOptions, ERROR_CODES};
 use input::{
     body_from_js, body_from_js_with, bounded_bytes, bounded_text, params_from_js, Body, Oversize,
 };
@@ -22,7 +23,7 @@ use input::{
 /// Longest options text accepted (the JSON the package's wrapper makes of the options object),
 /// checked before it is copied: room for `alipayRootCert` at its own limit even with every line
 /// break escaped, and the other options.
-const MAX_OPTIONS_BYTES: usize = 4 * crate::MAX_CERT_TEXT_BYTES;
+const MAX_OPTIONS_BYTES: usize = 4 * crate::x509::MAX_CERT_TEXT_BYTES;
 
 /// Longest `decodeOrderStatus` argument looked up (the longest code has 23 characters); a longer
 /// one is unknown without being copied.
@@ -141,16 +142,16 @@ pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &JsValu
     // An over-long key is refused before it is copied, as in `verifyNotification`.
     let too_long = key
         .dyn_ref::<js_sys::JsString>()
-        .is_some_and(|s| s.length() as usize > crate::MAX_KEY_TEXT_BYTES);
+        .is_some_and(|s| s.length() as usize > crate::crypto::MAX_KEY_TEXT_BYTES);
     if too_long {
         let e = Error::InputTooLarge {
             reason: format!(
                 "public key text is over {} bytes",
-                crate::MAX_KEY_TEXT_BYTES
+                crate::crypto::MAX_KEY_TEXT_BYTES
             ),
         };
         let mut report = failed_report(&e);
-        report.key = crate::KeyReport {
+        report.key = crate::notify::KeyReport {
             provided: true,
             bits: None,
             error: Some((&e).into()),
@@ -250,36 +251,36 @@ pub fn error_codes() -> Array {
 pub fn limits() -> String {
     format!(
         r#"{{"maxBodyBytes":{},"maxParams":{},"maxValueBytes":{},"maxNameBytes":{},"maxKeyTextBytes":{},"minKeyBits":{},"maxKeyBits":{},"maxCertTextBytes":{},"maxResponseBytes":{},"maxCiphertextBytes":{},"maxV3HeaderBytes":{},"maxOptionsBytes":{}}}"#,
-        crate::MAX_BODY_BYTES,
-        crate::MAX_PARAMS,
-        crate::MAX_VALUE_BYTES,
-        crate::MAX_NAME_BYTES,
-        crate::MAX_KEY_TEXT_BYTES,
-        crate::MIN_KEY_BITS,
-        crate::MAX_KEY_BITS,
-        crate::MAX_CERT_TEXT_BYTES,
-        crate::MAX_RESPONSE_BYTES,
-        crate::MAX_CIPHERTEXT_BYTES,
-        crate::MAX_V3_HEADER_BYTES,
+        crate::encoding::MAX_BODY_BYTES,
+        crate::encoding::MAX_PARAMS,
+        crate::encoding::MAX_VALUE_BYTES,
+        crate::encoding::MAX_NAME_BYTES,
+        crate::crypto::MAX_KEY_TEXT_BYTES,
+        crate::crypto::MIN_KEY_BITS,
+        crate::crypto::MAX_KEY_BITS,
+        crate::x509::MAX_CERT_TEXT_BYTES,
+        crate::openapi::MAX_RESPONSE_BYTES,
+        crate::crypto::MAX_CIPHERTEXT_BYTES,
+        crate::openapi::MAX_V3_HEADER_BYTES,
         MAX_OPTIONS_BYTES
     )
 }
 
 /// A certificate function's text argument (certificate or root bundle), within the limit.
 fn cert_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    bounded_text(v, what, crate::MAX_CERT_TEXT_BYTES).map_err(|e| js_error(&e))
+    bounded_text(v, what, crate::x509::MAX_CERT_TEXT_BYTES).map_err(|e| js_error(&e))
 }
 
 /// `getCertSN(certPem)` → the `app_cert_sn` / `alipay_cert_sn` Alipay computes.
 #[wasm_bindgen(js_name = getCertSN)]
 pub fn get_cert_sn_js(cert: &JsValue) -> Result<String, JsValue> {
-    crate::get_cert_sn(&cert_text(cert, "the certificate")?).map_err(|e| js_error(&e))
+    crate::x509::get_cert_sn(&cert_text(cert, "the certificate")?).map_err(|e| js_error(&e))
 }
 
 /// `getRootCertSN(bundlePem)` → the `alipay_root_cert_sn` Alipay computes.
 #[wasm_bindgen(js_name = getRootCertSN)]
 pub fn get_root_cert_sn_js(bundle: &JsValue) -> Result<String, JsValue> {
-    crate::get_root_cert_sn(&cert_text(bundle, "the root bundle")?).map_err(|e| js_error(&e))
+    crate::x509::get_root_cert_sn(&cert_text(bundle, "the root bundle")?).map_err(|e| js_error(&e))
 }
 
 /// `verifyCertChain(certPem, rootBundlePem, nowMs)`: throws `CERT_UNTRUSTED` / `CERT_EXPIRED`.
@@ -290,7 +291,7 @@ pub fn verify_cert_chain_js(cert: &JsValue, bundle: &JsValue, now_ms: f64) -> Re
             reason: "now must be epoch milliseconds".into(),
         }));
     }
-    crate::verify_cert_chain(
+    crate::x509::verify_cert_chain(
         &cert_text(cert, "the certificate")?,
         &cert_text(bundle, "the root bundle")?,
         now_ms as i64,
@@ -312,7 +313,7 @@ pub fn check_alipay_certificate_js(
             reason: "now must be epoch milliseconds".into(),
         }));
     }
-    crate::check_alipay_certificate(
+    crate::x509::check_alipay_certificate(
         &cert_text(cert, "the certificate")?,
         &cert_text(bundle, "the root bundle")?,
         now_ms as i64,
@@ -326,9 +327,9 @@ pub fn check_alipay_certificate_js(
 fn response_text(v: &JsValue) -> Result<String, Error> {
     const WHAT: &str = "the response body";
     if v.is_string() {
-        return bounded_text(v, WHAT, crate::MAX_RESPONSE_BYTES);
+        return bounded_text(v, WHAT, crate::openapi::MAX_RESPONSE_BYTES);
     }
-    let bytes = bounded_bytes(v, WHAT, crate::MAX_RESPONSE_BYTES)?.ok_or_else(|| {
+    let bytes = bounded_bytes(v, WHAT, crate::openapi::MAX_RESPONSE_BYTES)?.ok_or_else(|| {
         Error::InvalidArgument {
             reason: format!("{WHAT} must be a string or Uint8Array"),
         }
@@ -352,16 +353,20 @@ pub fn verify_response_js(
     let raw = response_text(raw).map_err(|e| js_error(&e))?;
     // An over-long method is no API name (the core's verdict), told without copying it.
     let method = match method.dyn_ref::<js_sys::JsString>() {
-        Some(m) if m.length() as usize > crate::response::MAX_METHOD_BYTES => {
+        Some(m) if m.length() as usize > crate::openapi::response::MAX_METHOD_BYTES => {
             return Err(js_error(&Error::InvalidArgument {
                 reason: format!(
                     "`method` is over {} bytes: not an API name",
-                    crate::response::MAX_METHOD_BYTES
+                    crate::openapi::response::MAX_METHOD_BYTES
                 ),
             }))
         }
-        _ => bounded_text(method, "`method`", crate::response::MAX_METHOD_BYTES)
-            .map_err(|e| js_error(&e))?,
+        _ => bounded_text(
+            method,
+            "`method`",
+            crate::openapi::response::MAX_METHOD_BYTES,
+        )
+        .map_err(|e| js_error(&e))?,
     };
     let bad_sign_type = |shown: &str| {
         js_error(&Error::InvalidOptions {
@@ -369,16 +374,17 @@ pub fn verify_response_js(
         })
     };
     let sign_type = match sign_type.dyn_ref::<js_sys::JsString>() {
-        None => crate::SignType::Rsa2,
+        None => crate::crypto::SignType::Rsa2,
         Some(t) if t.length() > MAX_SIGN_TYPE_LEN => return Err(bad_sign_type("…")),
         Some(t) => {
             let t = String::from(t);
-            crate::SignType::from_wire(t.as_bytes())
+            crate::crypto::SignType::from_wire(t.as_bytes())
                 .ok_or_else(|| bad_sign_type(&crate::error::excerpt(t.as_bytes())))?
         }
     };
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
-    let r = crate::verify_response(&raw, &key, &method, sign_type).map_err(|e| js_error(&e))?;
+    let r = crate::openapi::verify_response(&raw, &key, &method, sign_type)
+        .map_err(|e| js_error(&e))?;
     to_json(&serde_json::json!({
         "verified": true,
         "responseKey": r.response_key,
@@ -399,18 +405,22 @@ pub fn verify_v3_response_js(
     signature: &JsValue,
     key: &JsValue,
 ) -> Result<(), JsValue> {
-    let body_bytes = bounded_bytes(body, "the response body", crate::MAX_RESPONSE_BYTES)
-        .map_err(|e| js_error(&e))?
-        .ok_or_else(|| {
-            js_error(&Error::InvalidArgument {
-                reason: "body must be the response body as a string or Uint8Array".into(),
-            })
-        })?;
+    let body_bytes = bounded_bytes(
+        body,
+        "the response body",
+        crate::openapi::MAX_RESPONSE_BYTES,
+    )
+    .map_err(|e| js_error(&e))?
+    .ok_or_else(|| {
+        js_error(&Error::InvalidArgument {
+            reason: "body must be the response body as a string or Uint8Array".into(),
+        })
+    })?;
     let key = key_cache::get(key).map_err(|e| js_error(&e))?;
     let header = |v: &JsValue, what: &str| {
-        bounded_text(v, what, crate::MAX_V3_HEADER_BYTES).map_err(|e| js_error(&e))
+        bounded_text(v, what, crate::openapi::MAX_V3_HEADER_BYTES).map_err(|e| js_error(&e))
     };
-    crate::verify_v3_response(
+    crate::openapi::verify_v3_response(
         &header(timestamp, "`timestamp`")?,
         &header(nonce, "`nonce`")?,
         &body_bytes,
@@ -423,9 +433,13 @@ pub fn verify_v3_response_js(
 /// `aesDecrypt(ciphertextB64, keyB64)` → the plaintext (AES-128-CBC, zero IV, PKCS#7).
 #[wasm_bindgen(js_name = aesDecrypt)]
 pub fn aes_decrypt_js(ciphertext: &JsValue, key: &JsValue) -> Result<String, JsValue> {
-    let ciphertext = bounded_text(ciphertext, "the ciphertext", crate::MAX_CIPHERTEXT_BYTES)
+    let ciphertext = bounded_text(
+        ciphertext,
+        "the ciphertext",
+        crate::crypto::MAX_CIPHERTEXT_BYTES,
+    )
+    .map_err(|e| js_error(&e))?;
+    let key = bounded_text(key, "the AES key", crate::crypto::MAX_KEY_TEXT_BYTES)
         .map_err(|e| js_error(&e))?;
-    let key =
-        bounded_text(key, "the AES key", crate::MAX_KEY_TEXT_BYTES).map_err(|e| js_error(&e))?;
-    crate::aes_decrypt(&ciphertext, &key).map_err(|e| js_error(&e))
+    crate::crypto::aes_decrypt(&ciphertext, &key).map_err(|e| js_error(&e))
 }

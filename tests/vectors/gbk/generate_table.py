@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates src/gbk_table.rs: the WHATWG gb18030 indexes, compactly, for src/gbk.rs.
+"""Generates src/encoding/gbk_table.rs: the WHATWG gb18030 indexes, compactly, for src/encoding/gbk.rs.
 
 Source: CPython's own 'gb18030' codec (GB18030-2005 mappings), an implementation independent of
 encoding_rs, patched to the WHATWG Encoding Standard (which follows GB18030-2022) where the two
@@ -27,7 +27,7 @@ The output is deterministic.
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "..", "src", "gbk_table.rs")
+OUT = os.path.join(HERE, "..", "..", "..", "src", "encoding", "gbk_table.rs")
 
 TWO_BYTE_LEN = 126 * 190
 # The four-byte pointers that encode BMP code points: 0..=39419.
@@ -38,7 +38,7 @@ FOUR_BYTE_BMP_LEN = 39420
 # code points Unicode later assigned them (vertical forms U+FE10..U+FE19, CJK U+9FB4..U+9FBB);
 # WHATWG also maps A8BC to U+1E3F (2005 swapped it with the PUA U+E7C7) and A3A0 to U+3000 (a
 # PUA U+E5E5 in 2005). The encoder keeps writing these pairs for the old PUA code points; that
-# is handled in src/gbk.rs, not in the table.
+# is handled in src/encoding/gbk.rs, not in the table.
 PATCHES = {
     b"\xa3\xa0": (0xE5E5, 0x3000),
     b"\xa6\xd9": (0xE78D, 0xFE10),
@@ -136,7 +136,7 @@ def derived_positions(table):
 
 
 def decode_two_byte(data):
-    """What src/gbk.rs does with TWO_BYTE, to check the encoding round-trips."""
+    """What src/encoding/gbk.rs does with TWO_BYTE, to check the encoding round-trips."""
     table, prev, z, shift = [], 0, 0, 0
     for b in data:
         z |= (b & 0x7F) << shift

@@ -33,7 +33,7 @@ impl Form {
     /// Parses a form body, a query string (with or without `?`) or a whole URL.
     ///
     /// ```
-    /// use alipay_notify::Form;
+    /// use alipay_notify::encoding::Form;
     /// let form = Form::parse(b"?a=1&b=x+y%21").unwrap();
     /// assert_eq!(form.get("b"), Some(&b"x y!"[..]));
     /// assert_eq!(Form::parse(b"a=%zz").unwrap_err().code(), "MALFORMED_FORM");

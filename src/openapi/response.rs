@@ -13,13 +13,13 @@
 
 use std::borrow::Cow;
 
-use base64::Engine as _;
 use serde_json::Value;
 
-use crate::cert::check_cert_sn;
+use crate::crypto::rsa::pkcs1v15::{verify_pkcs1v15, SignType};
+use crate::encoding::base64::{decode as decode_base64, Policy};
 use crate::error::{excerpt, Error, Result};
-use crate::key::PublicKey;
-use crate::rsa_verify::{verify_pkcs1v15, SignType};
+use crate::trust::policy::check_cert_sn;
+use crate::trust::public_key::PublicKey;
 
 /// Largest response body accepted by [`verify_response`] and [`verify_v3_response`], in bytes.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -68,8 +68,10 @@ pub struct VerifiedResponse {
 /// Responses without a `sign` (some gateway errors) are refused: nothing unverified is returned.
 ///
 /// ```
-/// use alipay_notify::{verify_response, PublicKey, SignType};
-/// # let key_text = include_str!("../tests/vectors/cert/real/alipay-public-key-file-upload.pem");
+/// use alipay_notify::{PublicKey};
+/// use alipay_notify::crypto::{SignType};
+/// use alipay_notify::openapi::{verify_response};
+/// # let key_text = include_str!("../../tests/vectors/cert/real/alipay-public-key-file-upload.pem");
 /// let key = PublicKey::parse(key_text)?;
 /// let body = r#"{"alipay_open_file_upload_response":{"code":"10000","msg":"Success","file_id":"CAxAToWB1JsAAAAAAAAAAAAADgSLAQBr"},"sign":"F+LDzpTNiavn7xVZPGuPCSSVRSmWzJGgtuji6tVELGEaqMaNj0jRKXUEr5nloZJBBmwEnddOyCjjepMmrTKTvoOqQ0Efxpr/R1iEeHTHVbb/Q8TTh6Up5gHJDkILdaWS2q1cWeQ6VT+HQY9P3WRXS7uhILHuDODIhpAyCu5KhWGt0rMCIG+Im6NODJP2oohtSCtmTFXg58HH587Z2y2bdbjzOxLvzD9IrU1imghXQ2S/Q+wMIvRk9on6cWnBLkrNvJKapA2ReNGWOwyuASvB9zDVzhMPbR+3mfRGkVDxsq5HYLjBKGskJMXHw0HuugZij6ScRuaLPODhmHwr/pJ9yw=="}"#;
 /// let r = verify_response(body, &key, "alipay.open.file.upload", SignType::Rsa2)?;
@@ -147,8 +149,9 @@ pub fn verify_response(
 /// [`PublicKey::cert_sn`]); so is the freshness of `timestamp`.
 ///
 /// ```
-/// # use alipay_notify::{verify_v3_response, PublicKey};
-/// # let key = PublicKey::parse(include_str!("../tests/vectors/cert/real/alipay-public-key-file-upload.pem"))?;
+/// # use alipay_notify::{PublicKey};
+/// # use alipay_notify::openapi::{verify_v3_response};
+/// # let key = PublicKey::parse(include_str!("../../tests/vectors/cert/real/alipay-public-key-file-upload.pem"))?;
 /// let err = verify_v3_response("1700000000000", "nonce", b"{}", "AAAA", &key).unwrap_err();
 /// assert_eq!(err.code(), "MALFORMED_SIGNATURE"); // 3 bytes cannot be a 2048-bit signature
 /// # Ok::<(), alipay_notify::Error>(())
@@ -202,17 +205,15 @@ fn response_key(method: &str) -> Result<String> {
     Ok(format!("{}_response", method.replace('.', "_")))
 }
 
-/// Standard base64, surrounding whitespace ignored.
+/// Standard base64, surrounding whitespace ignored, no space inside.
 fn decode_signature(sign: &str) -> Result<Vec<u8>> {
-    let sign = sign.trim();
-    if sign.contains(' ') {
-        return Err(Error::signature(
-            "sign contains a space (a `+` turned into a space on the way?)",
-        ));
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(sign)
-        .map_err(|e| Error::signature(format!("sign is not base64: {e}")))
+    decode_base64(sign.trim().as_bytes(), Policy::SIGNATURE).map_err(|e| {
+        if e.starts_with("contains a space") {
+            Error::signature(format!("sign {e}"))
+        } else {
+            Error::signature(format!("sign is not base64: {e}"))
+        }
+    })
 }
 
 fn parse_json(text: &str) -> serde_json::Result<Value> {

@@ -1,17 +1,17 @@
 //! Verifying and parsing notifications, and the Java-compatible `rsaCheckV1` / `rsaCheckV2`.
 
-use base64::Engine as _;
+use crate::encoding::base64::{decode as decode_base64, Policy};
 
-use crate::charset::Charset;
+use crate::crypto::rsa::pkcs1v15::{Recovered, SignType};
+use crate::encoding::charset::Charset;
+use crate::encoding::form::Form;
+use crate::encoding::time::beijing_to_epoch_ms;
 use crate::error::{excerpt, Error, Result};
-use crate::form::{Form, Param};
-use crate::framing::check_framing;
-use crate::key::PublicKey;
-use crate::notification::{build, Kind, Notification};
-use crate::options::{RsaCheckOptions, VariantChoice, VerifyOptions};
-use crate::rsa_verify::{Recovered, SignType};
-use crate::sign_content::{sign_content, EmptyValues, Variant};
-use crate::time::beijing_to_epoch_ms;
+use crate::notify::framing::check_framing;
+use crate::notify::model::{build, Kind, Notification};
+use crate::notify::options::{VariantChoice, VerifyOptions};
+use crate::notify::sign_content::{sign_content, Variant};
+use crate::trust::public_key::PublicKey;
 
 /// The body a gateway must answer with once a notification is handled.
 pub const ACK: &str = "success";
@@ -24,8 +24,8 @@ pub const ACK: &str = "success";
 /// ```
 /// use alipay_notify::{verify, Kind, PublicKey, Variant, VerifyOptions};
 /// // Parse the configured key once; reuse it for every notification.
-/// let key = PublicKey::parse(include_str!("../tests/vectors/doc/alipay-public-key.txt")).unwrap();
-/// let body = include_bytes!("../tests/vectors/doc/order-notify-2020.txt");
+/// let key = PublicKey::parse(include_str!("../../tests/vectors/doc/alipay-public-key.txt")).unwrap();
+/// let body = include_bytes!("../../tests/vectors/doc/order-notify-2020.txt");
 /// let n = verify(body, &key, &VerifyOptions::default()).unwrap();
 /// assert!(n.verified);
 /// assert_eq!(n.kind, Kind::OrderNotify);
@@ -43,7 +43,7 @@ pub fn verify(body: &[u8], key: &PublicKey, options: &VerifyOptions) -> Result<N
 /// [`verify`] for parameters that are already decoded (a JS object, `URLSearchParams`).
 pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Result<Notification> {
     // Certificate mode with a root bundle: the configured certificate must be trusted first.
-    crate::cert::check_key_chain(key, options)?;
+    crate::trust::check_key_chain(key, options.alipay_root_cert.as_deref(), options.now_ms)?;
     // The signature covers bytes, not a split into parameters: refuse any split but the one,
     // before anything (`charset`, `sign_type`) is read from a parameter that might be re-framed.
     check_framing(form)?;
@@ -60,12 +60,12 @@ pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Res
         })?;
     let sig = decode_sign(form)?;
     // A configured certificate must be the one Alipay says it signed with (certificate mode).
-    crate::cert::check_cert_sn(
+    crate::trust::policy::check_cert_sn(
         key,
         form.get("alipay_cert_sn")
             .map(|sn| core::str::from_utf8(sn).unwrap_or("(not text)")),
     )?;
-    let recovered = Recovered::new(key, &sig)?;
+    let recovered = Recovered::new(key.rsa(), &sig)?;
     let kind = Kind::detect(form);
     let variant = variants_to_try(kind, options.variant)
         .into_iter()
@@ -139,12 +139,7 @@ pub(crate) fn decode_sign_value(sign: &[u8]) -> Result<Vec<u8>> {
     if sign.is_empty() {
         return Err(Error::signature("`sign` is empty"));
     }
-    let repaired: Vec<u8> = sign
-        .iter()
-        .map(|b| if *b == b' ' { b'+' } else { *b })
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(&repaired)
+    decode_base64(sign, Policy::FORM_SIGN)
         .map_err(|e| Error::signature(format!("`sign` is not standard base64: {e}")))
 }
 
@@ -201,87 +196,6 @@ fn check_freshness(form: &Form, options: &VerifyOptions) -> Result<()> {
     }
 }
 
-/// Builds a form from text pairs, encoding names and values to `charset`.
-fn encode_params(params: &[(String, String)], charset: Charset) -> Result<Form> {
-    let encoded = params
-        .iter()
-        .map(|(n, v)| {
-            Ok(Param {
-                name: encode(n, charset)?,
-                value: encode(v, charset)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Form::from_params(encoded)
-}
-
-/// Encodes text to `charset` bytes (GBK via GB18030, which writes GBK's characters identically).
-pub(crate) fn encode(text: &str, charset: Charset) -> Result<Vec<u8>> {
-    match charset {
-        Charset::Utf8 => Ok(text.as_bytes().to_vec()),
-        Charset::Gbk if text.is_ascii() => Ok(text.as_bytes().to_vec()),
-        Charset::Gbk => crate::gbk::encode(text).ok_or_else(|| Error::InvalidArgument {
-            reason: "a value cannot be written in GBK".into(),
-        }),
-    }
-}
-
-/// The exact V1 sign content of decoded params (`sign`, `sign_type` left out, empty values kept).
-pub fn sign_check_content_v1(params: &[(String, String)]) -> Result<String> {
-    sign_check_content(params, Variant::V1)
-}
-
-/// The exact V2 sign content of decoded params (`sign` left out, empty values kept).
-pub fn sign_check_content_v2(params: &[(String, String)]) -> Result<String> {
-    sign_check_content(params, Variant::V2)
-}
-
-fn sign_check_content(params: &[(String, String)], variant: Variant) -> Result<String> {
-    let form = encode_params(params, Charset::Utf8)?;
-    String::from_utf8(sign_content(&form, variant, EmptyValues::Keep)).map_err(|_| {
-        Error::InvalidArgument {
-            reason: "params are not text".into(),
-        }
-    })
-}
-
-/// Java's `AlipaySignature.rsaCheckV1` (V1 content, empty values kept): `Ok(true)` when the
-/// params' `sign` matches, `Ok(false)` when it does not (or is missing or malformed); errors
-/// only for bad arguments.
-pub fn rsa_check_v1(
-    params: &[(String, String)],
-    key: &PublicKey,
-    options: &RsaCheckOptions,
-) -> Result<bool> {
-    rsa_check(params, key, options, Variant::V1)
-}
-
-/// Java's `AlipaySignature.rsaCheckV2` (V2 content, empty values kept). See [`rsa_check_v1`].
-pub fn rsa_check_v2(
-    params: &[(String, String)],
-    key: &PublicKey,
-    options: &RsaCheckOptions,
-) -> Result<bool> {
-    rsa_check(params, key, options, Variant::V2)
-}
-
-fn rsa_check(
-    params: &[(String, String)],
-    key: &PublicKey,
-    options: &RsaCheckOptions,
-    variant: Variant,
-) -> Result<bool> {
-    let form = encode_params(params, options.charset)?;
-    let Ok(sig) = decode_sign(&form) else {
-        return Ok(false);
-    };
-    let Ok(recovered) = Recovered::new(key, &sig) else {
-        return Ok(false);
-    };
-    let content = sign_content(&form, variant, EmptyValues::Keep);
-    Ok(recovered.matches(options.sign_type, &content))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,9 +204,11 @@ mod tests {
     /// whose negation overflowed (a panic in debug builds, a wrong verdict otherwise).
     #[test]
     fn freshness_at_the_ends_of_the_time_range_is_a_coded_error() {
-        let key =
-            PublicKey::parse(include_str!("../tests/vectors/doc/alipay-public-key.txt")).unwrap();
-        let body = include_bytes!("../tests/vectors/doc/order-notify-2020.txt");
+        let key = PublicKey::parse(include_str!(
+            "../../tests/vectors/doc/alipay-public-key.txt"
+        ))
+        .unwrap();
+        let body = include_bytes!("../../tests/vectors/doc/order-notify-2020.txt");
         for (now, max_age) in [(i64::MIN, 1), (i64::MIN, u64::MAX), (i64::MAX, 300), (0, 0)] {
             let json = format!(r#"{{"now":{now},"maxAgeSeconds":{max_age}}}"#);
             let options = VerifyOptions::from_json(&json).unwrap();

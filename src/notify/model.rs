@@ -5,12 +5,12 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::charset::Charset;
+use crate::crypto::rsa::pkcs1v15::SignType;
+use crate::encoding::charset::Charset;
+use crate::encoding::form::Form;
 use crate::error::{excerpt, Error, Result};
-use crate::form::Form;
-use crate::rsa_verify::SignType;
-use crate::sign_content::Variant;
-use crate::status::{
+use crate::notify::sign_content::Variant;
+use crate::servicemarket::status::{
     deadline_for, decode_cancel_operator, decode_order_status, decode_release_bundle, Deadline,
     Label, OrderStatus, ReleaseChannel,
 };

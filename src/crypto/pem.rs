@@ -19,9 +19,10 @@
 //!
 //! The scan is one pass over the text, linear in its length.
 
-use base64::Engine as _;
-
 use crate::error::{Error, Result};
+
+/// Largest key text accepted, in bytes (a 4096-bit PEM is under 1 KiB; a certificate a few KiB).
+pub const MAX_KEY_TEXT_BYTES: usize = 16 * 1024;
 
 /// The PEM labels this crate knows. The private-key labels are known only to refuse them with a
 /// useful message (the application's private key pasted where Alipay's public key belongs).
@@ -81,7 +82,12 @@ impl Block<'_> {
     /// The body decoded: standard base64, ASCII whitespace ignored, padding optional. Anything
     /// else in it (PEM headers, stray characters) is `err`.
     pub(crate) fn der(&self, err: fn(String) -> Error) -> Result<Vec<u8>> {
-        decode_base64_lenient(self.body).ok_or_else(|| {
+        crate::encoding::base64::decode(
+            self.body.as_bytes(),
+            crate::encoding::base64::Policy::KEY_TEXT,
+        )
+        .ok()
+        .ok_or_else(|| {
             err(format!(
                 "the {} PEM body is not base64",
                 self.label.as_str()
@@ -235,18 +241,6 @@ fn known_labels() -> String {
         .map(|l| l.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Standard base64 with any ASCII whitespace ignored and padding optional.
-pub(crate) fn decode_base64_lenient(text: &str) -> Option<Vec<u8>> {
-    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if compact.is_empty() {
-        return None;
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(&compact)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&compact))
-        .ok()
 }
 
 #[cfg(test)]

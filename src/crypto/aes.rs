@@ -5,12 +5,12 @@
 //! CBC without a MAC gives no integrity: verify the signature over the ciphertext (Alipay signs
 //! the encrypted content) **before** decrypting, and treat the error kinds below as diagnostics.
 
-use base64::Engine as _;
+use crate::encoding::base64::{decode as decode_base64, Policy};
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockDecryptMut as _, KeyIvInit as _};
 
+use crate::crypto::pem::MAX_KEY_TEXT_BYTES;
 use crate::error::{Error, Result};
-use crate::key::MAX_KEY_TEXT_BYTES;
 
 /// Largest ciphertext text accepted, in bytes of base64.
 pub const MAX_CIPHERTEXT_BYTES: usize = 8 * 1024 * 1024;
@@ -25,10 +25,10 @@ const BLOCK: usize = 16;
 /// (not base64), [`Error::DecryptionFailed`] (not whole blocks, bad padding — usually the wrong
 /// key — or a plaintext that is not UTF-8; use [`aes_decrypt_bytes`] for other charsets),
 /// [`Error::InputTooLarge`] (ciphertext over [`MAX_CIPHERTEXT_BYTES`], key text over
-/// [`MAX_KEY_TEXT_BYTES`](crate::MAX_KEY_TEXT_BYTES), the limit of all key text).
+/// [`MAX_KEY_TEXT_BYTES`](crate::crypto::MAX_KEY_TEXT_BYTES), the limit of all key text).
 ///
 /// ```
-/// let text = alipay_notify::aes_decrypt("ILpoMowjIQjfYMR847rnFQ==", "aa4BtZ4tspm2wnXLb1ThQA==")?;
+/// let text = alipay_notify::crypto::aes_decrypt("ILpoMowjIQjfYMR847rnFQ==", "aa4BtZ4tspm2wnXLb1ThQA==")?;
 /// assert_eq!(text, "test1234567");
 /// # Ok::<(), alipay_notify::Error>(())
 /// ```
@@ -93,15 +93,5 @@ pub fn aes_decrypt_bytes(ciphertext_b64: &str, key_b64: &str) -> Result<Vec<u8>>
 /// Standard base64 with surrounding whitespace ignored and padding optional. Inner spaces are
 /// refused with a hint: they are `+` signs lost in a form or query string.
 fn decode(text: &str) -> core::result::Result<Vec<u8>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("empty".into());
-    }
-    if text.contains(' ') {
-        return Err("contains a space (a `+` turned into a space on the way?)".into());
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text))
-        .map_err(|e| e.to_string())
+    decode_base64(text.trim().as_bytes(), Policy::CIPHERTEXT)
 }

@@ -3,10 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::charset::Charset;
+use crate::crypto::rsa::pkcs1v15::SignType;
+use crate::encoding::charset::Charset;
 use crate::error::{Error, Result};
-use crate::rsa_verify::SignType;
-use crate::sign_content::{EmptyValues, Variant};
+use crate::notify::sign_content::{EmptyValues, Variant};
 
 /// Which sign content(s) to try.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -38,7 +38,7 @@ pub struct VerifyOptions {
     pub max_age_seconds: Option<u64>,
     /// Certificate mode: Alipay's root bundle (`alipayRootCert.crt`). When set, the key given as
     /// a certificate must chain to it and be valid at `now_ms` (see
-    /// [`check_key_chain`](crate::check_key_chain)).
+    /// [`check_key_chain`](crate::trust::check_key_chain)).
     pub alipay_root_cert: Option<String>,
 }
 
@@ -77,7 +77,7 @@ impl VerifyOptions {
     /// ```
     /// use alipay_notify::VerifyOptions;
     /// let o = VerifyOptions::from_json(r#"{"emptyValues":"skip"}"#).unwrap();
-    /// assert_eq!(o.empty_values, alipay_notify::EmptyValues::Skip);
+    /// assert_eq!(o.empty_values, alipay_notify::notify::EmptyValues::Skip);
     /// assert_eq!(VerifyOptions::from_json(r#"{"bogus":1}"#).unwrap_err().code(), "INVALID_OPTIONS");
     /// ```
     pub fn from_json(json: &str) -> Result<Self> {

@@ -3,17 +3,17 @@
 
 use serde::Serialize;
 
-use crate::charset::Charset;
-use crate::error::{excerpt, Error};
-use crate::form::{
+use crate::crypto::rsa::pkcs1v15::{Recovered, SignType};
+use crate::encoding::charset::Charset;
+use crate::encoding::form::{
     check_param_limits, first_duplicate, form_part, parse_lenient, Form, Param, MAX_BODY_BYTES,
 };
-use crate::key::PublicKey;
-use crate::notification::{Kind, Notification};
-use crate::options::{VariantChoice, VerifyOptions};
-use crate::rsa_verify::{Recovered, SignType};
-use crate::sign_content::{sign_content, EmptyValues, Variant};
-use crate::verify::{decode_sign_value, parse_form, resolve_charset, verify_form};
+use crate::error::{excerpt, Error};
+use crate::notify::model::{Kind, Notification};
+use crate::notify::options::{VariantChoice, VerifyOptions};
+use crate::notify::sign_content::{sign_content, EmptyValues, Variant};
+use crate::notify::verify::{decode_sign_value, parse_form, resolve_charset, verify_form};
+use crate::trust::public_key::PublicKey;
 
 /// An error as data: its stable code and message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -230,14 +230,14 @@ pub fn inspect_params(
     // Past the parameter limit only the start is shown, as for a body: one more than the limit
     // is kept, so the verdict below is still `verify`'s (`INPUT_TOO_LARGE`). It also bounds the
     // checks below that compare each parameter with the others.
-    if params.len() > crate::form::MAX_PARAMS + 1 {
-        params.truncate(crate::form::MAX_PARAMS + 1);
+    if params.len() > crate::encoding::form::MAX_PARAMS + 1 {
+        params.truncate(crate::encoding::form::MAX_PARAMS + 1);
         problems.push(problem(
             "INPUT_TOO_LARGE",
             "error",
             format!(
                 "more than {} parameters; the rest is not shown",
-                crate::form::MAX_PARAMS
+                crate::encoding::form::MAX_PARAMS
             ),
             "Real notifications have about 25 parameters: check what is being passed in.",
             "真实通知约有 25 个参数:检查传入的内容。",
@@ -273,7 +273,7 @@ pub fn inspect_params(
             )),
         }
     }
-    unique.truncate(crate::form::MAX_PARAMS);
+    unique.truncate(crate::encoding::form::MAX_PARAMS);
     let form = Form::from_params(unique).unwrap_or_default();
     let kind = Kind::detect(&form);
     let charset = match resolve_charset(&form, options) {
@@ -433,7 +433,7 @@ pub fn inspect_params(
     let mut v1 = VariantVerdict::NotChecked;
     let mut v2 = VariantVerdict::NotChecked;
     if let (Some(Ok(k)), Some(Ok(sig))) = (&key, &sign_bytes) {
-        match Recovered::new(k, sig) {
+        match Recovered::new(k.rsa(), sig) {
             Ok(rec) => {
                 let t = sign_type.unwrap_or(SignType::Rsa2);
                 let verdict = |c: &[u8]| {

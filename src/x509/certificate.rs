@@ -23,12 +23,13 @@
 
 use md5::Digest as _;
 
-use crate::der::{tag, Der, Tlv};
+use crate::crypto::der::{tag, Der, Tlv};
+use crate::crypto::pem::{self, Label, Pem};
+use crate::crypto::rsa::pkcs1v15::{verify_pkcs1v15, SignType};
+use crate::crypto::RsaPublicKey;
+use crate::encoding::base64::{decode as decode_base64, Policy};
+use crate::encoding::time::{civil_to_epoch_seconds, digits};
 use crate::error::{Error, Result};
-use crate::key::PublicKey;
-use crate::pem::{self, decode_base64_lenient, Label, Pem};
-use crate::rsa_verify::{verify_pkcs1v15, SignType};
-use crate::time::{civil_to_epoch_seconds, digits};
 
 /// Largest certificate or bundle text accepted, in bytes (Alipay's root bundle is about 4 KiB).
 pub const MAX_CERT_TEXT_BYTES: usize = 64 * 1024;
@@ -183,7 +184,7 @@ fn der_reencode(tag: u8, content: &[u8]) -> Vec<u8> {
 
 /// The fields of a certificate this crate uses, borrowed from its DER.
 #[derive(Debug, Clone)]
-struct Certificate<'a> {
+pub(crate) struct Certificate<'a> {
     /// The whole `TBSCertificate` encoding: the bytes the issuer signed.
     tbs: &'a [u8],
     /// Outer `signatureAlgorithm` OID content octets.
@@ -277,8 +278,8 @@ impl<'a> Certificate<'a> {
     }
 
     /// The subject's RSA public key.
-    fn public_key(&self) -> Result<PublicKey> {
-        PublicKey::from_spki_der(self.spki)
+    fn public_key(&self) -> Result<RsaPublicKey> {
+        RsaPublicKey::from_spki_der(self.spki)
     }
 
     /// Whether `basicConstraints` says this certificate is a CA (absent means it is not).
@@ -509,8 +510,9 @@ fn certificates_der(text: &str) -> Result<Vec<Vec<u8>>> {
             if trimmed.is_empty() {
                 return Err(bad("no CERTIFICATE block found"));
             }
-            let der =
-                decode_base64_lenient(trimmed).ok_or_else(|| bad("not PEM and not base64 DER"))?;
+            let der = decode_base64(trimmed.as_bytes(), Policy::KEY_TEXT)
+                .ok()
+                .ok_or_else(|| bad("not PEM and not base64 DER"))?;
             Ok(vec![der])
         }
         Pem::Blocks(blocks) => blocks
@@ -540,12 +542,12 @@ fn certificates_der(text: &str) -> Result<Vec<Vec<u8>>> {
 /// The value is `md5_hex(issuer + serial)` exactly as Alipay's Java SDK derives it (see the
 /// module docs). Fails with [`Error::InvalidCertificate`] on anything but a readable
 /// certificate: exactly armoured `CERTIFICATE` blocks only (the rules of
-/// [`PublicKey::from_pem`], the same reader), or base64 DER without any armour.
+/// [`PublicKey::from_pem`](crate::PublicKey::from_pem), the same reader), or base64 DER without any armour.
 ///
 /// ```
-/// # let pem = include_str!("../tests/vectors/cert/real/alipayCertPublicKey_RSA2.crt");
+/// # let pem = include_str!("../../tests/vectors/cert/real/alipayCertPublicKey_RSA2.crt");
 /// // `pem`: the contents of alipayCertPublicKey_RSA2.crt
-/// let sn = alipay_notify::get_cert_sn(pem)?;
+/// let sn = alipay_notify::x509::get_cert_sn(pem)?;
 /// assert_eq!(sn, "7513daaaa48aa3ba2e4018d84402479c");
 /// # Ok::<(), alipay_notify::Error>(())
 /// ```
@@ -569,9 +571,9 @@ pub fn get_cert_sn(cert_pem: &str) -> Result<String> {
 /// with a block whose base64 is broken, is [`Error::InvalidCertificate`].
 ///
 /// ```
-/// # let bundle = include_str!("../tests/vectors/cert/real/alipayRootCert.crt");
+/// # let bundle = include_str!("../../tests/vectors/cert/real/alipayRootCert.crt");
 /// // `bundle`: the contents of alipayRootCert.crt
-/// let sn = alipay_notify::get_root_cert_sn(bundle)?;
+/// let sn = alipay_notify::x509::get_root_cert_sn(bundle)?;
 /// assert_eq!(sn, "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6");
 /// # Ok::<(), alipay_notify::Error>(())
 /// ```
@@ -598,7 +600,7 @@ pub fn get_root_cert_sn(bundle_pem: &str) -> Result<String> {
 ///
 /// `alipay_cert_pem` is Alipay's certificate file: the Alipay certificate first, optionally
 /// followed by intermediate CA certificates (Alipay's file carries one). Both texts are read as
-/// [`PublicKey::parse`] reads a certificate (exact armour; a look-alike block is
+/// [`PublicKey::parse`](crate::PublicKey::parse) reads a certificate (exact armour; a look-alike block is
 /// [`Error::InvalidCertificate`], never skipped), so the certificate checked here is the one whose
 /// key verifies. The check, like
 /// Alipay's SDK's but stricter about intermediates:
@@ -614,11 +616,11 @@ pub fn get_root_cert_sn(bundle_pem: &str) -> Result<String> {
 /// It does not check revocation, key usage or name constraints.
 ///
 /// ```
-/// # let alipay_cert = include_str!("../tests/vectors/cert/real/alipayCertPublicKey_RSA2.php-sdk.crt");
-/// # let root_bundle = include_str!("../tests/vectors/cert/real/alipayRootCert.crt");
+/// # let alipay_cert = include_str!("../../tests/vectors/cert/real/alipayCertPublicKey_RSA2.php-sdk.crt");
+/// # let root_bundle = include_str!("../../tests/vectors/cert/real/alipayRootCert.crt");
 /// // `alipay_cert`: Alipay's certificate file (leaf + intermediate); `root_bundle`: alipayRootCert.crt
 /// let now_ms = 1_717_243_200_000; // 2024-06-01, from the caller's clock
-/// alipay_notify::verify_cert_chain(alipay_cert, root_bundle, now_ms)?;
+/// alipay_notify::x509::verify_cert_chain(alipay_cert, root_bundle, now_ms)?;
 /// # Ok::<(), alipay_notify::Error>(())
 /// ```
 pub fn verify_cert_chain(alipay_cert_pem: &str, root_bundle_pem: &str, now_ms: i64) -> Result<()> {
@@ -642,18 +644,18 @@ pub fn verify_cert_chain(alipay_cert_pem: &str, root_bundle_pem: &str, now_ms: i
 ///    application certificate's CN is `<PID>-<APPID>`).
 ///
 /// Each name must hold exactly one CN, a UTF8String or PrintableString. Failures:
-/// [`Error::InvalidCertificate`] (unreadable text, see [`PublicKey::from_pem`] for the armour
+/// [`Error::InvalidCertificate`] (unreadable text, see [`PublicKey::from_pem`](crate::PublicKey::from_pem) for the armour
 /// rules), [`Error::CertUntrusted`] / [`Error::CertExpired`] (the chain), then
 /// [`Error::CertNotAlipay`]. Sandbox certificates (issuer `… Class 2 R1 test`) are refused:
 /// this checks production identity.
 ///
 /// ```
-/// # let sn = serde_json::from_str::<serde_json::Value>(include_str!("../tests/vectors/cert/real/cert-sn-vectors.json")).unwrap();
+/// # let sn = serde_json::from_str::<serde_json::Value>(include_str!("../../tests/vectors/cert/real/cert-sn-vectors.json")).unwrap();
 /// # let app_cert = format!("{}\n{}", sn["vectors"][10]["pem"].as_str().unwrap(),
 /// #     sn["vectors"][9]["pem"].as_str().unwrap().split_inclusive("-----END CERTIFICATE-----\n").nth(1).unwrap());
-/// # let alipay_cert = include_str!("../tests/vectors/cert/real/alipayCertPublicKey_RSA2.php-sdk.crt");
-/// # let root_bundle = include_str!("../tests/vectors/cert/real/alipayRootCert.crt");
-/// use alipay_notify::{check_alipay_certificate, verify_cert_chain};
+/// # let alipay_cert = include_str!("../../tests/vectors/cert/real/alipayCertPublicKey_RSA2.php-sdk.crt");
+/// # let root_bundle = include_str!("../../tests/vectors/cert/real/alipayRootCert.crt");
+/// use alipay_notify::x509::{check_alipay_certificate, verify_cert_chain};
 /// let now_ms = 1_717_243_200_000; // 2024-06-01, from the caller's clock
 /// check_alipay_certificate(alipay_cert, root_bundle, now_ms)?;
 ///
@@ -736,7 +738,7 @@ fn sole_common_name<'a>(name: Tlv<'a>, what: &str) -> Result<&'a str> {
 /// key is used) through the others (its intermediates) to a certificate of `root_bundle_pem`.
 /// Returns that first certificate, parsed, so that whatever is checked next (its identity) is
 /// read from the same bytes.
-fn verify_chain_der<'a>(
+pub(crate) fn verify_chain_der<'a>(
     chain_der: &'a [Vec<u8>],
     root_bundle_pem: &str,
     now_ms: i64,
@@ -826,51 +828,10 @@ fn is_issued_by(cert: &Certificate<'_>, issuer: &Certificate<'_>) -> bool {
     verify_pkcs1v15(&key, sign_type, cert.tbs, cert.signature).is_ok()
 }
 
-/// The RSA public key of a DER certificate, carrying the certificate's SN. Used by
-/// [`PublicKey::from_pem`] for `CERTIFICATE` blocks.
-pub(crate) fn public_key_from_certificate_der(der: &[u8]) -> Result<PublicKey> {
+/// The RSA public key of a DER certificate and the certificate's SN (`alipay_cert_sn`).
+pub(crate) fn public_key_and_sn(der: &[u8]) -> Result<(RsaPublicKey, String)> {
     let cert = Certificate::parse(der)?;
-    let key = cert.public_key()?;
-    Ok(key.with_cert_sn(cert.sn()?))
-}
-
-/// Certificate mode's optional chain check: when `options.alipay_root_cert` is set, `key` must
-/// have been parsed from Alipay's certificate, which must chain to that root bundle and be valid
-/// at `options.now_ms` ([`verify_cert_chain`]). Does nothing otherwise. [`crate::verify`] calls it.
-///
-/// The chain is checked from the very certificate `key` was taken from (its DER, kept by
-/// [`PublicKey::parse`]), never from a second reading of the text.
-pub fn check_key_chain(key: &PublicKey, options: &crate::VerifyOptions) -> Result<()> {
-    let Some(root) = options.alipay_root_cert.as_deref() else {
-        return Ok(());
-    };
-    let now = options.now_ms.ok_or_else(|| {
-        Error::options("`alipayRootCert` needs `now` (epoch milliseconds) to check validity dates")
-    })?;
-    let chain = key.cert_chain().ok_or_else(|| {
-        Error::options(
-            "`alipayRootCert` is set but the key is not a certificate (alipayCertPublicKey_RSA2.crt)",
-        )
-    })?;
-    verify_chain_der(chain, root, now).map(|_| ())
-}
-
-/// Checks the `alipay_cert_sn` a message carries against the certificate the key came from.
-///
-/// Passes when the message carries none (or an empty one) or when the key did not come from a
-/// certificate (nothing to compare with); otherwise the two must be equal, or
-/// [`Error::CertSnMismatch`] names both — typically Alipay has rotated its certificate and the
-/// configured one is stale.
-pub(crate) fn check_cert_sn(key: &PublicKey, received: Option<&str>) -> Result<()> {
-    match (key.cert_sn(), received) {
-        (Some(expected), Some(actual)) if !actual.is_empty() && actual != expected => {
-            Err(Error::CertSnMismatch {
-                expected: expected.to_string(),
-                actual: crate::error::excerpt(actual.as_bytes()),
-            })
-        }
-        _ => Ok(()),
-    }
+    Ok((cert.public_key()?, cert.sn()?))
 }
 
 #[cfg(test)]

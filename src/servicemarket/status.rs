@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::time::{beijing_to_epoch_ms, epoch_ms_to_beijing};
+use crate::encoding::time::{beijing_to_epoch_ms, epoch_ms_to_beijing};
 
 /// What an order `status` means, and what the ISV should do about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,7 +1,7 @@
 //! The string Alipay signs: `k=v` pairs sorted by key bytes, joined by `&`, built from the decoded
 //! bytes (so GBK needs no transcoding).
 
-use crate::form::{sorted_by_name, Form, Param};
+use crate::encoding::form::{sorted_by_name, Form, Param};
 
 /// Which parameters are left out of the sign content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -52,7 +52,9 @@ pub(crate) fn included(p: &Param, variant: Variant, empty: EmptyValues) -> bool 
 /// Builds the exact bytes that are signed.
 ///
 /// ```
-/// use alipay_notify::{sign_content, EmptyValues, Form, Variant};
+/// use alipay_notify::{Variant};
+/// use alipay_notify::encoding::{Form};
+/// use alipay_notify::notify::{sign_content, EmptyValues};
 /// let form = Form::parse(b"sign=x&b=2&sign_type=RSA2&a=&c=3").unwrap();
 /// assert_eq!(sign_content(&form, Variant::V1, EmptyValues::Keep), b"a=&b=2&c=3");
 /// assert_eq!(sign_content(&form, Variant::V2, EmptyValues::Skip), b"b=2&c=3&sign_type=RSA2");

@@ -4,9 +4,9 @@
 
 use sha1::Digest as _;
 
+use crate::crypto::rsa::key::RsaPublicKey;
+use crate::crypto::rsa::modexp::rsa_public;
 use crate::error::{Error, Result};
-use crate::key::PublicKey;
-use crate::modexp::rsa_public;
 
 /// The hash of a `sign_type`: `RSA2` = SHA-256, `RSA` = SHA-1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,7 +78,7 @@ pub(crate) struct Recovered {
 
 impl Recovered {
     /// Runs the public operation once. Fails only on a signature of the wrong length.
-    pub(crate) fn new(key: &PublicKey, sig: &[u8]) -> Result<Self> {
+    pub(crate) fn new(key: &RsaPublicKey, sig: &[u8]) -> Result<Self> {
         check_length(key, sig)?;
         Ok(Recovered {
             em: rsa_public(key.modulus(), key.exponent(), sig),
@@ -114,7 +114,7 @@ impl Recovered {
     }
 }
 
-fn check_length(key: &PublicKey, sig: &[u8]) -> Result<()> {
+fn check_length(key: &RsaPublicKey, sig: &[u8]) -> Result<()> {
     let k = key.size();
     if sig.len() == k {
         Ok(())
@@ -132,17 +132,27 @@ fn check_length(key: &PublicKey, sig: &[u8]) -> Result<()> {
 /// `sig` must be exactly as long as the modulus ([`Error::MalformedSignature`] otherwise); a
 /// well-formed signature that does not match is [`Error::SignatureMismatch`].
 pub fn verify_pkcs1v15(
-    key: &PublicKey,
+    key: &impl AsRef<RsaPublicKey>,
     sign_type: SignType,
     message: &[u8],
     sig: &[u8],
 ) -> Result<()> {
-    verify_digest_info(key, &sign_type.digest_info(message), sig)
+    verify_digest_info_with(key.as_ref(), &sign_type.digest_info(message), sig)
 }
 
 /// The primitive under [`verify_pkcs1v15`]: checks `sig` against a caller-built DER `DigestInfo`
-/// (any hash). Exposed for test suites such as Wycheproof that use other hashes.
-pub fn verify_digest_info(key: &PublicKey, digest_info: &[u8], sig: &[u8]) -> Result<()> {
+/// (any hash). Exposed, behind the `hazmat` feature, for test suites such as Wycheproof that use
+/// other hashes.
+#[cfg(any(feature = "hazmat", test))]
+pub fn verify_digest_info(
+    key: &impl AsRef<RsaPublicKey>,
+    digest_info: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    verify_digest_info_with(key.as_ref(), digest_info, sig)
+}
+
+fn verify_digest_info_with(key: &RsaPublicKey, digest_info: &[u8], sig: &[u8]) -> Result<()> {
     if Recovered::new(key, sig)?.matches_digest_info(digest_info) {
         Ok(())
     } else {

@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use crate::gbk_table::{RANGES, TWO_BYTE, TWO_BYTE_LEN};
+use super::gbk_table::{RANGES, TWO_BYTE, TWO_BYTE_LEN};
 
 /// Trail bytes per lead byte in the two-byte table: 0x40..=0x7E and 0x80..=0xFE.
 const TRAILS: u16 = 190;

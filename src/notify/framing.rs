@@ -26,8 +26,8 @@
 //! `a & b`, `&&`. A value such as `passback_params` = `x&q=1` (`q` after `passback_params`) is
 //! refused — its signature genuinely reads two ways.
 
+use crate::encoding::form::{Form, Param};
 use crate::error::{excerpt, Error, Result};
-use crate::form::{Form, Param};
 
 /// Checks rules 1 and 2 (module docs) for every parameter but `sign`;
 /// [`Error::AmbiguousFraming`] names the parameter and the other reading.
@@ -198,7 +198,7 @@ mod exhaustive {
             for r in &all {
                 let form = Form::from_params(r.clone()).unwrap();
                 prop_assert_eq!(
-                    crate::sign_content(&form, crate::Variant::V2, crate::EmptyValues::Keep),
+                    crate::notify::sign_content(&form, crate::Variant::V2, crate::notify::EmptyValues::Keep),
                     content.as_bytes()
                 );
             }

@@ -17,7 +17,7 @@ impl Charset {
     /// Reads a `charset` label, case-insensitively.
     ///
     /// ```
-    /// use alipay_notify::Charset;
+    /// use alipay_notify::encoding::Charset;
     /// assert_eq!(Charset::from_label(b"gb2312").unwrap(), Charset::Gbk);
     /// assert_eq!(Charset::from_label(b"latin1").unwrap_err().code(), "UNSUPPORTED_CHARSET");
     /// ```
@@ -47,7 +47,7 @@ impl Charset {
     pub fn decode(self, bytes: &[u8]) -> Option<String> {
         match self {
             Charset::Utf8 => core::str::from_utf8(bytes).ok().map(str::to_owned),
-            Charset::Gbk => crate::gbk::decode(bytes),
+            Charset::Gbk => crate::encoding::gbk::decode(bytes),
         }
     }
 
@@ -55,7 +55,7 @@ impl Charset {
     pub fn decode_lossy(self, bytes: &[u8]) -> String {
         match self {
             Charset::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
-            Charset::Gbk => crate::gbk::decode_lossy(bytes),
+            Charset::Gbk => crate::encoding::gbk::decode_lossy(bytes),
         }
     }
 }
@@ -63,5 +63,16 @@ impl Charset {
 impl serde::Serialize for Charset {
     fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+/// Encodes text to `charset` bytes (GBK via GB18030, which writes GBK's characters identically).
+pub(crate) fn encode(text: &str, charset: Charset) -> Result<Vec<u8>> {
+    match charset {
+        Charset::Utf8 => Ok(text.as_bytes().to_vec()),
+        Charset::Gbk if text.is_ascii() => Ok(text.as_bytes().to_vec()),
+        Charset::Gbk => crate::encoding::gbk::encode(text).ok_or_else(|| Error::InvalidArgument {
+            reason: "a value cannot be written in GBK".into(),
+        }),
     }
 }

@@ -1,0 +1,9 @@
+//! What the caller configured and the policy applied to it: [`PublicKey`] (a bare key or
+//! Alipay's certificate with its chain) and the checks around it — the chain to the configured
+//! root, the certificate SN a message names, the identity of an Alipay certificate.
+
+pub(crate) mod policy;
+pub(crate) mod public_key;
+
+pub use policy::check_key_chain;
+pub use public_key::PublicKey;

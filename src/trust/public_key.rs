@@ -1,0 +1,197 @@
+//! Loading the Alipay public key from the forms users paste: bare base64 SPKI (the Alipay console
+//! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional;
+//! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `cert.rs`). PEM is read by
+//! `pem.rs`, the reader the certificate functions use too.
+
+use crate::crypto::pem::{self, Block, Label, Pem, MAX_KEY_TEXT_BYTES};
+use crate::crypto::rsa::key::private_key_error;
+use crate::crypto::RsaPublicKey;
+use crate::encoding::base64::{decode as decode_base64, Policy};
+use crate::error::{Error, Result};
+
+/// An RSA public key, parsed and checked once, then reused for any number of verifications.
+///
+/// ```
+/// use alipay_notify::PublicKey;
+/// let err = PublicKey::parse("not a key").unwrap_err();
+/// assert_eq!(err.code(), "INVALID_PUBLIC_KEY");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    /// The RSA key itself.
+    rsa: RsaPublicKey,
+    /// Alipay's SN of the certificate the key was taken from (`None` for a bare key).
+    cert_sn: Option<String>,
+    /// The DER of the certificate the key was taken from, then of the other certificates of its
+    /// text (the intermediates), for the optional chain check: the chain is checked from exactly
+    /// the certificate whose key this is, never from a re-reading of the text.
+    cert_chain: Option<Vec<Vec<u8>>>,
+}
+
+impl PublicKey {
+    /// Parses a key in any accepted text form (see the module docs). Private keys and unknown
+    /// formats are refused with [`Error::InvalidPublicKey`] and a reason.
+    pub fn parse(text: &str) -> Result<Self> {
+        if text.len() > MAX_KEY_TEXT_BYTES {
+            return Err(Error::too_large(format!(
+                "public key text is over {MAX_KEY_TEXT_BYTES} bytes"
+            )));
+        }
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(Error::key("the key is empty"));
+        }
+        match pem::read(trimmed, key_error)? {
+            Pem::Blocks(blocks) => Self::from_blocks(&blocks),
+            Pem::Bare => {
+                let der = decode_base64(trimmed.as_bytes(), Policy::KEY_TEXT)
+                    .ok()
+                    .ok_or_else(|| {
+                        Error::key("not PEM and not base64 (expected the Alipay public key)")
+                    })?;
+                Self::from_der(&der)
+            }
+        }
+    }
+
+    /// Parses PEM: one `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1) block, or `CERTIFICATE`
+    /// blocks only (X.509: the first certificate's RSA key, remembering its
+    /// [`cert_sn`](Self::cert_sn); the others are its intermediates). The armour must be exact
+    /// (see the crate's README, certificate mode): a look-alike BEGIN or END line, an unknown
+    /// label or a block of another kind is [`Error::InvalidPublicKey`], never skipped.
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        if pem.len() > MAX_KEY_TEXT_BYTES {
+            return Err(Error::too_large(format!(
+                "public key text is over {MAX_KEY_TEXT_BYTES} bytes"
+            )));
+        }
+        match pem::read(pem, key_error)? {
+            Pem::Blocks(blocks) => Self::from_blocks(&blocks),
+            Pem::Bare => Err(Error::key("PEM without a BEGIN line")),
+        }
+    }
+
+    /// The key of a PEM text's blocks (see [`from_pem`](Self::from_pem)).
+    fn from_blocks(blocks: &[Block<'_>]) -> Result<Self> {
+        let Some((first, rest)) = blocks.split_first() else {
+            return Err(Error::key("PEM without a BEGIN line"));
+        };
+        match first.label {
+            Label::PrivateKey
+            | Label::RsaPrivateKey
+            | Label::EncryptedPrivateKey
+            | Label::EcPrivateKey => Err(private_key_error()),
+            Label::PublicKey | Label::RsaPublicKey if !rest.is_empty() => Err(Error::key(format!(
+                "{} PEM blocks; a key text holds one key",
+                blocks.len()
+            ))),
+            Label::PublicKey => Self::from_spki_der(&first.der(key_error)?),
+            Label::RsaPublicKey => Self::from_pkcs1_der(&first.der(key_error)?),
+            // Certificate mode (公钥证书模式): the first certificate's key, with its SN; the
+            // other certificates are kept for the chain check.
+            Label::Certificate => {
+                let mut chain = Vec::with_capacity(blocks.len());
+                for block in blocks {
+                    if block.label != Label::Certificate {
+                        return Err(Error::key(format!(
+                            "a {} PEM block among the certificates",
+                            block.label.as_str()
+                        )));
+                    }
+                    chain.push(block.der(key_error)?);
+                }
+                let leaf = chain.first().map(Vec::as_slice).unwrap_or_default();
+                let (rsa, sn) =
+                    crate::x509::certificate::public_key_and_sn(leaf).map_err(|e| match e {
+                        Error::InvalidCertificate { reason } => {
+                            Error::key(format!("certificate: {reason}"))
+                        }
+                        other => other,
+                    })?;
+                Ok(PublicKey {
+                    rsa,
+                    cert_sn: Some(sn),
+                    cert_chain: Some(chain),
+                })
+            }
+        }
+    }
+
+    /// Parses DER: SubjectPublicKeyInfo first, then a bare PKCS#1 `RSAPublicKey`.
+    pub fn from_der(der: &[u8]) -> Result<Self> {
+        RsaPublicKey::from_der(der).map(Self::bare)
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo holding an `rsaEncryption` key.
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        RsaPublicKey::from_spki_der(der).map(Self::bare)
+    }
+
+    /// Parses a DER PKCS#1 `RSAPublicKey` (modulus, exponent).
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
+        RsaPublicKey::from_pkcs1_der(der).map(Self::bare)
+    }
+
+    /// Builds a key from big-endian modulus and exponent, applying the size and exponent checks.
+    pub fn from_components(modulus: &[u8], exponent: &[u8]) -> Result<Self> {
+        RsaPublicKey::from_components(modulus, exponent).map(Self::bare)
+    }
+
+    /// A key that did not come from a certificate.
+    fn bare(rsa: RsaPublicKey) -> Self {
+        PublicKey {
+            rsa,
+            cert_sn: None,
+            cert_chain: None,
+        }
+    }
+
+    /// The RSA key.
+    pub fn rsa(&self) -> &RsaPublicKey {
+        &self.rsa
+    }
+
+    /// The modulus, big-endian, without leading zeros.
+    pub fn modulus(&self) -> &[u8] {
+        self.rsa.modulus()
+    }
+
+    /// The public exponent.
+    pub fn exponent(&self) -> u32 {
+        self.rsa.exponent()
+    }
+
+    /// The modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.rsa.bits()
+    }
+
+    /// The modulus size in bytes: the length every signature must have.
+    pub fn size(&self) -> usize {
+        self.rsa.size()
+    }
+
+    /// The certificate serial number Alipay computes (`alipay_cert_sn`, see
+    /// [`get_cert_sn`](crate::x509::get_cert_sn)) when the key was taken from a certificate; `None`
+    /// for a bare key.
+    pub fn cert_sn(&self) -> Option<&str> {
+        self.cert_sn.as_deref()
+    }
+
+    /// The DER of the certificate the key was taken from, followed by the other certificates of
+    /// its text (`None` for a bare key).
+    pub(crate) fn cert_chain(&self) -> Option<&[Vec<u8>]> {
+        self.cert_chain.as_deref()
+    }
+}
+
+impl AsRef<RsaPublicKey> for PublicKey {
+    fn as_ref(&self) -> &RsaPublicKey {
+        &self.rsa
+    }
+}
+
+/// The error the PEM and DER readers raise while reading a key.
+fn key_error(reason: String) -> Error {
+    Error::key(reason)
+}
