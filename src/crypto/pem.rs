@@ -1,4 +1,4 @@
-//! The one PEM reader of the crate: keys (`key.rs`) and certificates (`cert.rs`) both read their
+//! The one PEM reader of the crate: keys (`trust::public_key`) and certificates (`x509`) both read their
 //! text here, so the block whose key is used is always the block whose chain and SN are checked.
 //!
 //! Two readers that disagree on where a block starts are a bypass: one took

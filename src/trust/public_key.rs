@@ -1,6 +1,6 @@
 //! Loading the Alipay public key from the forms users paste: bare base64 SPKI (the Alipay console
 //! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional;
-//! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `cert.rs`). PEM is read by
+//! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `x509`). PEM is read by
 //! `pem.rs`, the reader the certificate functions use too.
 
 use crate::crypto::pem::{self, Block, Label, Pem, MAX_KEY_TEXT_BYTES};

@@ -48,7 +48,7 @@ const LIMB_BYTES: usize = (LIMB_BITS / 8) as usize;
 /// Computes `sig^e mod n`, big-endian, left-padded to `n.len()` bytes.
 /// Returns `None` when `sig` is not smaller than `n` (such a signature is invalid).
 ///
-/// Callers guarantee (see `key.rs`) an odd modulus without leading zero bytes and an odd
+/// Callers guarantee (see `crypto::rsa::key`) an odd modulus without leading zero bytes and an odd
 /// `e ≥ 3`; other inputs still never panic: an even or zero modulus and `e = 0` give `None`.
 pub(crate) fn rsa_public(n: &[u8], e: u32, sig: &[u8]) -> Option<Vec<u8>> {
     if e == 0 {
