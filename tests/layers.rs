@@ -104,7 +104,10 @@ fn no_module_uses_a_layer_above_it_and_there_is_no_cycle() {
         }
         graph.insert(module, deps);
     }
-    assert!(upward.is_empty(), "modules using a layer above theirs: {upward:#?}");
+    assert!(
+        upward.is_empty(),
+        "modules using a layer above theirs: {upward:#?}"
+    );
     // Every module is in a layer folder (or is the error module).
     for m in graph.keys() {
         layer_of(m);
