@@ -590,3 +590,53 @@ fn the_state_round_trips_through_json() {
         .unwrap()
         .contains(r#""next":{"id":"ACCEPT_OR_REJECT""#));
 }
+
+/// Every verified notification of the four kinds becomes an event for its order.
+#[test]
+fn verified_notifications_become_events() {
+    use alipay_notify::notify::lifecycle_event;
+    use alipay_notify::{parse, verify, Fields, PublicKey, VerifyOptions};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/notifications/vectors.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for v in doc["vectors"].as_array().unwrap() {
+        let (Ok(key), Ok(options)) = (
+            PublicKey::parse(v["key"].as_str().unwrap()),
+            VerifyOptions::from_json(&v["options"].to_string()),
+        ) else {
+            continue;
+        };
+        let Some(body) = v["body"].as_str().map(str::as_bytes) else {
+            continue;
+        };
+        let Ok(n) = verify(body, &key, &options) else {
+            continue;
+        };
+        // Unverified input is never an event.
+        assert!(lifecycle_event(&parse(body, &options).unwrap()).is_none());
+        let Some((order, event)) = lifecycle_event(&n) else {
+            assert!(matches!(n.fields, Fields::Generic), "{}", v["id"]);
+            continue;
+        };
+        match (&n.fields, &event) {
+            (Fields::OrderNotify(f), Event::OrderNotified { .. }) => {
+                assert_eq!(order, f.commodity_order_id)
+            }
+            (Fields::OrderChange(f), Event::StatusChanged { status, .. }) => {
+                assert_eq!(order, f.order_no);
+                assert_eq!(Some(status), f.status.as_ref());
+            }
+            (Fields::OrderRenew(_), Event::RenewalNotified { .. })
+            | (Fields::AppAuth(_), Event::AuthorizationNotified { .. }) => assert_eq!(order, None),
+            other => panic!("{}: {other:?}", v["id"]),
+        }
+        assert_eq!(
+            Some(event.id()),
+            n.notify_id.as_deref().or(n.fingerprint.as_deref())
+        );
+        kinds.insert(n.kind.as_str());
+    }
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+}

@@ -2,6 +2,7 @@
 //! content, the one-reading rule, verification, inspection, and the Java-compatible
 //! `rsaCheckV1` / `rsaCheckV2`.
 
+pub(crate) mod event;
 pub(crate) mod framing;
 pub(crate) mod inspect;
 pub(crate) mod java;
@@ -10,6 +11,7 @@ pub(crate) mod options;
 pub(crate) mod sign_content;
 pub(crate) mod verify;
 
+pub use event::lifecycle_event;
 pub use inspect::{
     inspect, inspect_params, ErrorInfo, InspectedParam, Inspection, KeyReport, Outcome, Problem,
     VariantVerdict,
