@@ -31,7 +31,7 @@ test-rust: setup
 	cargo test --locked
 
 test-js: build
-	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs
+	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs lifecycle.test.mjs
 
 # The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
 # (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU.

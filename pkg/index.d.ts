@@ -171,6 +171,8 @@ interface NotificationBase {
    * `notifyId` (which Alipay's retries share).
    */
   fingerprint: string | null;
+  /** What the notification means for the order lifecycle (`null` unless verified). */
+  orderEvent: { orderId: string | null; event: OrderEvent } | null;
   signType: SignType | null;
   charset: Charset;
   notifyId: string | null;
@@ -408,6 +410,98 @@ export declare function getSignCheckContentV2(
 ): string;
 /** The meaning of an order `status`, or `null` for an unknown code. */
 export declare function decodeOrderStatus(code: string): OrderStatus | null;
+
+/** An order status code (`MERCHANT_ORDED`, `ISV_ACCEPTED`, …; see `decodeOrderStatus`). */
+export type OrderStatusCode = string;
+
+/**
+ * What happened to an order, for `applyOrderEvent`. Verified notifications carry theirs as
+ * `notification.orderEvent.event`; the ISV's own successful calls and `order.query` answers are
+ * built by the caller. `id` de-duplicates; `atMs` (epoch ms) orders events.
+ */
+export type OrderEvent =
+  | { type: "orderNotified"; id: string; atMs: number; orderTimeMs: number | null }
+  | { type: "statusChanged"; id: string; atMs: number; status: OrderStatusCode }
+  | { type: "renewalNotified"; id: string; atMs: number }
+  | { type: "authorizationNotified"; id: string; atMs: number; granted: boolean }
+  | { type: "accepted"; id: string; atMs: number }
+  | { type: "rejected"; id: string; atMs: number }
+  | { type: "itemCompleted"; id: string; atMs: number; item: string }
+  | { type: "itemCancelled"; id: string; atMs: number; item: string }
+  | { type: "itemConfirmed"; id: string; atMs: number; item: string }
+  | { type: "queried"; id: string; atMs: number; status: OrderStatusCode | null; items: Record<string, string> };
+
+/** The lifecycle state of one order: store it as JSON between events. */
+export interface OrderState {
+  status: OrderStatusCode | null;
+  statusAtMs: number | null;
+  orderedAtMs: number | null;
+  /** Item → `TO_DO`, `DOING`, `TO_CONFIRM`, `CONFIRMED`, `DONE`, … (as `order.query` reports). */
+  items: Record<string, string>;
+  authorized: boolean;
+  /** Ids of the events applied (dedupe). */
+  applied: string[];
+}
+
+/** What the ISV should do next, with the API to call. */
+export interface OrderAction {
+  id:
+    | "QUERY_ORDER"
+    | "ACCEPT_OR_REJECT"
+    | "WAIT_FOR_PAYMENT"
+    | "WAIT_FOR_AUTHORIZATION"
+    | "IMPLEMENT"
+    | "WAIT_FOR_MERCHANT_CONFIRMATION"
+    | "WAIT"
+    | "SERVE"
+    | "STOP_SERVICE"
+    | "NOTHING";
+  api: string | null;
+  en: string;
+  zh: string;
+}
+
+/** What one event did to the order. */
+export type OrderEffect =
+  | { type: "applied" }
+  | { type: "duplicate" }
+  | { type: "stale" }
+  | { type: "impossible"; from: OrderStatusCode | null; to: OrderStatusCode }
+  | { type: "unchanged" };
+
+/** The result of `applyOrderEvent`. */
+export interface OrderOutcome {
+  state: OrderState;
+  effect: OrderEffect;
+  next: OrderAction;
+  deadline: Deadline | null;
+  /** The deadline passed at `now`: Alipay cancels or completes on its own; query the order. */
+  deadlinePassed: boolean;
+}
+
+/** One allowed status transition and whether Alipay documents it. */
+export interface OrderTransition {
+  from: OrderStatusCode | null;
+  to: OrderStatusCode;
+  source: "documented" | "inferred";
+  why: string;
+}
+
+/**
+ * The order lifecycle as a pure function: `state` (or `null` for a new order) + `event` → the new
+ * state, what the event did, the next action and the deadline in force at `now` (default
+ * `Date.now()`). Duplicates are no-ops, older events never roll the state back, terminal
+ * statuses are sticky, impossible transitions are reported; throws `INVALID_ARGUMENT` on a
+ * malformed state or event.
+ */
+export declare function applyOrderEvent(
+  state: OrderState | null,
+  event: OrderEvent,
+  options?: { now?: number },
+): OrderOutcome;
+
+/** The transition table `applyOrderEvent` follows. */
+export declare function orderTransitions(): OrderTransition[];
 /** Every stable error code. */
 export declare function errorCodes(): ErrorCode[];
 /** The documented input limits. */

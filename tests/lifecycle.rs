@@ -616,7 +616,12 @@ fn verified_notifications_become_events() {
         };
         // Unverified input is never an event.
         assert!(lifecycle_event(&parse(body, &options).unwrap()).is_none());
-        let Some((order, event)) = lifecycle_event(&n) else {
+        assert_eq!(n.order_event, lifecycle_event(&n));
+        let Some(alipay_notify::notify::OrderEvent {
+            order_id: order,
+            event,
+        }) = lifecycle_event(&n)
+        else {
             assert!(matches!(n.fields, Fields::Generic), "{}", v["id"]);
             continue;
         };

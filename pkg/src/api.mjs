@@ -115,6 +115,14 @@ function createApi(wasm) {
     decodeOrderStatus(code) {
       return JSON.parse(wasm.decodeOrderStatus(code));
     },
+    applyOrderEvent(state, event, options) {
+      // `now` decides whether a deadline has passed; the core checks it is a finite number.
+      const now = options?.now ?? Date.now();
+      return JSON.parse(wasm.applyOrderEvent(JSON.stringify(state ?? {}), JSON.stringify(event ?? null), now));
+    },
+    orderTransitions() {
+      return JSON.parse(wasm.orderTransitions());
+    },
     errorCodes() {
       return wasm.errorCodes();
     },

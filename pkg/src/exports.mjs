@@ -14,6 +14,8 @@ export const {
   getSignCheckContentV1,
   getSignCheckContentV2,
   decodeOrderStatus,
+  applyOrderEvent,
+  orderTransitions,
   rsaCertCheckV1,
   rsaCertCheckV2,
   getCertSN,

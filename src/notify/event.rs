@@ -1,16 +1,33 @@
 //! A verified notification as a lifecycle event ([`crate::servicemarket::Event`]) and the order
 //! it belongs to.
 
+use serde::Serialize;
+
 use crate::encoding::time::beijing_to_epoch_ms;
 use crate::notify::model::{Fields, Notification};
 use crate::servicemarket::Event;
 
-/// What a verified notification means for the lifecycle: the order it concerns (`None` for an
-/// authorization or renewal notification, which name the merchant's app, not an order) and the
-/// event. `None` for an unverified notification, a generic one, or one with no usable time.
+/// A verified notification as a lifecycle event, with the order it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderEvent {
+    /// The order (`commodity_order_id` / `order_no`); `None` for an authorization or renewal
+    /// notification, which name the merchant's app, not an order.
+    pub order_id: Option<String>,
+    /// The event, ready for [`crate::servicemarket::apply`].
+    pub event: Event,
+}
+
+/// What a verified notification means for the lifecycle: the order it concerns and the event.
+/// `None` for an unverified notification, a generic one, or one with no usable time.
+/// [`crate::verify`] puts it in [`Notification::order_event`].
 ///
 /// The event's id is `notify_id` (Alipay's retries share it), else the fingerprint.
-pub fn lifecycle_event(n: &Notification) -> Option<(Option<String>, Event)> {
+pub fn lifecycle_event(n: &Notification) -> Option<OrderEvent> {
+    lifecycle_parts(n).map(|(order_id, event)| OrderEvent { order_id, event })
+}
+
+fn lifecycle_parts(n: &Notification) -> Option<(Option<String>, Event)> {
     if !n.verified {
         return None;
     }

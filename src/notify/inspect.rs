@@ -215,6 +215,7 @@ pub fn inspect(body: &[u8], key: Option<&str>, options: &VerifyOptions) -> Inspe
             n.verified = false;
             n.variant = None;
             n.fingerprint = None;
+            n.order_event = None;
         }
     }
     report

@@ -11,7 +11,7 @@ pub(crate) mod options;
 pub(crate) mod sign_content;
 pub(crate) mod verify;
 
-pub use event::lifecycle_event;
+pub use event::{lifecycle_event, OrderEvent};
 pub use inspect::{
     inspect, inspect_params, ErrorInfo, InspectedParam, Inspection, KeyReport, Outcome, Problem,
     VariantVerdict,

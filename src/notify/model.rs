@@ -205,6 +205,10 @@ pub struct Notification {
     /// (re-encoded, `sign` spelled with `+`, space or `%2B`), so it is the key to de-duplicate on
     /// together with `notify_id` (which Alipay's retries share).
     pub fingerprint: Option<String>,
+    /// What the notification means for the order lifecycle (`None` unless verified, and for
+    /// generic notifications): the order it concerns and the event for
+    /// [`crate::servicemarket::apply`].
+    pub order_event: Option<crate::notify::event::OrderEvent>,
     /// The `sign_type` received, when it is one this crate knows.
     pub sign_type: Option<SignType>,
     /// What the notification is.
@@ -437,6 +441,7 @@ pub(crate) fn build(
         verified: verified.is_some(),
         variant: verified.map(|(v, _)| v),
         fingerprint: None,
+        order_event: None,
         sign_type: verified
             .map(|(_, t)| t)
             .or_else(|| form.get("sign_type").and_then(SignType::from_wire)),

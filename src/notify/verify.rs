@@ -73,6 +73,7 @@ pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Res
         .ok_or(Error::SignatureMismatch)?;
     let mut notification = build(form, charset, Some((variant, sign_type)))?;
     notification.fingerprint = Some(fingerprint(&sig));
+    notification.order_event = crate::notify::event::lifecycle_event(&notification);
     check_app_id(form, options)?;
     check_freshness(form, options)?;
     Ok(notification)

@@ -287,6 +287,7 @@ pub enum Event {
         /// The order status, when the answer names one.
         status: Option<String>,
         /// Item → `order_status` (`TO_DO`, `DOING`, `TO_CONFIRM`, …).
+        #[serde(default)]
         items: BTreeMap<String, String>,
     },
 }
@@ -337,9 +338,10 @@ impl Event {
     }
 }
 
-/// The state of one order. Serialisable as is (JSON), so a store keeps it between events.
+/// The state of one order. Serialisable as is (JSON), so a store keeps it between events; `{}`
+/// reads as a new order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct OrderState {
     /// The order status (`None` until an event names one).
     pub status: Option<String>,

@@ -4,6 +4,7 @@
 
 mod input;
 mod key_cache;
+mod lifecycle;
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
