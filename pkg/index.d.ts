@@ -411,9 +411,6 @@ export declare function getSignCheckContentV2(
 /** The meaning of an order `status`, or `null` for an unknown code. */
 export declare function decodeOrderStatus(code: string): OrderStatus | null;
 
-/** An order status code (`MERCHANT_ORDED`, `ISV_ACCEPTED`, …; see `decodeOrderStatus`). */
-export type OrderStatusCode = string;
-
 /**
  * What happened to an order, for `applyOrderEvent`. Verified notifications carry theirs as
  * `notification.orderEvent.event`; the ISV's own successful calls and `order.query` answers are
