@@ -49,6 +49,7 @@ mod inspect;
 mod key;
 mod modexp;
 mod notification;
+mod openapi;
 mod options;
 mod pem;
 mod response;
@@ -76,6 +77,13 @@ pub use key::{PublicKey, MAX_KEY_BITS, MAX_KEY_TEXT_BYTES, MIN_KEY_BITS};
 pub use notification::{
     wire, AppAuthDetail, AppAuthFields, Fields, Kind, Notification, OrderChangeFields,
     OrderNotifyFields, OrderRenewFields, Params,
+};
+#[cfg(feature = "rsa-signer")]
+pub use openapi::RsaSigner;
+pub use openapi::{
+    find_api, prepare_request, read_v2_reply, read_v3_reply, Api, ApiError, ApiResponse,
+    HttpMethod, PrivateKey, PrivateKeyFormat, Protocol, RequestInput, SignedRequest, Signer,
+    UnsignedRequest, V3Reply, V3Route, APIS, CERT_DOWNLOAD_METHOD, MAX_PRIVATE_KEY_TEXT_BYTES,
 };
 pub use options::{RsaCheckOptions, VariantChoice, VerifyOptions, VERIFY_OPTION_NAMES};
 pub use response::{

@@ -9,28 +9,17 @@
 //! certificates while verification used the attacker's key. Every variant must now be refused
 //! with the key's or the certificate's code, by every entry point.
 
+mod common;
+
 use alipay_notify::{
     check_alipay_certificate, check_key_chain, get_cert_sn, get_root_cert_sn, verify,
     verify_cert_chain, verify_response, Error, PublicKey, SignType, VerifyOptions,
 };
+use common::{outcome, str_field as s};
 use serde_json::Value;
 
 fn vectors() -> Value {
     serde_json::from_str(include_str!("vectors/cert/armour.json")).unwrap()
-}
-
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("`{key}` missing in {}", v["id"]))
-}
-
-/// "OK" or the error code.
-fn outcome<T>(r: &Result<T, Error>) -> String {
-    match r {
-        Ok(_) => "OK".into(),
-        Err(e) => e.code().into(),
-    }
 }
 
 fn with_root(v: &Value) -> VerifyOptions {

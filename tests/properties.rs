@@ -13,8 +13,9 @@
 //!   names and values, except that we reject (by design) exactly the inputs with a malformed
 //!   `%` escape, an empty name, or a repeated name.
 
-use std::fs;
-use std::path::Path;
+mod common;
+
+use common::notification_vectors;
 
 use alipay_notify::{
     parse, sign_content, verify, EmptyValues, Form, Param, PublicKey, Variant, VerifyOptions,
@@ -41,10 +42,7 @@ fn config(cases: u32) -> Config {
 }
 
 fn vectors() -> Vec<Value> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
-    let all: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    all["vectors"].as_array().unwrap().clone()
+    notification_vectors()
 }
 
 /// Signed bodies that verify with the harness's fixed key under the default options.
