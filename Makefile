@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup build pack demo test test-rust test-js test-workerd test-node-server test-browser bench fuzz deny clean
+.PHONY: setup build pack demo test test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser screenshots bench fuzz deny clean
 
 setup:
 	.ci/setup
@@ -17,11 +17,12 @@ pack: build
 	node tests/js/lib/scratch.mjs
 
 # The samples through the package, then the debugging page on 127.0.0.1 (keeps serving: Ctrl-C).
+# Needs only the build tools (`.ci/setup`), not the test tools.
 demo: pack
-	node examples/demo.mjs
+	node scripts/demo.mjs
 	node tests/js/lib/serve.mjs
 
-test: test-rust test-js test-workerd test-node-server test-browser
+test: test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser
 
 test-rust: setup
 	cargo fmt --all --check
@@ -30,22 +31,48 @@ test-rust: setup
 	RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --locked
 	cargo test --locked
 
+# The committed vectors are what their generators produce (each checks, writes nothing).
+test-vectors: setup
+	.ci/setup js vectors
+	python3 tests/vectors/notifications/generate.py --check
+	python3 tests/vectors/reframing/generate.py --check
+	node www/make-samples.mjs --check
+	cd tests/js && node ../vectors/openapi/capture.mjs --check
+	python3 tests/vectors/openapi/verify.py
+
+# lists.test.mjs: every copy of the error codes, export names and typed fields agrees.
 test-js: build
-	cd tests/js && $(NODE_TEST) package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs lifecycle.test.mjs
+	.ci/setup js
+	cd tests/js && $(NODE_TEST) www.test.mjs lists.test.mjs package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs mock-alipay.test.mjs openapi-client.test.mjs lifecycle.test.mjs
 
 # The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
-# (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU.
+# (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU;
+# and the OpenAPI client inside workerd against the mock Alipay (openapi-worker.test.mjs).
 test-workerd: pack
-	cd tests/js && $(NODE_TEST) worker.test.mjs
+	.ci/setup js
+	cd tests/js && $(NODE_TEST) worker.test.mjs openapi-worker.test.mjs
 
 # The Node example (examples/node) on 127.0.0.1: node:http, Express, `node server.mjs`, load.
 test-node-server: pack
+	.ci/setup js
 	cd tests/js && $(NODE_TEST) node-server.test.mjs
 
-# The debugging page (www/) and the browser entry in headless Chromium; writes docs/screenshots/.
+# Both examples run from the checkout as their READMEs say, `alipay-notify` resolved through the
+# npm workspaces to pkg/: `node examples/node/server.mjs` over HTTP, the Worker bundled by
+# wrangler in examples/worker and run in workerd.
+test-checkout: build
+	.ci/setup js
+	cd tests/js && $(NODE_TEST) checkout.test.mjs
+
+# The debugging page (www/) and the browser entry in headless Chromium (screenshots into a
+# temporary folder; `make screenshots` rewrites docs/screenshots/).
 test-browser: pack
-	.ci/setup browser
+	.ci/setup js browser
 	cd tests/js && $(NODE_TEST) browser.test.mjs
+
+screenshots: pack
+	.ci/setup js browser
+	cd tests/js && SCREENSHOTS=1 $(NODE_TEST) --test-name-pattern=screenshots browser.test.mjs
 
 # Each fuzz target in turn for FUZZ_SECONDS (one process), starting from the committed corpus
 # (fuzz/corpus/<target>, left as is; new inputs go to fuzz/target/corpus/). Needs nightly and
@@ -68,8 +95,9 @@ deny:
 
 clean:
 	cargo clean
-	rm -rf pkg/dist tests/js/.scratch
+	rm -rf pkg/dist pkg/LICENSE-MIT pkg/LICENSE-APACHE tests/js/.scratch
 
 # Speed against the native floor and alipay-sdk; writes docs/bench/. `make bench QUICK=1` is shorter.
 bench: pack
+	.ci/setup js
 	node tests/js/bench/bench.mjs $(if $(QUICK),--quick,)

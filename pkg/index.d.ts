@@ -31,6 +31,11 @@ export type ErrorCode =
   | "DECRYPTION_FAILED"
   | "AMBIGUOUS_FRAMING"
   | "CERT_NOT_ALIPAY"
+  | "ALIPAY_API_ERROR"
+  | "INVALID_PRIVATE_KEY"
+  | "NETWORK_ERROR"
+  | "TIMEOUT"
+  | "UNEXPECTED_RESPONSE"
   /** Browser entry only: a function was called before `await init()`. */
   | "NOT_INITIALIZED";
 
@@ -49,6 +54,29 @@ export interface AlipayNotifyError extends Error {
   charset?: string;
   /** Why, for codes that carry a reason. */
   reason?: string;
+  /** OpenAPI client: the HTTP status (ALIPAY_API_ERROR, UNEXPECTED_RESPONSE). */
+  httpStatus?: number;
+  /** ALIPAY_API_ERROR: Alipay's `code` (v3 e.g. `ORDER_NOT_EXIST`; v2 e.g. `40004`). */
+  alipayCode?: string;
+  /** ALIPAY_API_ERROR: v3 `message` / v2 `msg`. */
+  alipayMessage?: string;
+  /** ALIPAY_API_ERROR, v2: `sub_code` / `sub_msg` (`null` in v3). */
+  subCode?: string | null;
+  subMsg?: string | null;
+  /** ALIPAY_API_ERROR, v3: the `links` Alipay points to. */
+  links?: AlipayErrorLink[];
+  /** ALIPAY_API_ERROR: `alipay-trace-id`, when sent. */
+  traceId?: string | null;
+  /** ALIPAY_API_ERROR: whether the error body's signature verified (some are unsigned). */
+  verified?: boolean;
+  /** TIMEOUT: the timeout that elapsed. */
+  timeoutMs?: number;
+}
+
+/** A link of a v3 error answer (`{ link, desc }`). */
+export interface AlipayErrorLink {
+  link: string;
+  desc: string;
 }
 
 /**
@@ -560,3 +588,291 @@ export declare function verifyV3Response(
 ): true;
 /** Decrypts `encrypt_type=AES` content: AES-128-CBC, zero IV, PKCS#7. Ciphertext up to `limits().maxCiphertextBytes`. */
 export declare function aesDecrypt(ciphertextBase64: string, aesKeyBase64: string): string;
+
+// ─── The OpenAPI client: types of `alipay-notify/client` (its functions are declared there) ───
+
+/** The OpenAPI wire protocol: v3 (REST, `Authorization` header) or v2 (`gateway.do`). */
+export type Protocol = "v3" | "v2";
+
+/** The part of `fetch` the client uses (default `globalThis.fetch`). */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<{ status: number; headers: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+export interface CommonClientOptions {
+  /** The application's `app_id`. */
+  appId: string;
+  /** The application private key (应用私钥): PKCS#1 or PKCS#8, PEM or bare base64 (detected). */
+  privateKey: string;
+  /** v3 base, origin only (default `https://openapi.alipay.com`). */
+  endpoint?: string;
+  /** v2 gateway (default `https://openapi.alipay.com/gateway.do`). */
+  gateway?: string;
+  /** Default `"v3"`; `orderUpgrade` always uses v2. */
+  protocol?: Protocol;
+  fetch?: FetchLike;
+  /** Per attempt, default 15000. */
+  timeoutMs?: number;
+  /** Epoch milliseconds (default `Date.now`): injectable for reproducible requests. */
+  now?: () => number;
+  /** v3 nonce (default `crypto.randomUUID()`). */
+  nonce?: () => string;
+  /** Retries of idempotent queries after a network error, a timeout or a 5xx (default 2). */
+  retries?: number;
+  /** First retry delay (doubled each time, jittered), default 200. */
+  retryDelayMs?: number;
+  /** WebCrypto (default `globalThis.crypto`). */
+  crypto?: Crypto;
+}
+
+/** Public-key mode: Alipay's answers are verified with the Alipay public key (支付宝公钥). */
+export interface KeyModeOptions extends CommonClientOptions {
+  alipayPublicKey: string;
+  appCert?: never;
+  alipayCert?: never;
+  alipayRootCert?: never;
+  rotateAlipayCert?: never;
+  onAlipayCertRotated?: never;
+}
+
+/** Certificate mode (公钥证书模式): the three certificates' PEM text. */
+export interface CertModeOptions extends CommonClientOptions {
+  alipayPublicKey?: never;
+  appCert: string;
+  alipayCert: string;
+  alipayRootCert: string;
+  /**
+   * When Alipay answers with another `alipay_cert_sn`, download it
+   * (`alipay.open.app.alipaycert.download`) and use it only if it chains to `alipayRootCert` and
+   * is Alipay's own certificate. Default `false` (the answer is refused with CERT_SN_MISMATCH).
+   */
+  rotateAlipayCert?: boolean;
+  /** Called with the new certificate after a rotation (to store it). */
+  onAlipayCertRotated?: (rotated: { alipayCert: string; alipayCertSn: string }) => void | Promise<void>;
+}
+
+export type ClientOptions = KeyModeOptions | CertModeOptions;
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Overrides the client's protocol (ignored by `orderUpgrade`, v2 only). */
+  protocol?: Protocol;
+  timeoutMs?: number;
+  /** Queries only: retries for this call. State-changing calls are never retried. */
+  retries?: number;
+  signal?: AbortSignal;
+  /** v3 `alipay-request-id` (default: the nonce without dashes). */
+  requestId?: string;
+}
+
+/** A call made on a merchant's behalf: the merchant's `app_auth_token` is required. */
+export interface MerchantCallOptions extends CallOptions {
+  appAuthToken: string;
+}
+
+/** `call()` of another API: wire (snake_case) params, and how to reach it. */
+export interface GenericCallOptions extends CallOptions {
+  appAuthToken?: string;
+  /** v3: default POST (the ten known APIs: their own). */
+  httpMethod?: "GET" | "POST";
+  /** v3: default `/v3/` + the method with dots as slashes. */
+  path?: string;
+  /** Whether the call only reads (then it may be retried). Default `false`. */
+  idempotent?: boolean;
+}
+
+/** What every result carries besides its camelCase fields. */
+export interface RawResponse {
+  protocol: Protocol;
+  httpStatus: number;
+  traceId: string | null;
+  /** The verified data as Alipay sent it (snake_case; v2 with `code` and `msg`). */
+  data: JsonValue;
+  /** The text whose signature was verified. */
+  signedContent: string;
+  /** The Alipay certificate SN the answer named (certificate mode). */
+  alipayCertSn: string | null;
+}
+
+export interface ApiResult {
+  raw: RawResponse;
+}
+
+export interface OrderQueryParams {
+  commodityOrderId: string;
+  /** 1 = the first page (text, as Alipay declares it). */
+  startPage?: string;
+}
+export interface OrderAcceptParams {
+  commodityOrderId: string;
+}
+export interface OrderRejectParams {
+  commodityOrderId: string;
+  rejectReason: string;
+}
+export interface OrderItemCancelParams {
+  commodityOrderId: string;
+  cancelReason: string;
+  shopId?: string;
+  miniAppId?: string;
+}
+export interface OrderItemParams {
+  commodityOrderId: string;
+  shopId?: string;
+  miniAppId?: string;
+}
+export interface CommodityShopParams {
+  commodityId: string;
+  shopId: string;
+}
+export interface PromotionRelationQueryParams {
+  commodityId: string;
+  /** 1–100, default 10. */
+  pageSize?: number;
+  /** From 1, default 1. */
+  pageNum?: number;
+}
+export interface OrderUpgradeParams {
+  commodityOrderId: string;
+  /** Up to 10 product codes. */
+  productCodes?: string[];
+}
+
+/** One implementation item (实施项) of an order: a shop or a mini app. */
+export interface ServicemarketOrderItem {
+  address?: string;
+  brandName?: string;
+  category?: string;
+  city?: string;
+  cityCode?: string;
+  commodityId?: string;
+  contacts?: string;
+  creator?: string;
+  expireDate?: string;
+  merchantName?: string;
+  merchantPid?: string;
+  miniAppId?: string;
+  miniAppName?: string;
+  onlineTime?: string;
+  openIdModel?: string;
+  /** TO_DO, DOING, TO_CONFIRM, CONFIRMED, DONE, MERCHANT_REJECTED, MERCHANT_CANCELLED, ISV_REJECTED, ISV_CANCELLED. */
+  orderStatus?: string;
+  phoneNo?: string;
+  province?: string;
+  serviceEffectDate?: string;
+  serviceExpireDate?: string;
+  shopId?: string;
+  shopName?: string;
+  /** ONLINE, OFFLINE, AVAILABLE, INIT, EXPIRED. */
+  shopStatus?: string;
+  status?: string;
+}
+
+export interface OrderQueryResult extends ApiResult {
+  autoUpgrade?: boolean;
+  commodityId?: string;
+  currentPage?: number;
+  orderItems?: ServicemarketOrderItem[];
+  specifications?: string;
+  /** e.g. MERCHANT_ORDED (see `decodeOrderStatus`). */
+  status?: string;
+  totalSize?: number;
+}
+
+export interface PromotionRelation {
+  applyReason?: string;
+  commodityId?: string;
+  commodityName?: string;
+  createTime?: string;
+  promoterContactName?: string;
+  promoterContactPhone?: string;
+  promoterName?: string;
+  promoterPid?: string;
+  promotionId?: string;
+  promotionName?: string;
+}
+
+export interface PromotionRelationQueryResult extends ApiResult {
+  currentPage?: number;
+  pageSize?: number;
+  totalSize?: number;
+  promotionRelations?: PromotionRelation[];
+}
+
+/** The result of an API without business fields (accept, reject, …). */
+export type EmptyResult = ApiResult;
+
+/** The result of `call()`: the verified fields in camelCase, and `raw`. */
+export interface CallResult extends ApiResult {
+  [field: string]: JsonValue | RawResponse | undefined;
+}
+
+/** A client (see `createClient` in `alipay-notify/client`). Every answer is verified first. */
+export interface Client {
+  orderQuery(params: OrderQueryParams, options?: CallOptions): Promise<OrderQueryResult>;
+  orderAccept(params: OrderAcceptParams, options?: CallOptions): Promise<EmptyResult>;
+  orderReject(params: OrderRejectParams, options?: CallOptions): Promise<EmptyResult>;
+  orderItemCancel(params: OrderItemCancelParams, options?: CallOptions): Promise<EmptyResult>;
+  orderItemComplete(params: OrderItemParams, options?: CallOptions): Promise<EmptyResult>;
+  orderItemConfirm(params: OrderItemParams, options: MerchantCallOptions): Promise<EmptyResult>;
+  commodityShopOnline(params: CommodityShopParams, options: MerchantCallOptions): Promise<EmptyResult>;
+  commodityShopOffline(params: CommodityShopParams, options: MerchantCallOptions): Promise<EmptyResult>;
+  promotionRelationQuery(params: PromotionRelationQueryParams, options?: CallOptions): Promise<PromotionRelationQueryResult>;
+  /** v2 only. */
+  orderUpgrade(params: OrderUpgradeParams, options?: CallOptions): Promise<EmptyResult>;
+  /** Any other API, by its v2 method name, with wire (snake_case) params. */
+  call(method: string, params?: Record<string, JsonValue>, options?: GenericCallOptions): Promise<CallResult>;
+  /** Certificate mode: the Alipay certificate in use (changes after a rotation); else `null`. */
+  readonly alipayCert: string | null;
+}
+
+/** What `signV3Request` / `signV2Request` sign with. */
+export interface SignConfig {
+  appId: string;
+  privateKey: string;
+  /** Certificate mode: the certificates (or their SNs). */
+  appCert?: string;
+  alipayRootCert?: string;
+  appCertSn?: string;
+  alipayRootCertSn?: string;
+  /** Optional: refuses an Alipay key that is the app's own public key. */
+  alipayPublicKey?: string;
+  alipayCert?: string;
+  /** When given, the result's `url` is the full URL. */
+  endpoint?: string;
+  gateway?: string;
+  now?: () => number;
+  nonce?: () => string;
+  crypto?: Crypto;
+}
+
+/** One request to sign. */
+export interface SignRequest {
+  /** The v2 API name, e.g. `alipay.open.servicemarket.order.query`. */
+  method: string;
+  params?: Record<string, JsonValue>;
+  appAuthToken?: string;
+  httpMethod?: "GET" | "POST";
+  path?: string;
+  /** Convert camelCase param keys to snake_case. Default `false` (wire names). */
+  camelCase?: boolean;
+  /** Epoch ms (default: `config.now()` or `Date.now()`). */
+  timestamp?: number;
+  nonce?: string;
+  requestId?: string;
+}
+
+/** A signed request, exactly as it would be sent. */
+export interface SignedRequest {
+  protocol: Protocol;
+  httpMethod: "GET" | "POST";
+  /** `endpoint`/`gateway` + `target`, or `null` when neither was given. */
+  url: string | null;
+  /** v3: path and query; v2: `?` and the query string. */
+  target: string;
+  headers: Record<string, string>;
+  body: string;
+  stringToSign: string;
+  sign: string;
+}

@@ -146,6 +146,63 @@ pub enum Error {
         /// What differs.
         reason: String,
     },
+    /// Alipay answered an OpenAPI call with an error (a business error such as
+    /// `ORDER_NOT_EXIST`, or a gateway error such as `isv.invalid-signature`): its codes and
+    /// texts, the HTTP status, the trace id, and whether the error body's signature verified.
+    AlipayApiError {
+        /// What Alipay said.
+        detail: Box<ApiError>,
+    },
+    /// The application private key (应用私钥) could not be used: not PEM or base64, not an
+    /// RSA private key (a public key, a certificate, an encrypted or EC key), or a bad size.
+    /// The reason never quotes the key.
+    InvalidPrivateKey {
+        /// Why.
+        reason: String,
+    },
+    /// The OpenAPI request did not reach Alipay or its answer did not arrive (DNS, TLS,
+    /// connection reset). Raised by the transport (the JS client).
+    NetworkError {
+        /// The transport's message.
+        reason: String,
+    },
+    /// The OpenAPI call took longer than its timeout. Raised by the transport (the JS client).
+    Timeout {
+        /// Which timeout.
+        reason: String,
+    },
+    /// The answer is not one of Alipay's: an HTML error page (a 502 from a proxy), an empty
+    /// body, a status and body that fit no protocol rule.
+    UnexpectedResponse {
+        /// The HTTP status received.
+        http_status: u16,
+        /// What was unexpected.
+        reason: String,
+    },
+}
+
+/// Alipay's answer to a failed call (a business or gateway error).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status (v2 answers 200 even for errors).
+    pub http_status: u16,
+    /// Alipay's `code` (v3: e.g. `ORDER_NOT_EXIST`; v2: e.g. `40004`).
+    pub code: String,
+    /// v3 `message` / v2 `msg`.
+    pub message: String,
+    /// v2 `sub_code` (e.g. `ORDER_NOT_EXIST`, `isv.invalid-signature`).
+    pub sub_code: Option<String>,
+    /// v2 `sub_msg`.
+    pub sub_msg: Option<String>,
+    /// v3 `links`: `(link, desc)` pairs (a bare string becomes one link without a desc).
+    pub links: Vec<(String, String)>,
+    /// `alipay-trace-id` (v3), when sent.
+    pub trace_id: Option<String>,
+    /// Whether the error body's signature was verified (unsigned error bodies exist: some v3
+    /// 4xx and v2 gateway errors are not signed).
+    pub verified: bool,
 }
 
 /// Every stable error code, in declaration order. Used by tests and by the TypeScript union.
@@ -175,6 +232,11 @@ pub const ERROR_CODES: &[&str] = &[
     "DECRYPTION_FAILED",
     "AMBIGUOUS_FRAMING",
     "CERT_NOT_ALIPAY",
+    "ALIPAY_API_ERROR",
+    "INVALID_PRIVATE_KEY",
+    "NETWORK_ERROR",
+    "TIMEOUT",
+    "UNEXPECTED_RESPONSE",
 ];
 
 impl Error {
@@ -206,6 +268,11 @@ impl Error {
             Error::DecryptionFailed { .. } => "DECRYPTION_FAILED",
             Error::AmbiguousFraming { .. } => "AMBIGUOUS_FRAMING",
             Error::CertNotAlipay { .. } => "CERT_NOT_ALIPAY",
+            Error::AlipayApiError { .. } => "ALIPAY_API_ERROR",
+            Error::InvalidPrivateKey { .. } => "INVALID_PRIVATE_KEY",
+            Error::NetworkError { .. } => "NETWORK_ERROR",
+            Error::Timeout { .. } => "TIMEOUT",
+            Error::UnexpectedResponse { .. } => "UNEXPECTED_RESPONSE",
         }
     }
 
@@ -299,6 +366,24 @@ impl fmt::Display for Error {
                 )
             }
             Error::CertNotAlipay { reason } => write!(f, "not an Alipay certificate: {reason}"),
+            Error::AlipayApiError { detail } => {
+                write!(f, "Alipay answered with an error: {}", detail.code)?;
+                if let Some(sub) = &detail.sub_code {
+                    write!(f, " / {sub}")?;
+                }
+                let text = detail.sub_msg.as_deref().unwrap_or(&detail.message);
+                if !text.is_empty() {
+                    write!(f, " ({text})")?;
+                }
+                Ok(())
+            }
+            Error::InvalidPrivateKey { reason } => write!(f, "invalid private key: {reason}"),
+            Error::NetworkError { reason } => write!(f, "network error: {reason}"),
+            Error::Timeout { reason } => write!(f, "timed out: {reason}"),
+            Error::UnexpectedResponse {
+                http_status,
+                reason,
+            } => write!(f, "unexpected answer (HTTP {http_status}): {reason}"),
         }
     }
 }

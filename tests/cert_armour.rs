@@ -9,6 +9,8 @@
 //! certificates while verification used the attacker's key. Every variant must now be refused
 //! with the key's or the certificate's code, by every entry point.
 
+mod common;
+
 use alipay_notify::crypto::SignType;
 use alipay_notify::openapi::verify_response;
 use alipay_notify::trust::check_key_chain;
@@ -16,24 +18,11 @@ use alipay_notify::x509::{
     check_alipay_certificate, get_cert_sn, get_root_cert_sn, verify_cert_chain,
 };
 use alipay_notify::{verify, Error, PublicKey, VerifyOptions};
+use common::{outcome, str_field as s};
 use serde_json::Value;
 
 fn vectors() -> Value {
     serde_json::from_str(include_str!("vectors/cert/armour.json")).unwrap()
-}
-
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("`{key}` missing in {}", v["id"]))
-}
-
-/// "OK" or the error code.
-fn outcome<T>(r: &Result<T, Error>) -> String {
-    match r {
-        Ok(_) => "OK".into(),
-        Err(e) => e.code().into(),
-    }
 }
 
 fn with_root(v: &Value) -> VerifyOptions {

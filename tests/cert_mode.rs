@@ -3,6 +3,9 @@
 //! independent implementations (tests/vectors/cert/generate.py: the JDK, OpenSSL, Python
 //! `cryptography`).
 
+mod common;
+
+use common::{outcome, str_field as s, to_hex as hex, vector_file};
 use std::collections::BTreeSet;
 
 use alipay_notify::crypto::{aes_decrypt, aes_decrypt_bytes, verify_pkcs1v15, SignType};
@@ -12,25 +15,9 @@ use alipay_notify::x509::{get_cert_sn, get_root_cert_sn, verify_cert_chain};
 use alipay_notify::{Error, PublicKey, ERROR_CODES};
 use serde_json::Value;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/cert");
-
+/// A JSON file under `tests/vectors/cert/`.
 fn load(path: &str) -> Value {
-    let text = std::fs::read_to_string(format!("{DIR}/{path}")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("`{key}` missing in {}", v["id"]))
-}
-
-/// "OK" or the error code.
-fn outcome<T>(r: &Result<T, Error>) -> String {
-    match r {
-        Ok(_) => "OK".into(),
-        Err(e) => e.code().into(),
-    }
+    vector_file(&format!("cert/{path}"))
 }
 
 fn sign_type(name: &str) -> SignType {
@@ -561,10 +548,6 @@ fn to_pem(der: &[u8]) -> String {
         "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
         base64::engine::general_purpose::STANDARD.encode(der)
     )
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `verify` itself enforces the `alipayRootCert` option (not only the JS bindings): a bare key is

@@ -1,18 +1,13 @@
 //! `inspect` explains failures: each diagnosis is produced where it applies, and not where it
 //! would mislead.
 
+mod common;
+
 use alipay_notify::{inspect, VerifyOptions};
-use serde_json::Value;
+use common::notification_vector;
 
 fn vector(id: &str) -> (String, String, VerifyOptions) {
-    let text = std::fs::read_to_string("tests/vectors/notifications/vectors.json").unwrap();
-    let all: Value = serde_json::from_str(&text).unwrap();
-    let v = all["vectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == id)
-        .unwrap_or_else(|| panic!("no vector {id}"));
+    let v = notification_vector(id);
     let options = VerifyOptions::from_json(&v["options"].to_string()).unwrap();
     (
         v["body"].as_str().unwrap().to_owned(),

@@ -4,8 +4,10 @@
 //! response body (v1 and v3), the v3 header values, the AES ciphertext and key text. At the
 //! limit the input is accepted — where a signed notification or response fits, it still verifies.
 
+mod common;
+
+use common::{notification_vector, read_text, repo_path, vector_file, vectors_dir};
 use std::fs;
-use std::path::Path;
 
 use alipay_notify::crypto::{
     aes_decrypt, SignType, MAX_CIPHERTEXT_BYTES, MAX_KEY_BITS, MAX_KEY_TEXT_BYTES, MIN_KEY_BITS,
@@ -23,16 +25,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 fn vector(id: &str) -> Value {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
-    let all: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    all["vectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == id)
-        .unwrap_or_else(|| panic!("no vector {id}"))
-        .clone()
+    notification_vector(id)
 }
 
 /// A signed notification (UTF-8, RSA2, default options) and its key.
@@ -68,8 +61,7 @@ fn the_limits_are_the_documented_values() {
     assert_eq!(MAX_RESPONSE_BYTES, 8 * 1024 * 1024);
     assert_eq!(MAX_CIPHERTEXT_BYTES, 8 * 1024 * 1024);
     assert_eq!(MAX_V3_HEADER_BYTES, 8 * 1024);
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = read_text(&repo_path("README.md"));
     for (label, value) in [
         ("| body ", "| 128 KiB"),
         ("| parameters ", "| 256"),
@@ -415,10 +407,7 @@ fn key_bits_at_both_limits_load_one_bit_outside_is_an_invalid_key() {
 
 /// A field of a JSON vector file under `tests/vectors/cert/`.
 fn cert_vector(file: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/cert")
-        .join(file);
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+    vector_file(&format!("cert/{file}"))
 }
 
 /// The real signed v1 response (`alipay.open.file.upload`) and its key.
@@ -535,7 +524,7 @@ fn aes_ciphertext_and_key_text_at_the_limit_are_read_one_byte_more_is_too_large(
 
 #[test]
 fn certificate_text_at_the_limit_is_read_one_byte_more_is_too_large() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/cert/real");
+    let dir = vectors_dir().join("cert/real");
     let cert = fs::read_to_string(dir.join("alipayCertPublicKey_RSA2.php-sdk.crt")).unwrap();
     let root = fs::read_to_string(dir.join("alipayRootCert.crt")).unwrap();
     let pad = |text: &str| format!("{text}{}", "\n".repeat(MAX_CERT_TEXT_BYTES - text.len()));

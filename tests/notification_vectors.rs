@@ -6,26 +6,17 @@
 //! - `tests/vectors/real/notify-*.json`: real Alipay-signed notifications, which must verify with
 //!   the variant recorded in the file, and fail with `SIGNATURE_MISMATCH` once tampered.
 
+mod common;
+
+use common::{load_json, str_field, vectors_dir};
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use alipay_notify::{verify, PublicKey, VerifyOptions, ERROR_CODES};
 use serde_json::Value;
 
 /// The fewest vectors the generated set may hold.
 const MIN_VECTORS: usize = 80;
-
-fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("vectors")
-}
-
-fn load_json(path: &Path) -> Value {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
-}
 
 /// What running one vector produced, in the vocabulary of the JSON files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,12 +64,6 @@ fn run(key: &str, body: &[u8], options_json: &str) -> Outcome {
         Ok(_) => Outcome::Unverified,
         Err(e) => Outcome::Error(e.code()),
     }
-}
-
-fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
-    v[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("vector {}: `{name}` is not a string", v["id"]))
 }
 
 fn expected_outcome(v: &Value) -> Outcome {

@@ -13,8 +13,9 @@
 //!   names and values, except that we reject (by design) exactly the inputs with a malformed
 //!   `%` escape, an empty name, or a repeated name.
 
-use std::fs;
-use std::path::Path;
+mod common;
+
+use common::notification_vectors;
 
 use alipay_notify::encoding::{Form, Param, MAX_PARAMS};
 use alipay_notify::notify::{sign_content, EmptyValues};
@@ -40,10 +41,7 @@ fn config(cases: u32) -> Config {
 }
 
 fn vectors() -> Vec<Value> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/notifications/vectors.json");
-    let all: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    all["vectors"].as_array().unwrap().clone()
+    notification_vectors()
 }
 
 /// Signed bodies that verify with the harness's fixed key under the default options.

@@ -2,17 +2,18 @@
 //! it): the same signed bytes split into other parameters must never verify, and every legitimate
 //! spelling of one signed notification verifies with one fingerprint.
 
-use std::fs;
-use std::path::Path;
+mod common;
+
+use common::vector_file;
 
 use alipay_notify::{inspect, verify, PublicKey, VerifyOptions};
 use serde_json::Value;
 
 fn sources() -> Vec<Value> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/reframing/reframings.json");
-    let doc: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-    doc["sources"].as_array().unwrap().clone()
+    vector_file("reframing/reframings.json")["sources"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn setup(src: &Value) -> (PublicKey, VerifyOptions) {

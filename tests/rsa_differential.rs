@@ -9,6 +9,9 @@
 //! `cargo test` fast; a full run uses 10000 or more, in release mode:
 //! `ALIPAY_NOTIFY_DIFF_CASES=20000 cargo test --release --test rsa_differential -- --nocapture`).
 
+mod common;
+
+use common::{from_hex as hex, to_hex};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -484,18 +487,6 @@ struct NodeKey {
 struct NodeOracle {
     keys: Vec<NodeKey>,
     cases: Vec<NodeCase>,
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd-length hex");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
 }
 
 #[test]

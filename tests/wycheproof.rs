@@ -8,6 +8,9 @@
 //! - `acceptable` (legacy or weak but not broken): must not panic; the outcome is recorded.
 //! - 8192-bit keys exceed `MAX_KEY_BITS`: every one is refused with `INVALID_PUBLIC_KEY`.
 
+mod common;
+
+use common::{from_hex as hex, str_field};
 use std::collections::BTreeMap;
 
 use alipay_notify::crypto::{verify_digest_info, MAX_KEY_BITS};
@@ -26,14 +29,6 @@ const FILES: &[&str] = &[
     "rsa_pkcs1_3072_sig_gen_test.json",
     "rsa_pkcs1_4096_sig_gen_test.json",
 ];
-
-fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd-length hex");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
 
 /// DER `DigestInfo` of `msg` under the Wycheproof hash name (RFC 8017 §9.2, note 1).
 fn digest_info(sha: &str, msg: &[u8]) -> Vec<u8> {
@@ -72,12 +67,6 @@ fn digest_info(sha: &str, msg: &[u8]) -> Vec<u8> {
     };
     prefix.extend_from_slice(&digest);
     prefix
-}
-
-fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
-    v[name]
-        .as_str()
-        .unwrap_or_else(|| panic!("missing string field {name}"))
 }
 
 /// What happened to each test case, for the summary and the final assertions.

@@ -1,7 +1,7 @@
 // Builds www/samples.json: the built-in samples of the debugging page and of `make demo`,
 // picked from the project's vectors (signed with the bundled test key by Python
 // `cryptography`), the real Alipay-signed notifications and a real certificate-mode sample.
-// Run: node www/make-samples.mjs
+// Run: node www/make-samples.mjs            (--check: compare with the committed file, write nothing)
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,5 +61,15 @@ function kindOf(params) {
   return ["servicemarket_order_notify", "open_app_auth_notify"].includes(params.notify_type) ? params.notify_type : "generic";
 }
 
-writeFileSync(join(root, "www/samples.json"), JSON.stringify(samples, null, 1) + "\n");
-console.log(`wrote ${samples.length} samples`);
+const out = join(root, "www/samples.json");
+const text = JSON.stringify(samples, null, 1) + "\n";
+if (process.argv.includes("--check")) {
+  if (readFileSync(out, "utf8") !== text) {
+    console.error("www/samples.json differs from what make-samples.mjs builds: run `node www/make-samples.mjs`");
+    process.exit(1);
+  }
+  console.log(`www/samples.json matches (${samples.length} samples)`);
+} else {
+  writeFileSync(out, text);
+  console.log(`wrote ${samples.length} samples`);
+}

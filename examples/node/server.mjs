@@ -237,7 +237,10 @@ function reply(res, status, code, headers = {}) {
 // The example's handling: the latest state per order and the app-auth tokens per authorizing
 // app, in memory. Replace the Maps with your database; keep the writes idempotent (overwrite).
 
-export function createExampleApp() {
+// `alipay` (optional): an OpenAPI client (`createClient` of "alipay-notify/client"). With it, a
+// new order is checked with Alipay (order.query, as the integration guide says to do whenever
+// an order may have changed) and its verified status kept as `alipayStatus`.
+export function createExampleApp({ alipay = null } = {}) {
   const orders = new Map(); // order number → latest state
   const authTokens = new Map(); // auth_app_id → tokens
   function saveOrder(orderNo, n) {
@@ -260,6 +263,11 @@ export function createExampleApp() {
     switch (n.kind) {
       case "servicemarket_order_notify": // 订购通知
         saveOrder(n.commodityOrderId, n);
+        if (alipay && n.commodityOrderId) {
+          const order = await alipay.orderQuery({ commodityOrderId: n.commodityOrderId });
+          const state = orders.get(n.commodityOrderId);
+          if (state) state.alipayStatus = order.status ?? null;
+        }
         break;
       case "alipay.open.servicemarket.order.change.notify": // 订单状态变更
         saveOrder(n.orderNo, n);
@@ -286,13 +294,21 @@ export function sentAtMs(n) {
 
 // ─── `node server.mjs` ─────────────────────────────────────────────────────────────────────
 
-function main() {
+async function main() {
   const env = process.env;
   if (!env.ALIPAY_PUBLIC_KEY) {
     console.error("set ALIPAY_PUBLIC_KEY to the Alipay public key (支付宝公钥)");
     process.exit(1);
   }
-  const app = createExampleApp();
+  // The OpenAPI client only when configured (its module is loaded only then).
+  const alipay = env.ALIPAY_APP_PRIVATE_KEY && env.ALIPAY_APP_ID
+    ? (await import("alipay-notify/client")).createClient({
+        appId: env.ALIPAY_APP_ID,
+        privateKey: env.ALIPAY_APP_PRIVATE_KEY,
+        alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
+      })
+    : null;
+  const app = createExampleApp({ alipay });
   const handler = createHandler({
     alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
     appId: env.ALIPAY_APP_ID || undefined,
@@ -312,4 +328,9 @@ function main() {
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    console.error(e.code ? `${e.code}: ${e.message}` : e);
+    process.exit(1);
+  });
+}

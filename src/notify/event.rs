@@ -1,22 +1,9 @@
 //! A verified notification as a lifecycle event ([`crate::servicemarket::Event`]) and the order
 //! it belongs to.
 
-use serde::Serialize;
-
 use crate::encoding::time::beijing_to_epoch_ms;
-use crate::notify::model::{Fields, Notification};
+use crate::notify::model::{Fields, Notification, OrderEvent};
 use crate::servicemarket::Event;
-
-/// A verified notification as a lifecycle event, with the order it concerns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrderEvent {
-    /// The order (`commodity_order_id` / `order_no`); `None` for an authorization or renewal
-    /// notification, which name the merchant's app, not an order.
-    pub order_id: Option<String>,
-    /// The event, ready for [`crate::servicemarket::apply`].
-    pub event: Event,
-}
 
 /// What a verified notification means for the lifecycle: the order it concerns and the event.
 /// `None` for an unverified notification, a generic one, or one with no usable time.

@@ -11,14 +11,14 @@ pub(crate) mod options;
 pub(crate) mod sign_content;
 pub(crate) mod verify;
 
-pub use event::{lifecycle_event, OrderEvent};
+pub use event::lifecycle_event;
 pub use inspect::{
     inspect, inspect_params, ErrorInfo, InspectedParam, Inspection, KeyReport, Outcome, Problem,
     VariantVerdict,
 };
 pub use java::{rsa_check_v1, rsa_check_v2, sign_check_content_v1, sign_check_content_v2};
 pub use model::{
-    wire, AppAuthDetail, AppAuthFields, Fields, Kind, Notification, OrderChangeFields,
+    wire, AppAuthDetail, AppAuthFields, Fields, Kind, Notification, OrderChangeFields, OrderEvent,
     OrderNotifyFields, OrderRenewFields, Params,
 };
 pub use options::{RsaCheckOptions, VariantChoice, VerifyOptions, VERIFY_OPTION_NAMES};

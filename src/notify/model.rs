@@ -14,6 +14,7 @@ use crate::servicemarket::status::{
     deadline_for, decode_cancel_operator, decode_order_status, decode_release_bundle, Deadline,
     Label, OrderStatus, ReleaseChannel,
 };
+use crate::servicemarket::Event;
 
 /// Wire names of the kinds (SPEC §1), in one place.
 pub mod wire {
@@ -192,6 +193,17 @@ impl Serialize for Params {
     }
 }
 
+/// A verified notification as a lifecycle event, with the order it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderEvent {
+    /// The order (`commodity_order_id` / `order_no`); `None` for an authorization or renewal
+    /// notification, which name the merchant's app, not an order.
+    pub order_id: Option<String>,
+    /// The event, ready for [`crate::servicemarket::apply`].
+    pub event: Event,
+}
+
 /// A parsed (and, from [`crate::verify`], verified) notification.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -208,7 +220,7 @@ pub struct Notification {
     /// What the notification means for the order lifecycle (`None` unless verified, and for
     /// generic notifications): the order it concerns and the event for
     /// [`crate::servicemarket::apply`].
-    pub order_event: Option<crate::notify::event::OrderEvent>,
+    pub order_event: Option<OrderEvent>,
     /// The `sign_type` received, when it is one this crate knows.
     pub sign_type: Option<SignType>,
     /// What the notification is.

@@ -5,6 +5,7 @@
 mod input;
 mod key_cache;
 mod lifecycle;
+mod openapi;
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -74,6 +75,17 @@ pub(crate) fn js_error(e: &Error) -> JsValue {
         | Error::InputTooLarge { reason }
         | Error::InvalidOptions { reason }
         | Error::InvalidArgument { reason } => set("reason", reason),
+        Error::AlipayApiError { detail } => openapi::set_api_error(obj, detail),
+        Error::UnexpectedResponse {
+            http_status,
+            reason,
+        } => {
+            set("reason", reason);
+            openapi::set_http_status(obj, *http_status);
+        }
+        Error::InvalidPrivateKey { reason }
+        | Error::NetworkError { reason }
+        | Error::Timeout { reason } => set("reason", reason),
         _ => {}
     }
     obj.clone()

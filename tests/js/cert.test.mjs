@@ -5,10 +5,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jsDir, root } from "./lib/scratch.mjs";
+import { installPacked, jsDir, root } from "./lib/scratch.mjs";
 import { certData } from "./lib/cert-data.mjs";
 import { CERT_CODES } from "./lib/cert-vectors.mjs";
 
@@ -19,13 +19,7 @@ let data;
 
 before(() => {
   project = mkdtempSync(join(tmpdir(), "alipay-notify-cert-"));
-  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", project, join(root, "pkg")], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .pop();
-  installed = join(project, "node_modules", "alipay-notify");
-  mkdirSync(installed, { recursive: true });
-  execFileSync("tar", ["-xzf", join(project, tgz), "-C", installed, "--strip-components=1"]);
+  installed = installPacked(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "cert-test", private: true, type: "commonjs" }));
   // armour.json: the PEM-armour bypass and the identity check (lib/cert-armour.mjs).
   data = { ...certData(), armour: JSON.parse(readFileSync(join(root, "tests/vectors/cert/armour.json"), "utf8")) };

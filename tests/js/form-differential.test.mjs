@@ -6,12 +6,11 @@
 // URLSearchParams keeps the `%` literally, keeps the empty name and keeps every repetition.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root } from "./lib/scratch.mjs";
+import { installPacked } from "./lib/scratch.mjs";
 
 const CASES = Number(process.env.DIFFERENTIAL_CASES ?? 20000);
 
@@ -21,10 +20,7 @@ let api;
 before(() => {
   // The packed package in a private folder (never the shared scratch project).
   dir = mkdtempSync(join(tmpdir(), "alipay-differential-"));
-  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, join(root, "pkg")], { encoding: "utf8" });
-  const pkgDir = join(dir, "node_modules", "alipay-notify");
-  mkdirSync(pkgDir, { recursive: true });
-  execFileSync("tar", ["-xzf", join(dir, out.trim().split("\n").pop()), "-C", pkgDir, "--strip-components=1"]);
+  installPacked(dir);
   api = createRequire(join(dir, "index.cjs"))("alipay-notify");
 });
 

@@ -1,21 +1,24 @@
-// The Node example (examples/node/server.mjs) on 127.0.0.1, with `alipay-notify` installed from
-// the packed tarball as the example's own dependency: node:http, Express (express.raw) and the
-// runnable `node server.mjs`.
+// The Node example (examples/node/server.mjs) on 127.0.0.1, copied into a project of its own with
+// `alipay-notify` installed from the packed tarball as its dependency (as a user who copies it
+// has it): node:http, Express (express.raw) and the runnable `node server.mjs`. The example run
+// from the checkout itself is tested in checkout.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import http from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import express from "express";
-import { root, scratch } from "./lib/scratch.mjs";
+import { installPacked, packedTarball, root } from "./lib/scratch.mjs";
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signNotification, signedBatch } from "./lib/sign.mjs";
 
 const run = promisify(execFile);
-const exampleDir = join(root, "examples/node");
+const exampleDir = mkdtempSync(join(tmpdir(), "alipay-node-example-"));
 const quiet = { error() {}, warn() {}, log() {} };
 
 let example; // the module under test
@@ -23,21 +26,15 @@ let MAX;
 const servers = [];
 
 before(async () => {
-  // `npm install` of the tarball, minus the network: the package has no dependencies.
-  const tgz = existsSync(scratch) ? readdirSync(scratch).find((f) => f.endsWith(".tgz")) : undefined;
-  if (!tgz) throw new Error("no packed tarball: run `make pack` (node tests/js/lib/scratch.mjs) first");
-  const modules = join(exampleDir, "node_modules");
-  mkdirSync(modules, { recursive: true });
-  const fresh = mkdtempSync(join(modules, ".alipay-notify-"));
-  await run("tar", ["-xzf", join(scratch, tgz), "-C", fresh, "--strip-components=1"]);
-  rmSync(join(modules, "alipay-notify"), { recursive: true, force: true });
-  renameSync(fresh, join(modules, "alipay-notify"));
-  example = await import("../../examples/node/server.mjs");
+  for (const f of ["server.mjs", "package.json"]) cpSync(join(root, "examples/node", f), join(exampleDir, f));
+  installPacked(exampleDir, packedTarball());
+  example = await import(pathToFileURL(join(exampleDir, "server.mjs")).href);
   MAX = example.MAX_BODY_BYTES;
 });
 
 after(() => {
   for (const s of servers) s.close();
+  rmSync(exampleDir, { recursive: true, force: true });
 });
 
 // ─── helpers ──────────────────────────────────────────────────────────────────────────────
@@ -101,7 +98,7 @@ const signed = (kind, i, opts = {}, signOpts = {}) =>
 
 test("the example imports alipay-notify from its own node_modules (the packed tarball)", async () => {
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", 'console.log(import.meta.resolve("alipay-notify"))'], { cwd: exampleDir });
-  assert.match(stdout.trim(), /examples\/node\/node_modules\/alipay-notify\/index\.node\.mjs$/);
+  assert.equal(stdout.trim(), pathToFileURL(join(exampleDir, "node_modules/alipay-notify/index.node.mjs")).href);
   assert.equal(MAX, 131072);
 });
 
@@ -330,7 +327,7 @@ test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is re
   assert.deepEqual(handled, [notificationParams(KINDS[0], 200, { charset: "GBK" }).notify_id, notificationParams(KINDS[2], 202).notify_id]);
 });
 
-test("`node examples/node/server.mjs` serves the gateway from the environment", async () => {
+test("`node server.mjs` serves the gateway from the environment", async () => {
   const missing = await run(process.execPath, [join(exampleDir, "server.mjs")], { env: { ...process.env, ALIPAY_PUBLIC_KEY: "" } }).catch((e) => e);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /ALIPAY_PUBLIC_KEY/);

@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { prepareScratch, scratch, installed, jsDir } from "./lib/scratch.mjs";
+import { bin, prepareScratch, scratch, installed, jsDir, root } from "./lib/scratch.mjs";
 
-const bin = (name) => join(jsDir, "node_modules", ".bin", name);
 let tarball;
 
 before(() => {
@@ -150,6 +149,17 @@ test("types: a strict TypeScript consumer compiles (ESM and CJS resolution), and
   // The declarations must not use `any` in public signatures.
   const dts = readFileSync(join(installed, "index.d.ts"), "utf8");
   assert.doesNotMatch(dts, /\bany\b/);
+});
+
+test("the tarball ships both licenses, identical to the repository's", () => {
+  for (const file of ["LICENSE-MIT", "LICENSE-APACHE"]) {
+    assert.equal(readFileSync(join(installed, file), "utf8"), readFileSync(join(root, file), "utf8"), file);
+  }
+  const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  assert.equal(manifest.license, "MIT OR Apache-2.0");
+  for (const field of ["repository", "homepage", "bugs"]) {
+    assert.doesNotMatch(JSON.stringify(manifest[field] ?? ""), /example\.invalid/, field);
+  }
 });
 
 test("publint and arethetypeswrong report no problems", () => {

@@ -25,7 +25,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
-import { jsDir, root } from "./lib/scratch.mjs";
+import { bin, installPacked, jsDir, root } from "./lib/scratch.mjs";
 import { allVectors, notificationVectors, testAlipayKey } from "./lib/load.mjs";
 import { runHostile, runVectors } from "./lib/vectors.mjs";
 import { KINDS, notificationParams, privateKey, publicKeyPem, signNotification } from "./lib/sign.mjs";
@@ -46,19 +46,14 @@ let cjs; // the package through `require`
 let esm; // the package through `import`
 let mf;
 
-/** Packs pkg/ into `dir` and unpacks it as `dir/node_modules/alipay-notify` (what users get). */
-function installPacked() {
+/** The packed package as `dir/node_modules/alipay-notify` (what users get). */
+function installPrivate() {
   dir = mkdtempSync(join(tmpdir(), "alipay-robustness-"));
-  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, join(root, "pkg")], { encoding: "utf8" });
-  const tarball = join(dir, out.trim().split("\n").pop());
-  const pkgDir = join(dir, "node_modules", "alipay-notify");
-  mkdirSync(pkgDir, { recursive: true });
-  execFileSync("tar", ["-xzf", tarball, "-C", pkgDir, "--strip-components=1"]);
-  return pkgDir;
+  return installPacked(dir);
 }
 
 before(async () => {
-  const pkgDir = installPacked();
+  const pkgDir = installPrivate();
   const require = createRequire(join(dir, "index.cjs"));
   cjs = require("alipay-notify");
   const exportsMap = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).exports["."];
@@ -549,7 +544,7 @@ test(`workerd: ${HOSTILE.toLocaleString("en")} hostile inputs through one isolat
   writeFileSync(join(wdir, "index.js"), WORKER);
   writeFileSync(join(wdir, "wrangler.toml"), 'name = "robustness"\nmain = "index.js"\ncompatibility_date = "2026-04-01"\n');
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn", NO_COLOR: "1" };
-  await run(join(jsDir, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: wdir, env, maxBuffer: 1 << 24 });
+  await run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: wdir, env, maxBuffer: 1 << 24 });
   const bundle = readFileSync(join(wdir, "dist", "index.js"), "utf8");
   assert.match(bundle, /alipay-notify\/index\.workerd\.mjs/, "resolved through the workerd entry");
   assert.equal(readdirSync(join(wdir, "dist")).filter((f) => f.endsWith(".wasm")).length, 1);

@@ -5,13 +5,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
-import { jsDir, root, scratch } from "./lib/scratch.mjs";
+import { bin, installPacked, jsDir, packedTarball, root } from "./lib/scratch.mjs";
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { certData } from "./lib/cert-data.mjs";
 import { CERT_CODES, runCertVectors } from "./lib/cert-vectors.mjs";
@@ -110,16 +110,9 @@ export default {
 };
 `;
 
-function tarball() {
-  const tgz = existsSync(scratch) ? readdirSync(scratch).find((f) => f.endsWith(".tgz")) : undefined;
-  if (!tgz) throw new Error("no packed tarball: run `make pack` (node tests/js/lib/scratch.mjs) first");
-  return join(scratch, tgz);
-}
-
 async function wrangler(args) {
-  const bin = join(jsDir, "node_modules", ".bin", "wrangler");
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn", NO_COLOR: "1" };
-  return run(bin, args, { cwd: dir, env, maxBuffer: 1 << 24 });
+  return run(bin("wrangler"), args, { cwd: dir, env, maxBuffer: 1 << 24 });
 }
 
 const worker = (name, host, dist, extra) => ({
@@ -137,9 +130,7 @@ before(async () => {
   // The example as a user has it: its files plus `alipay-notify` installed from the tarball.
   dir = mkdtempSync(join(tmpdir(), "alipay-worker-"));
   for (const f of ["src", "wrangler.toml", "package.json"]) cpSync(join(root, "examples/worker", f), join(dir, f), { recursive: true });
-  const pkgDir = join(dir, "node_modules", "alipay-notify");
-  mkdirSync(pkgDir, { recursive: true });
-  await run("tar", ["-xzf", tarball(), "-C", pkgDir, "--strip-components=1"]);
+  installPacked(dir, packedTarball());
   mkdirSync(join(dir, "test"));
   writeFileSync(join(dir, "test", "index.js"), TEST_ENTRY);
   cpSync(join(jsDir, "lib", "cert-vectors.mjs"), join(dir, "test", "cert-vectors.mjs"));

@@ -1,5 +1,5 @@
 // Oracle capture: drives alipay-sdk@4.14.0 (Alipay's official Node SDK, CommonJS build, resolved
-// from tests/js/node_modules) against a recording HTTP server on 127.0.0.1 and writes every request
+// as from tests/js: the workspaces' node_modules) against a recording HTTP server on 127.0.0.1 and writes every request
 // it sends to requests.json, with the string to sign rebuilt independently from the captured bytes.
 // See README.md. Deterministic: nonce, clock and time zone are frozen, PKCS#1 v1.5 is deterministic.
 //

@@ -2,7 +2,7 @@
 //! against the `rsa` crate 0.9, in the same process, on the same keys and signatures.
 //!
 //! ```sh
-//! cargo run --release --example modexp_bench
+//! cargo bench --bench modexp
 //! ```
 //!
 //! Both sides get a prehashed `DigestInfo` / digest, so the figures are the public operation

@@ -1,0 +1,178 @@
+// The debugging page's pure modules (www/i18n.js, paste.js, diff.js, samples.js) in Node: paste
+// parsing of every input format, the V1/V2 difference, the text tables, the derived samples. The
+// page itself (DOM, wiring) runs in Chromium in browser.test.mjs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installPacked, root } from "./lib/scratch.mjs";
+import { ERRORS, FIELDS, FORMATS, KINDS, TEXT, beijing, lang, pick, pickLanguage, setLang, t } from "../../www/i18n.js";
+import { matchingBrace, readInput, repairBizContent } from "../../www/paste.js";
+import { diffPieces } from "../../www/diff.js";
+import { derivedSamples } from "../../www/samples.js";
+
+const samples = JSON.parse(readFileSync(join(root, "www/samples.json"), "utf8"));
+const sample = (id) => samples.find((s) => s.id === id);
+
+let dir;
+let api;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "alipay-www-"));
+  installPacked(dir);
+  api = createRequire(join(dir, "index.cjs"))("alipay-notify");
+});
+
+after(() => {
+  setLang("zh");
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// ─── paste.js ─────────────────────────────────────────────────────────────────────────────
+
+test("readInput: empty, form, query string and URL stay strings (their bytes are what was signed)", () => {
+  assert.deepEqual(readInput("  \n "), { format: "empty", body: null, headerCharset: null, notes: [] });
+  assert.deepEqual(readInput(" a=1&b=2\n"), { format: "form", body: "a=1&b=2", headerCharset: null, notes: [] });
+  assert.equal(readInput("?a=1").format, "query");
+  assert.equal(readInput("?a=1").body, "?a=1");
+  assert.equal(readInput("HTTPS://isv.example.com/gw?a=1").format, "url");
+});
+
+test("readInput: a JSON object of params; non-string values are converted with a warning", () => {
+  const r = readInput('{"a":"1","n":2,"z":null,"o":{"k":true}}');
+  assert.equal(r.format, "json-params");
+  assert.deepEqual(r.body, { a: "1", n: "2", z: "", o: '{"k":true}' });
+  assert.deepEqual(r.notes.map((n) => [n.level, n.key, n.arg]), [
+    ["warning", "noteJsonValue", "n"], ["warning", "noteJsonValue", "z"], ["warning", "noteJsonValue", "o"],
+  ]);
+  assert.equal(readInput("[1,2]").format, "form", "an array is not params");
+});
+
+test("readInput: the docs' JSON dump after `Data=`, with the header charset and biz_content unescaped", () => {
+  const text = 'ISV_GATEWAY_URL?Data={"headers":{"Content-Type":"application/x-www-form-urlencoded; charset=GBK"},'
+    + '"data":{"biz_content":"{"a":"x","b":{"c":"}"}}","sign":"s"},"method":"POST"}';
+  const r = readInput(text);
+  assert.equal(r.format, "json-dump");
+  assert.equal(r.headerCharset, "GBK");
+  assert.deepEqual(r.body, { biz_content: '{"a":"x","b":{"c":"}"}}', sign: "s" });
+  assert.deepEqual(r.notes.map((n) => n.key), ["noteBizRepaired", "noteHeaderCharset"]);
+});
+
+test("readInput: JSON that cannot be read is taken as a form, with a note", () => {
+  const r = readInput('{"a": nope}');
+  assert.equal(r.format, "form");
+  assert.equal(r.notes[0].key, "noteJsonInvalid");
+  assert.equal(r.notes[0].level, "warning");
+});
+
+test("readInput: unencoded Chinese in a body that declares GBK is flagged (the GBK bytes are lost)", () => {
+  assert.deepEqual(readInput("charset=GBK&title=中文").notes.map((n) => n.key), ["noteGbkText"]);
+  assert.deepEqual(readInput("charset=GBK&title=%D6%D0").notes, []);
+  assert.deepEqual(readInput("charset=UTF-8&title=中文").notes, []);
+  assert.deepEqual(readInput("charset=GBK&x=1¬ify_id=2").notes, [], "a pasted ¬ is not Chinese");
+});
+
+test("repairBizContent and matchingBrace", () => {
+  assert.equal(repairBizContent('{"biz_content":"x"}'), null, "nothing to repair");
+  assert.equal(repairBizContent('{"biz_content":"{"a":1}"}'), '{"biz_content":"{\\"a\\":1}"}');
+  assert.equal(repairBizContent('{"biz_content":"{"a":1}'), null, "no closing quote");
+  assert.equal(matchingBrace('{"a":"}"}', 0), 8);
+  assert.equal(matchingBrace('{"a":"\\"}"}', 0), 10);
+  assert.equal(matchingBrace("{{}", 0), -1);
+});
+
+// ─── diff.js ──────────────────────────────────────────────────────────────────────────────
+
+test("diffPieces: the pieces one sign content has and the other lacks", () => {
+  assert.deepEqual(diffPieces("a=1&b=2", "a=1&b=2"), [["a=1", false], ["b=2", false]]);
+  assert.deepEqual(diffPieces("a=1&sign_type=RSA2&z=3", "a=1&z=3"), [["a=1", false], ["sign_type=RSA2", true], ["z=3", false]]);
+  assert.deepEqual(diffPieces("a=1&z=3", "a=1&sign_type=RSA2&z=3"), [["a=1", false], ["z=3", false]]);
+  assert.deepEqual(diffPieces("b=2&a=1", "a=1&b=2").filter(([, d]) => d).length, 1, "order matters");
+});
+
+test("diffPieces on real sign contents: V2 has exactly sign_type more than V1", () => {
+  const s = sample("order-utf-8-rsa2-spki-base64-v2");
+  const { signContentV1: v1, signContentV2: v2 } = api.inspectNotification(s.body, s.key);
+  assert.deepEqual(diffPieces(v2, v1).filter(([, d]) => d).map(([p]) => p), ["sign_type=RSA2"]);
+  assert.deepEqual(diffPieces(v1, v2).filter(([, d]) => d), []);
+  assert.equal(diffPieces(v2, v1).map(([p]) => p).join("&"), v2, "the pieces rebuild the text");
+});
+
+// ─── i18n.js ──────────────────────────────────────────────────────────────────────────────
+
+test("every text entry has Chinese and English of the same kind; every data-i18n key of index.html exists", () => {
+  for (const [name, table] of Object.entries({ KINDS, ERRORS, FIELDS, FORMATS, TEXT })) {
+    for (const [key, pair] of Object.entries(table)) {
+      assert.equal(pair.length, 2, `${name}.${key}`);
+      assert.equal(typeof pair[0], typeof pair[1], `${name}.${key}`);
+      assert.ok(["string", "function"].includes(typeof pair[0]), `${name}.${key}`);
+    }
+  }
+  const html = readFileSync(join(root, "www/index.html"), "utf8");
+  const keys = [...html.matchAll(/data-i18n="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 20);
+  for (const k of keys) assert.ok(k in TEXT, `index.html uses data-i18n="${k}", which TEXT lacks`);
+  // The page's static Chinese is TEXT's: switching back to Chinese shows the same words.
+  for (const m of html.matchAll(/data-i18n="([^"]+)">([^<]*)</g)) assert.equal(TEXT[m[1]][0], m[2], m[1]);
+});
+
+test("t, pick and setLang: Chinese first, English on request; unknown keys show themselves", () => {
+  setLang("zh");
+  assert.equal(lang, "zh");
+  assert.equal(t("verified"), "验签通过");
+  assert.equal(t("chars", 3), "3 个字符");
+  assert.equal(pick(ERRORS.SIGNATURE_MISMATCH), "签名与内容不匹配");
+  setLang("en");
+  assert.equal(lang, "en");
+  assert.equal(t("verified"), "Verified");
+  assert.equal(t("certCount", 1), "1 certificate in the file");
+  assert.equal(t("certCount", 2), "2 certificates in the file");
+  assert.equal(pick(KINDS.generic), "Other notification");
+  assert.equal(pick(undefined), null);
+  assert.equal(t("no-such-key"), "no-such-key");
+  setLang("fr");
+  assert.equal(lang, "zh", "anything but en is Chinese");
+});
+
+test("pickLanguage: ?lang= first, then the saved choice, else Chinese (storage may throw)", () => {
+  assert.equal(pickLanguage("?lang=en", () => "zh"), "en");
+  assert.equal(pickLanguage("?lang=xx", () => "en"), "en");
+  assert.equal(pickLanguage("", () => null), "zh");
+  assert.equal(pickLanguage("", () => "de"), "zh");
+  assert.equal(pickLanguage("", () => {
+    throw new Error("SecurityError");
+  }), "zh");
+  assert.equal(pickLanguage("?lang=zh", undefined), "zh");
+});
+
+test("beijing: epoch milliseconds as UTC+8", () => {
+  setLang("en");
+  assert.equal(beijing(Date.UTC(2020, 2, 25, 8, 27, 8)), "2020-03-25 16:27:08 (Beijing time)");
+  assert.equal(beijing(NaN), null);
+  setLang("zh");
+  assert.equal(beijing(0), "1970-01-01 08:00:00 (北京时间)");
+});
+
+// ─── samples.js ───────────────────────────────────────────────────────────────────────────
+
+test("derived samples: the docs' JSON dump reads back to the original params and verifies; the ¬ paste is PASTED_NOT_ENTITY", () => {
+  const derived = derivedSamples(samples);
+  assert.deepEqual(derived.map((s) => s.id), ["derived-json-dump", "derived-not-entity"]);
+  for (const s of derived) assert.ok(s.text in TEXT, s.id);
+
+  const dump = derived[0];
+  const input = readInput(dump.body);
+  assert.equal(input.format, "json-dump");
+  assert.deepEqual(input.notes.map((n) => n.key), ["noteBizRepaired", "noteHeaderCharset"]);
+  assert.deepEqual(input.body, Object.fromEntries(new URLSearchParams(sample("auth-utf-8-rsa2-spki-base64-v1").body)));
+  assert.equal(api.verifyNotification(input.body, dump.key).verified, true);
+
+  const not = derived[1];
+  assert.match(not.body, /¬ify_/);
+  const report = api.inspectNotification(readInput(not.body).body, not.key);
+  assert.ok(report.problems.some((p) => p.code === "PASTED_NOT_ENTITY"), JSON.stringify(report.problems.map((p) => p.code)));
+
+  assert.deepEqual(derivedSamples([]), [], "nothing to derive from");
+});
