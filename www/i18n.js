@@ -100,7 +100,7 @@ export const FIELDS = {
 
 // Shown elsewhere (verdict, status block, biz_content, params), not in the field list.
 export const NOT_FIELDS = new Set(["verified", "variant", "signType", "kind", "charset", "params", "bizContent",
-  "bizContentRaw", "statusInfo", "deadline", "cancelOperator"]);
+  "bizContentRaw", "statusInfo", "deadline", "cancelOperator", "orderEvent"]);
 
 export const FORMATS = {
   form: ["表单请求体", "form body"],
