@@ -11,6 +11,13 @@
 //! The dev-dependency `rsa` is built with `default-features = false`, i.e. without its
 //! `u64_digit` feature (32-bit digits), like the wasm build measured in `TOOLCHAIN.md`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -25,16 +25,6 @@
 //! assert_eq!(decode_order_status("MERCHANT_CHECKING").unwrap().zh, "实施待确认");
 //! # Ok::<(), alipay_notify::Error>(())
 //! ```
-#![forbid(unsafe_code)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 pub mod crypto;
 pub mod encoding;

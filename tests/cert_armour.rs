@@ -9,6 +9,8 @@
 //! certificates while verification used the attacker's key. Every variant must now be refused
 //! with the key's or the certificate's code, by every entry point.
 
+#![cfg(test)]
+
 mod common;
 
 use alipay_notify::crypto::SignType;

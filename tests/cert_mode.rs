@@ -3,6 +3,8 @@
 //! independent implementations (tests/vectors/cert/generate.py: the JDK, OpenSSL, Python
 //! `cryptography`).
 
+#![cfg(test)]
+
 mod common;
 
 use common::{outcome, str_field as s, to_hex as hex, vector_file};

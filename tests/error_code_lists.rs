@@ -2,6 +2,8 @@
 //! TypeScript `ErrorCode` union, the debugging page's labels and the README's table (the last
 //! two and the union add the browser-only `NOT_INITIALIZED`).
 
+#![cfg(test)]
+
 use std::fs;
 use std::path::Path;
 

@@ -3,6 +3,8 @@
 //! the fuzzer kept gives a result or a coded error, never a panic. Fuzzing itself needs nightly:
 //! `make fuzz` (or `cargo +nightly fuzz run <target>` in `fuzz/`).
 
+#![cfg(test)]
+
 use std::fs;
 use std::path::Path;
 

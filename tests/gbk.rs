@@ -8,6 +8,8 @@
 //! Exhaustive: every lead/trail pair, every well-formed four-byte sequence, every character.
 //! Random: byte strings and strings (`ALIPAY_NOTIFY_GBK_CASES`, default 20000).
 
+#![cfg(test)]
+
 #[path = "../src/encoding/gbk.rs"]
 mod gbk;
 #[path = "../src/encoding/gbk_table.rs"]

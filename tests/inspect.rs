@@ -1,6 +1,8 @@
 //! `inspect` explains failures: each diagnosis is produced where it applies, and not where it
 //! would mislead.
 
+#![cfg(test)]
+
 mod common;
 
 use alipay_notify::{inspect, VerifyOptions};

@@ -4,6 +4,8 @@
 //! Read from the source text (code lines only; doc links may point anywhere): every
 //! `crate::<layer>::<module>` a file names is an edge from its module to that one.
 
+#![cfg(test)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;

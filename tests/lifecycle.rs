@@ -3,6 +3,8 @@
 //! everywhere (duplicates, staleness, terminal statuses, the transition table), and the three
 //! deadlines one second before and after.
 
+#![cfg(test)]
+
 use std::collections::BTreeMap;
 
 use alipay_notify::servicemarket::{

@@ -4,6 +4,8 @@
 //! response body (v1 and v3), the v3 header values, the AES ciphertext and key text. At the
 //! limit the input is accepted — where a signed notification or response fits, it still verifies.
 
+#![cfg(test)]
+
 mod common;
 
 use common::{notification_vector, read_text, repo_path, vector_file, vectors_dir};

@@ -6,6 +6,8 @@
 //! - `tests/vectors/real/notify-*.json`: real Alipay-signed notifications, which must verify with
 //!   the variant recorded in the file, and fail with `SIGNATURE_MISMATCH` once tampered.
 
+#![cfg(test)]
+
 mod common;
 
 use common::{load_json, str_field, vectors_dir};

@@ -4,6 +4,8 @@
 //! answers verify; every private-key form of the reference loads to the same key; wrong keys
 //! fail with a code and never echo the key.
 
+#![cfg(test)]
+
 use alipay_notify::openapi::{
     prepare_request, read_v2_reply, read_v3_reply, PrivateKey, PrivateKeyFormat, Protocol,
     RequestInput, RsaSigner, Signer, V3Reply,

@@ -13,6 +13,8 @@
 //!   names and values, except that we reject (by design) exactly the inputs with a malformed
 //!   `%` escape, an empty name, or a repeated name.
 
+#![cfg(test)]
+
 mod common;
 
 use common::notification_vectors;

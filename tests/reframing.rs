@@ -2,6 +2,8 @@
 //! it): the same signed bytes split into other parameters must never verify, and every legitimate
 //! spelling of one signed notification verifies with one fingerprint.
 
+#![cfg(test)]
+
 mod common;
 
 use common::vector_file;

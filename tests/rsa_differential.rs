@@ -9,6 +9,8 @@
 //! `cargo test` fast; a full run uses 10000 or more, in release mode:
 //! `ALIPAY_NOTIFY_DIFF_CASES=20000 cargo test --release --test rsa_differential -- --nocapture`).
 
+#![cfg(test)]
+
 mod common;
 
 use common::{from_hex as hex, to_hex};

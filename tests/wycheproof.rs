@@ -8,6 +8,8 @@
 //! - `acceptable` (legacy or weak but not broken): must not panic; the outcome is recorded.
 //! - 8192-bit keys exceed `MAX_KEY_BITS`: every one is refused with `INVALID_PUBLIC_KEY`.
 
+#![cfg(test)]
+
 mod common;
 
 use common::{from_hex as hex, str_field};
