@@ -582,12 +582,37 @@ fn the_state_round_trips_through_json() {
         T0,
     );
     let json = serde_json::to_string(&o.state).unwrap();
-    let back: OrderState = serde_json::from_str(&json).unwrap();
+    let back = OrderState::from_json(&serde_json::from_str(&json).unwrap()).unwrap();
     assert_eq!(back, o.state);
-    let event: Event =
-        serde_json::from_str(r#"{"type":"statusChanged","id":"x","atMs":5,"status":"DONE"}"#)
-            .unwrap();
+    let event: Event = Event::from_json(
+        &serde_json::from_str(r#"{"type":"statusChanged","id":"x","atMs":5,"status":"DONE"}"#)
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(event, changed("x", 5, "DONE"));
+    // Every kind reads back as written; malformed events are refused with a reason.
+    for e in every_kind(T0) {
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(Event::from_json(&v).unwrap(), e);
+    }
+    for bad in [
+        r#"{"type":"nope","id":"x","atMs":1}"#,
+        r#"{"type":"accepted","id":"x"}"#,
+        r#"{"type":"accepted","id":1,"atMs":1}"#,
+        r#"{"type":"accepted","id":"x","atMs":1.5}"#,
+        r#"{"type":"itemCompleted","id":"x","atMs":1}"#,
+        r#"[]"#,
+    ] {
+        assert!(
+            Event::from_json(&serde_json::from_str(bad).unwrap()).is_err(),
+            "{bad}"
+        );
+    }
+    assert!(OrderState::from_json(&serde_json::json!({"status": 5})).is_err());
+    assert_eq!(
+        OrderState::from_json(&serde_json::json!({})).unwrap(),
+        OrderState::default()
+    );
     assert!(serde_json::to_string(&o)
         .unwrap()
         .contains(r#""next":{"id":"ACCEPT_OR_REJECT""#));

@@ -17,7 +17,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::servicemarket::status::{deadline_for, decode_order_status, Deadline};
 
@@ -196,7 +197,7 @@ pub fn transition(from: Option<&str>, to: &str) -> Option<&'static Transition> {
 
 /// What happened to an order, as the lifecycle sees it. Notifications must be verified first
 /// (build these from `verify`'s result); calls are the ISV's own successful API calls.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -287,7 +288,6 @@ pub enum Event {
         /// The order status, when the answer names one.
         status: Option<String>,
         /// Item → `order_status` (`TO_DO`, `DOING`, `TO_CONFIRM`, …).
-        #[serde(default)]
         items: BTreeMap<String, String>,
     },
 }
@@ -340,8 +340,8 @@ impl Event {
 
 /// The state of one order. Serialisable as is (JSON), so a store keeps it between events; `{}`
 /// reads as a new order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OrderState {
     /// The order status (`None` until an event names one).
     pub status: Option<String>,
@@ -356,6 +356,164 @@ pub struct OrderState {
     pub authorized: bool,
     /// The ids of the events applied, for dedupe.
     pub applied: Vec<String>,
+}
+
+/// Reads JSON as the serialisation above writes it (a hand-written reader: a derived
+/// `Deserialize` for these types measured about 35 KiB of gzipped wasm).
+mod read {
+    use super::*;
+
+    pub(super) type R<T> = core::result::Result<T, String>;
+
+    pub(super) fn object<'a>(v: &'a Value, what: &str) -> R<&'a Map<String, Value>> {
+        v.as_object()
+            .ok_or_else(|| format!("{what} is not an object"))
+    }
+
+    pub(super) fn string(o: &Map<String, Value>, k: &str) -> R<String> {
+        match o.get(k) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            _ => Err(format!("`{k}` must be a string")),
+        }
+    }
+
+    pub(super) fn opt_string(o: &Map<String, Value>, k: &str) -> R<Option<String>> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            _ => Err(format!("`{k}` must be a string or null")),
+        }
+    }
+
+    pub(super) fn opt_ms(o: &Map<String, Value>, k: &str) -> R<Option<i64>> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.is_finite() && f.fract() == 0.0)
+                        .map(|f| f as i64)
+                })
+                .map(Some)
+                .ok_or_else(|| format!("`{k}` must be epoch milliseconds (an integer)")),
+        }
+    }
+
+    pub(super) fn ms(o: &Map<String, Value>, k: &str) -> R<i64> {
+        opt_ms(o, k)?.ok_or_else(|| format!("`{k}` is missing"))
+    }
+
+    pub(super) fn boolean(o: &Map<String, Value>, k: &str) -> R<bool> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            _ => Err(format!("`{k}` must be a boolean")),
+        }
+    }
+
+    pub(super) fn string_map(o: &Map<String, Value>, k: &str) -> R<BTreeMap<String, String>> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k2, v)| match v {
+                    Value::String(s) => Ok((k2.clone(), s.clone())),
+                    _ => Err(format!("`{k}.{k2}` must be a string")),
+                })
+                .collect(),
+            _ => Err(format!("`{k}` must be an object of strings")),
+        }
+    }
+}
+
+impl Event {
+    /// Reads an event from its JSON form (`{"type": "statusChanged", "id": …, "atMs": …, …}`).
+    pub fn from_json(v: &Value) -> core::result::Result<Self, String> {
+        use read::*;
+        let o = object(v, "the event")?;
+        let id = string(o, "id")?;
+        let at_ms = ms(o, "atMs")?;
+        let item = || string(o, "item");
+        Ok(match string(o, "type")?.as_str() {
+            "orderNotified" => Event::OrderNotified {
+                id,
+                at_ms,
+                order_time_ms: opt_ms(o, "orderTimeMs")?,
+            },
+            "statusChanged" => Event::StatusChanged {
+                id,
+                at_ms,
+                status: string(o, "status")?,
+            },
+            "renewalNotified" => Event::RenewalNotified { id, at_ms },
+            "authorizationNotified" => Event::AuthorizationNotified {
+                id,
+                at_ms,
+                granted: boolean(o, "granted")?,
+            },
+            "accepted" => Event::Accepted { id, at_ms },
+            "rejected" => Event::Rejected { id, at_ms },
+            "itemCompleted" => Event::ItemCompleted {
+                id,
+                at_ms,
+                item: item()?,
+            },
+            "itemCancelled" => Event::ItemCancelled {
+                id,
+                at_ms,
+                item: item()?,
+            },
+            "itemConfirmed" => Event::ItemConfirmed {
+                id,
+                at_ms,
+                item: item()?,
+            },
+            "queried" => Event::Queried {
+                id,
+                at_ms,
+                status: opt_string(o, "status")?,
+                items: string_map(o, "items")?,
+            },
+            other => {
+                return Err(format!(
+                    "unknown event type `{}`",
+                    crate::error::excerpt(other.as_bytes())
+                ))
+            }
+        })
+    }
+}
+
+impl OrderState {
+    /// Reads a state from its JSON form; `{}` (or `null`) is a new order.
+    pub fn from_json(v: &Value) -> core::result::Result<Self, String> {
+        use read::*;
+        if v.is_null() {
+            return Ok(OrderState::default());
+        }
+        let o = object(v, "the state")?;
+        let applied = match o.get("applied") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_owned)
+                        .ok_or("`applied` must hold strings")
+                })
+                .collect::<core::result::Result<_, _>>()?,
+            _ => return Err("`applied` must be an array of strings".into()),
+        };
+        Ok(OrderState {
+            status: opt_string(o, "status")?,
+            status_at_ms: opt_ms(o, "statusAtMs")?,
+            ordered_at_ms: opt_ms(o, "orderedAtMs")?,
+            items: string_map(o, "items")?,
+            authorized: boolean(o, "authorized")?,
+            applied,
+        })
+    }
 }
 
 /// What one event did.

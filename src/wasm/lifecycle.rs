@@ -33,9 +33,13 @@ pub fn apply_order_event(
         }
         Ok(String::from(s))
     };
-    let state: OrderState =
-        serde_json::from_str(&text(state, "state")?).map_err(|e| bad("state", e))?;
-    let event: Event = serde_json::from_str(&text(event, "event")?).map_err(|e| bad("event", e))?;
+    let json = |t: String, what: &str| -> Result<serde_json::Value, JsValue> {
+        serde_json::from_str(&t).map_err(|e| bad(what, e))
+    };
+    let state = OrderState::from_json(&json(text(state, "state")?, "state")?)
+        .map_err(|e| bad("state", e))?;
+    let event =
+        Event::from_json(&json(text(event, "event")?, "event")?).map_err(|e| bad("event", e))?;
     let now_ms = now_ms
         .as_f64()
         .filter(|n| n.is_finite())
