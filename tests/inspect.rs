@@ -149,3 +149,58 @@ fn signed_flags_follow_the_empty_value_rule_and_first_occurrence() {
         ]
     );
 }
+
+/// Tampered with the right key → CONTENT_CHANGED (with the recovered and computed digests);
+/// checked with an unrelated key → WRONG_KEY. On every real notification.
+#[test]
+fn content_changed_and_wrong_key_are_told_apart_on_the_real_notifications() {
+    let other_key = vector("change-utf-8-rsa2-spki-base64-v1").1;
+    let mut n = 0;
+    let dir = common::vectors_dir().join("real");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("notify-")
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let f = common::load_json(&path);
+        let key = f["alipay_public_key"].as_str().unwrap();
+        let body = f["derived_form_body"]["body"].as_str().unwrap();
+        let o = VerifyOptions::from_json(r#"{"signTypes":["RSA2","RSA"]}"#).unwrap();
+        assert_eq!(diagnose(body, Some(key), &o).0, "verified");
+        let tampered = body.replacen("notify_id=", "notify_id=9", 1);
+        let r = inspect(tampered.as_bytes(), Some(key), &o);
+        let codes: Vec<_> = r.problems.iter().map(|p| p.code).collect();
+        assert!(codes.contains(&"CONTENT_CHANGED"), "{}: {codes:?}", f["id"]);
+        assert!(!codes.contains(&"WRONG_KEY"), "{}: {codes:?}", f["id"]);
+        let p = r
+            .problems
+            .iter()
+            .find(|p| p.code == "CONTENT_CHANGED")
+            .unwrap();
+        assert!(
+            p.message.contains("V1 content") && p.message.contains("signed "),
+            "{}",
+            p.message
+        );
+        let (_, codes) = diagnose(body, Some(&other_key), &o);
+        assert!(
+            codes.contains(&"WRONG_KEY") || codes.contains(&"MALFORMED_SIGNATURE"),
+            "{}: {codes:?}",
+            f["id"]
+        );
+        assert!(
+            !codes.contains(&"CONTENT_CHANGED"),
+            "{}: {codes:?}",
+            f["id"]
+        );
+        n += 1;
+    }
+    assert_eq!(n, 5);
+}

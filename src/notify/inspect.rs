@@ -715,12 +715,49 @@ fn diagnose_mismatch(
     if problems.iter().any(|p| EXPLAINED_BY.contains(&p.code)) {
         return;
     }
+    // The right key turns the signature into a well-formed DigestInfo even when the content
+    // changed; another key gives noise. That tells a wrong key from changed content.
+    if let Some((hash_type, recovered)) = rec.recovered_digest() {
+        let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let content =
+            |v: Variant| hex(&hash_type.digest(&sign_content(form, v, options.empty_values)));
+        let gbk_as_utf8 = form
+            .params()
+            .iter()
+            .any(|p| contains(&p.value, "\u{fffd}".as_bytes()));
+        let (hint, hint_zh) = if gbk_as_utf8 {
+            (
+                "Values hold U+FFFD replacement characters: a framework decoded GBK bytes as UTF-8 before the verifier saw them. Pass the raw body (Express: express.raw({ type: \"*/*\" })).",
+                "参数值含 U+FFFD 替换字符:框架先把 GBK 字节按 UTF-8 解码了。请传入原始请求体(Express:express.raw({ type: \"*/*\" }))。",
+            )
+        } else {
+            (
+                "The key is Alipay's, but the content was changed after signing: a parameter added or removed (your framework's own params), a value re-encoded or trimmed, `+` turned into a space, or GBK decoded as UTF-8. Pass exactly the raw body Alipay posted.",
+                "公钥正确,但内容在签名后被改动:增删了参数(框架自带参数)、值被重新编码或截断、`+` 变成空格、GBK 被按 UTF-8 解码。请传入支付宝发送的原始请求体。",
+            )
+        };
+        problems.push(problem(
+            "CONTENT_CHANGED",
+            "error",
+            format!(
+                "the key is right (the signature holds a well-formed {} digest) but the content changed after signing: signed {}, V1 content {}, V2 content {}",
+                if hash_type == SignType::Rsa2 { "SHA-256" } else { "SHA-1" },
+                hex(recovered),
+                content(Variant::V1),
+                content(Variant::V2)
+            ),
+            hint,
+            hint_zh,
+            None,
+        ));
+        return;
+    }
     problems.push(problem(
         "WRONG_KEY",
         "warning",
-        "the key verifies neither the V1 nor the V2 sign content",
-        "Is this the Alipay public key (支付宝公钥)? The application public key (应用公钥) you uploaded to Alipay does not verify notifications. Otherwise the notification was changed on the way.",
-        "这是支付宝公钥吗?你上传给支付宝的应用公钥不能用于验签。否则通知在途中被改动。",
+        "the key verifies neither the V1 nor the V2 sign content: under this key the signature is noise",
+        "Is this the Alipay public key (支付宝公钥)? The application public key (应用公钥) you uploaded to Alipay does not verify notifications; nor does the key of another app or of the sandbox.",
+        "这是支付宝公钥吗?你上传给支付宝的应用公钥不能用于验签;其他应用或沙箱环境的公钥也不行。",
         None,
     ));
 }

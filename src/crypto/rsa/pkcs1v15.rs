@@ -35,6 +35,14 @@ impl SignType {
         }
     }
 
+    /// The digest of `message` under this sign type's hash.
+    pub(crate) fn digest(self, message: &[u8]) -> Vec<u8> {
+        match self {
+            SignType::Rsa2 => sha2::Sha256::digest(message).to_vec(),
+            SignType::Rsa => sha1::Sha1::digest(message).to_vec(),
+        }
+    }
+
     /// DER `DigestInfo` for `hash` under this sign type's algorithm.
     fn digest_info(self, message: &[u8]) -> Vec<u8> {
         match self {
@@ -88,6 +96,33 @@ impl Recovered {
     /// Whether the signature is valid for `message` under `sign_type`.
     pub(crate) fn matches(&self, sign_type: SignType, message: &[u8]) -> bool {
         self.matches_digest_info(&sign_type.digest_info(message))
+    }
+
+    /// The digest the signature holds, when the public operation gave a well-formed PKCS#1 v1.5
+    /// block for SHA-256 or SHA-1 (padding, DigestInfo header) — what the right key gives even
+    /// when the content was changed after signing; any other key gives noise (`None`). For
+    /// diagnosis only: verification compares whole encodings, never this.
+    pub(crate) fn recovered_digest(&self) -> Option<(SignType, &[u8])> {
+        let em = self.em.as_deref()?;
+        let (head, rest) = em.split_at_checked(2)?;
+        if head != [0x00, 0x01] {
+            return None;
+        }
+        let ps_len = rest.iter().take_while(|b| **b == 0xff).count();
+        let rest = rest.get(ps_len..)?.strip_prefix(&[0x00])?;
+        if ps_len < 8 {
+            return None;
+        }
+        [
+            (SignType::Rsa2, &SHA256_PREFIX[..], 32),
+            (SignType::Rsa, &SHA1_PREFIX[..], 20),
+        ]
+        .into_iter()
+        .find_map(|(t, prefix, len)| {
+            rest.strip_prefix(prefix)
+                .filter(|d| d.len() == len)
+                .map(|d| (t, d))
+        })
     }
 
     fn matches_digest_info(&self, digest_info: &[u8]) -> bool {
