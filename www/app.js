@@ -16,7 +16,8 @@ function applyLanguage() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
   document.title = `${t("title")} · alipay-notify`;
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+  for (const b of document.querySelectorAll("[data-lang]"))
+    b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -59,7 +60,13 @@ function readCertificates(key, rootText, now) {
   if (cert?.error && !armoured) cert = null;
   const root = rootText.trim();
   if (!cert && !root) return null;
-  const out = { cert, count: (key.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length || (cert?.value ? 1 : 0), root: null, chain: null, now };
+  const out = {
+    cert,
+    count: (key.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length || (cert?.value ? 1 : 0),
+    root: null,
+    chain: null,
+    now,
+  };
   if (root) {
     out.root = attempt(() => getRootCertSN(root));
     out.chain = cert?.value ? attempt(() => verifyCertChain(key, root, now)) : { needsCert: true };
@@ -147,9 +154,11 @@ function setLanguage(next) {
 
 async function start() {
   applyLanguage();
-  for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
+  for (const b of document.querySelectorAll("[data-lang]"))
+    b.addEventListener("click", () => setLanguage(b.dataset.lang));
   for (const id of ["body", "key", "root"]) $(id).addEventListener("input", schedule);
-  for (const id of ["opt-variant", "opt-rsa2", "opt-rsa", "opt-empty", "opt-charset"]) $(id).addEventListener("change", run);
+  for (const id of ["opt-variant", "opt-rsa2", "opt-rsa", "opt-empty", "opt-charset"])
+    $(id).addEventListener("change", run);
   state = { input: null, report: null, options: null };
   render();
   try {

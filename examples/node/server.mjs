@@ -111,7 +111,9 @@ export function createHandler({
       const body = await rawBody(req, MAX_BODY_BYTES);
       if (body === TOO_LARGE) return reply(res, 413, "INPUT_TOO_LARGE", { Connection: "close" });
       if (body === CONSUMED) {
-        logger.error("alipay-notify: the request body was parsed before this handler; give it the raw bytes (express.raw)");
+        logger.error(
+          "alipay-notify: the request body was parsed before this handler; give it the raw bytes (express.raw)",
+        );
         return reply(res, 500, "RAW_BODY_REQUIRED");
       }
       // Alipay posts a form body; some callers put the params in the query string instead.
@@ -301,13 +303,14 @@ async function main() {
     process.exit(1);
   }
   // The OpenAPI client only when configured (its module is loaded only then).
-  const alipay = env.ALIPAY_APP_PRIVATE_KEY && env.ALIPAY_APP_ID
-    ? (await import("alipay-notify/client")).createClient({
-        appId: env.ALIPAY_APP_ID,
-        privateKey: env.ALIPAY_APP_PRIVATE_KEY,
-        alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
-      })
-    : null;
+  const alipay =
+    env.ALIPAY_APP_PRIVATE_KEY && env.ALIPAY_APP_ID
+      ? (await import("alipay-notify/client")).createClient({
+          appId: env.ALIPAY_APP_ID,
+          privateKey: env.ALIPAY_APP_PRIVATE_KEY,
+          alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
+        })
+      : null;
   const app = createExampleApp({ alipay });
   const handler = createHandler({
     alipayPublicKey: env.ALIPAY_PUBLIC_KEY,

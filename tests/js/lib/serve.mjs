@@ -29,8 +29,9 @@ export function packageDir() {
  * wins. Resolves to `{ server, url }` once listening.
  */
 export function serve({ port = 0, mounts = {} } = {}) {
-  const table = Object.entries({ "/": join(root, "www"), "/pkg/": packageDir(), ...mounts })
-    .sort((a, b) => b[0].length - a[0].length);
+  const table = Object.entries({ "/": join(root, "www"), "/pkg/": packageDir(), ...mounts }).sort(
+    (a, b) => b[0].length - a[0].length,
+  );
   const server = createServer((req, res) => {
     const send = (status, body, type = "text/plain; charset=utf-8") => {
       res.writeHead(status, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" });

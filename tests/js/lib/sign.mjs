@@ -156,7 +156,10 @@ export function notificationParams(kind, i, { charset = "UTF-8", order, status =
         ...envelope,
         version: "1.1",
         utc_timestamp: String(Date.UTC(2026, 5, 1) + time * 1000),
-        biz_content: JSON.stringify({ wait_for_renew_order_count_30_day: String(i), wait_for_renew_merchant_count_30_day: "3" }),
+        biz_content: JSON.stringify({
+          wait_for_renew_order_count_30_day: String(i),
+          wait_for_renew_merchant_count_30_day: "3",
+        }),
       };
     case "open_app_auth_notify":
       return {
@@ -201,10 +204,13 @@ export function signedBatch(n, { start = 0, key = privateKey() } = {}) {
     const params = notificationParams(kind, i, { charset });
     const body = signNotification(params, { key, variant: documentedVariant(kind) });
     const orderKey =
-      kind === "servicemarket_order_notify" ? params.commodity_order_id
-      : kind === "alipay.open.servicemarket.order.change.notify" ? JSON.parse(params.biz_content).order_no
-      : kind === "open_app_auth_notify" ? params.auth_app_id
-      : null;
+      kind === "servicemarket_order_notify"
+        ? params.commodity_order_id
+        : kind === "alipay.open.servicemarket.order.change.notify"
+          ? JSON.parse(params.biz_content).order_no
+          : kind === "open_app_auth_notify"
+            ? params.auth_app_id
+            : null;
     out.push({ i, kind, charset, notifyId: params.notify_id, orderKey, body });
   }
   return out;
