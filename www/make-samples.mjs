@@ -104,7 +104,7 @@ function kindOf(params) {
 }
 
 const out = join(root, "www/samples.json");
-const text = JSON.stringify(samples, null, 1) + "\n";
+const text = `${JSON.stringify(samples, null, 1)}\n`;
 if (process.argv.includes("--check")) {
   if (readFileSync(out, "utf8") !== text) {
     console.error("www/samples.json differs from what make-samples.mjs builds: run `node www/make-samples.mjs`");

@@ -182,8 +182,8 @@ function renderVerdict(report, input) {
   }
   const verdictOf = (x) =>
     ({
-      verified: ["ok", "✔ " + t("matched")],
-      mismatch: ["bad", "✘ " + t("mismatch")],
+      verified: ["ok", `✔ ${t("matched")}`],
+      mismatch: ["bad", `✘ ${t("mismatch")}`],
       not_checked: ["na", t("notChecked")],
     })[x];
   const row = el("p", { class: "variants" });
@@ -410,8 +410,8 @@ function signBlock(variant, report) {
     pre.append(differs ? el("mark", { class: "diff", text: piece }) : piece);
   });
   const state = {
-    verified: ["ok", "✔ " + t("matched")],
-    mismatch: ["bad", "✘ " + t("mismatch")],
+    verified: ["ok", `✔ ${t("matched")}`],
+    mismatch: ["bad", `✘ ${t("mismatch")}`],
     not_checked: ["na", t("notChecked")],
   }[report[variant]];
   const button = el("button", { type: "button", class: "copy", "data-testid": `copy-${variant}`, text: t("copy") });

@@ -25,7 +25,7 @@ export function derivedSamples(samples) {
     });
   }
   const order = samples.find((s) => s.id === "order-utf-8-rsa2-spki-base64-v2");
-  if (order && order.body.includes("&notify_")) {
+  if (order?.body.includes("&notify_")) {
     out.push({
       id: "derived-not-entity",
       text: "notSample",

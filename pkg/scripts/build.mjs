@@ -1,7 +1,7 @@
 // One build: release wasm → wasm-bindgen (web + nodejs) → wasm-opt -Oz → sizes.
 // Run from anywhere: `node pkg/scripts/build.mjs`.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -69,13 +69,13 @@ const api = readFileSync(join(pkg, "src/api.mjs"), "utf8");
 writeFileSync(join(dist, "api.mjs"), api);
 const cjs = api.replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n");
 if (cjs === api) throw new Error("api.mjs must end with a single `export { … };` line");
-writeFileSync(join(dist, "api.cjs"), '"use strict";\n' + cjs);
+writeFileSync(join(dist, "api.cjs"), `"use strict";\n${cjs}`);
 // The OpenAPI client, converted the same way.
 const client = readFileSync(join(pkg, "src/client.mjs"), "utf8");
 writeFileSync(join(dist, "client.mjs"), client);
 const clientCjs = client.replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n");
 if (clientCjs === client) throw new Error("client.mjs must end with a single `export { … };` line");
-writeFileSync(join(dist, "client.cjs"), '"use strict";\n' + clientCjs);
+writeFileSync(join(dist, "client.cjs"), `"use strict";\n${clientCjs}`);
 
 // The CommonJS declarations: the same types, `init` as a named no-op instead of the default
 // export (a CJS module has no default export to describe).
@@ -110,7 +110,7 @@ writeFileSync(
   clientDts.replaceAll('from "./index.js"', 'from "./index.cjs"').replace("export default init;\n", ""),
 );
 
-const kib = (n) => (n / 1024).toFixed(1) + " KiB";
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 for (const [m, bytes] of sizes) {
   console.log(
     `${m.web}/alipay_notify_bg.wasm (${m.name}): ${kib(bytes.length)} raw, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`,

@@ -121,7 +121,7 @@ function utf8FromBase64(b64) {
 
 function webCrypto(c) {
   const cr = c ?? globalThis.crypto;
-  if (!cr || !cr.subtle)
+  if (!cr?.subtle)
     throw coded("INVALID_OPTIONS", "invalid options: no WebCrypto (`crypto.subtle`) in this runtime; pass `crypto`", {
       reason: "no WebCrypto",
     });
@@ -146,7 +146,7 @@ function createClientApi(wasm, api) {
 
   function importKey(cr, privateKey, alipayKey) {
     const id = `${privateKey}\u0000${alipayKey ?? ""}`;
-    let hit = keyCache.get(id);
+    const hit = keyCache.get(id);
     if (hit && hit.cr === cr) {
       keyCache.delete(id);
       keyCache.set(id, hit);
@@ -268,7 +268,7 @@ function createClientApi(wasm, api) {
   }
 
   function signRequest(protocol) {
-    return async function (options, request) {
+    return async (options, request) => {
       const config = checkNames(options, SIGN_OPTIONS, "option");
       const req = checkNames(request, SIGN_REQUEST, "request field");
       const cr = webCrypto(config.crypto);

@@ -109,7 +109,7 @@ before(async () => {
   await context.route("**/*", (route) => {
     const url = route.request().url();
     requests.push(url);
-    if (url.startsWith(origin + "/") || url.startsWith("data:")) return route.continue();
+    if (url.startsWith(`${origin}/`) || url.startsWith("data:")) return route.continue();
     foreign.push(url);
     return route.abort();
   });

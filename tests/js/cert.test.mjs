@@ -96,7 +96,7 @@ for (const kind of ["esm", "cjs"]) {
     }
     // The refusal shows the offending armour line (the stray space), as the certificate's or the key's error.
     assert.deepEqual(
-      out.reasons.map((r) => r && r.code),
+      out.reasons.map((r) => (r ? r.code : null)),
       ["INVALID_CERTIFICATE", "INVALID_PUBLIC_KEY"],
     );
     for (const r of out.reasons) assert.ok(r.reason.includes("`-----BEGIN CERTIFICATE -----`"), r.reason);
@@ -154,7 +154,7 @@ test("CERT_SN_MISMATCH names both SNs; CERT_UNTRUSTED / CERT_EXPIRED carry a rea
   const cjs = runIn("cjs", script);
   assert.deepEqual(esm, cjs);
   assert.deepEqual(
-    esm.map((e) => e && e.code),
+    esm.map((e) => (e ? e.code : null)),
     ["CERT_SN_MISMATCH", "CERT_UNTRUSTED", "CERT_EXPIRED", null, "INVALID_CERTIFICATE"],
   );
   for (const e of esm.filter(Boolean)) {

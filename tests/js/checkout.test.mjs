@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { bin, root } from "./lib/scratch.mjs";
 import { testAlipayKey } from "./lib/load.mjs";
 import { APP_ID, KINDS, documentedVariant, notificationParams, signNotification } from "./lib/sign.mjs";
@@ -44,7 +44,7 @@ function start(cmd, args, { cwd, env, ready, timeout = 60000 }) {
     const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${out}`)), timeout);
     const onData = (d) => {
       out += d;
-      const m = ready.exec(out.replace(/\x1b\[[0-9;]*m/g, ""));
+      const m = ready.exec(stripVTControlCharacters(out));
       if (m) {
         clearTimeout(timer);
         resolve(m);

@@ -74,7 +74,7 @@ function generator(seed) {
     let out = next() < 0.1 ? "?" : "";
     for (let i = 0; i < n; i++) out += TOKENS[Math.floor(next() * TOKENS.length)];
     // Sometimes the first segment again, so that repeated names are common enough.
-    if (next() < 0.2) out += "&" + out.replace(/^\?/, "").split("&")[0];
+    if (next() < 0.2) out += `&${out.replace(/^\?/, "").split("&")[0]}`;
     return out;
   };
 }
@@ -152,9 +152,8 @@ test("the encodings a sender may choose decode alike: `+` and %20 are a space, %
   const params = { "名 字": "值 + %41 & = ?", b: "", c: "😀" };
   assert.deepEqual(api.parseNotification(new URLSearchParams(params).toString()).params, params);
   assert.deepEqual(
-    api.parseNotification(
-      encodeURIComponent("名 字") + "=" + encodeURIComponent(params["名 字"]) + "&b=&c=%F0%9F%98%80",
-    ).params,
+    api.parseNotification(`${encodeURIComponent("名 字")}=${encodeURIComponent(params["名 字"])}&b=&c=%F0%9F%98%80`)
+      .params,
     params,
   );
 });

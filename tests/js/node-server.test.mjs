@@ -220,7 +220,7 @@ test("GET → 405, other paths → 404, `path` is honoured", async () => {
 test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the bytes actually read", async () => {
   const g = await startGateway();
   const filler = (n) => {
-    const s = "a=" + "x".repeat(60000) + "&b=" + "y".repeat(60000) + "&c=";
+    const s = `a=${"x".repeat(60000)}&b=${"y".repeat(60000)}&c=`;
     return s + "z".repeat(n - s.length);
   };
   assertRejected(await send(g.base, filler(MAX + 1)), 413, "INPUT_TOO_LARGE", "body over the limit");
@@ -314,9 +314,18 @@ test("a pluggable async store: begin/finish/abort are awaited", async () => {
   const calls = [];
   const inner = new example.MemoryStore();
   const store = {
-    begin: async (id) => (calls.push(["begin", id]), inner.begin(id)),
-    finish: async (id) => (calls.push(["finish", id]), inner.finish(id)),
-    abort: async (id) => (calls.push(["abort", id]), inner.abort(id)),
+    begin: async (id) => {
+      calls.push(["begin", id]);
+      return inner.begin(id);
+    },
+    finish: async (id) => {
+      calls.push(["finish", id]);
+      return inner.finish(id);
+    },
+    abort: async (id) => {
+      calls.push(["abort", id]);
+      return inner.abort(id);
+    },
   };
   const g = await startGateway({ store });
   const p = notificationParams(KINDS[2], 190);

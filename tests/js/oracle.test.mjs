@@ -123,7 +123,7 @@ test("documented differences: the SDK's behaviour in each, and why ours is right
         // The SDK always keeps empty values; `emptyValues: "skip"` is our named option for
         // notifications signed the Java way.
         assert.equal(o, v.expect.verified === true, v.id);
-        assert.equal(s, v.expect.verified === true && (v.options ?? {}).emptyValues !== "skip", v.id);
+        assert.equal(s, v.expect.verified === true && v.options?.emptyValues !== "skip", v.id);
         break;
       case "sign-type-policy":
         // The SDK accepts SHA-1 `RSA` whenever the notification says so (a downgrade an

@@ -104,7 +104,7 @@ test("esm and cjs throw the same coded errors with context", () => {
   const cjs = runIn("cjs", script(`const api = require("alipay-notify");`));
   assert.deepEqual(esm, cjs);
   assert.deepEqual(
-    esm.map((e) => e && e.code),
+    esm.map((e) => (e ? e.code : null)),
     [
       "INVALID_PUBLIC_KEY",
       "DUPLICATE_PARAMETER",

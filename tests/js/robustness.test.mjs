@@ -118,7 +118,7 @@ for (const [name, api, n] of [
 
 test("node: a huge string body (32 MiB) and a huge key are refused with INPUT_TOO_LARGE, and the instance keeps working", () => {
   const { body, key } = signed();
-  const huge = "a=" + "x".repeat(32 * 1024 * 1024);
+  const huge = `a=${"x".repeat(32 * 1024 * 1024)}`;
   assert.equal(
     codeOf(() => cjs.verifyNotification(huge, key)),
     "INPUT_TOO_LARGE",
@@ -152,7 +152,7 @@ test("every error code of the specification is produced through the JS API (ESM 
     INVALID_BIZ_CONTENT: (api) => api.parseNotification("biz_content=%7B"),
     APP_ID_MISMATCH: (api) => api.verifyNotification(body, key, { appId: "2021000000000001" }),
     NOTIFICATION_EXPIRED: (api) => api.verifyNotification(old.body, old.key, old.options),
-    INPUT_TOO_LARGE: (api) => api.parseNotification("a=" + "x".repeat(200_000)),
+    INPUT_TOO_LARGE: (api) => api.parseNotification(`a=${"x".repeat(200_000)}`),
     INVALID_OPTIONS: (api) => api.verifyNotification(body, key, { bogus: 1 }),
     INVALID_ARGUMENT: (api) => api.verifyNotification(42, key),
     // Not in the specification's list, but a stable code all the same.
@@ -207,7 +207,7 @@ test("body size: a signed notification padded to exactly the limit verifies (str
     assert.equal(cjs.verifyNotification(input, key).verified, true);
     assert.equal(cjs.inspectNotification(input, key).outcome.status, "verified");
   }
-  const past = at + "&";
+  const past = `${at}&`;
   for (const input of [past, new TextEncoder().encode(past)]) {
     assert.equal(
       codeOf(() => cjs.verifyNotification(input, key)),
@@ -222,7 +222,7 @@ test("body size: a signed notification padded to exactly the limit verifies (str
     assert.equal(report.outcome.error.code, "INPUT_TOO_LARGE");
   }
   // Multi-byte text counts in UTF-8 bytes, not UTF-16 units.
-  const cjk = "a=" + "中".repeat(Math.ceil((maxBodyBytes - 1) / 3));
+  const cjk = `a=${"中".repeat(Math.ceil((maxBodyBytes - 1) / 3))}`;
   assert.ok(cjk.length < maxBodyBytes);
   assert.equal(
     codeOf(() => cjs.parseNotification(cjk)),
@@ -294,10 +294,10 @@ test("key text: 16 KiB loads; one byte more is INPUT_TOO_LARGE", () => {
   const at = trimmed + " ".repeat(maxKeyTextBytes - trimmed.length);
   assert.equal(cjs.verifyNotification(body, at).verified, true);
   assert.equal(
-    codeOf(() => cjs.verifyNotification(body, at + " ")),
+    codeOf(() => cjs.verifyNotification(body, `${at} `)),
     "INPUT_TOO_LARGE",
   );
-  assert.equal(cjs.inspectNotification(body, at + " ").key.error.code, "INPUT_TOO_LARGE");
+  assert.equal(cjs.inspectNotification(body, `${at} `).key.error.code, "INPUT_TOO_LARGE");
 });
 
 // The v1 response, certificate and AES inputs of the remaining limits (real vectors).
@@ -323,7 +323,7 @@ test("response body: a signed response padded to exactly maxResponseBytes verifi
     for (const input of [at, new TextEncoder().encode(at)]) {
       assert.equal(api.verifyResponse(input, key, { method }).response.file_id, "CAxAToWB1JsAAAAAAAAAAAAADgSLAQBr");
     }
-    for (const input of [at + " ", new TextEncoder().encode(at + " ")]) {
+    for (const input of [`${at} `, new TextEncoder().encode(`${at} `)]) {
       assert.equal(
         codeOf(() => api.verifyResponse(input, key, { method })),
         "INPUT_TOO_LARGE",
@@ -331,7 +331,7 @@ test("response body: a signed response padded to exactly maxResponseBytes verifi
     }
   }
   // Fewer UTF-16 units than the limit but more UTF-8 bytes: the core counts the bytes.
-  const cjk = body + " ".repeat(maxResponseBytes - body.length - 3) + "中中";
+  const cjk = `${body}${" ".repeat(maxResponseBytes - body.length - 3)}中中`;
   assert.ok(cjk.length < maxResponseBytes);
   assert.equal(
     codeOf(() => cjs.verifyResponse(cjk, key, { method })),
@@ -365,13 +365,13 @@ test("v3 response: one limit with verifyResponse — a signed body of exactly ma
   const { maxResponseBytes, maxV3HeaderBytes, maxBodyBytes } = cjs.limits();
   const key = publicKeyPem();
   const [timestamp, nonce] = ["1700000000000", "2b7e5d0c-1f1e-4c5e-9a57-0f1c2d3e4f50"];
-  const body = "{" + " ".repeat(maxResponseBytes - 2) + "}";
+  const body = `{${" ".repeat(maxResponseBytes - 2)}}`;
   const signature = signV3(timestamp, nonce, body);
   assert.ok(body.length > maxBodyBytes, "over the notification limit, which once applied here");
   for (const api of [cjs, esm]) {
     for (const b of [body, new TextEncoder().encode(body)])
       assert.equal(api.verifyV3Response({ timestamp, nonce, body: b, signature }, key), true);
-    for (const b of [body + " ", new TextEncoder().encode(body + " ")]) {
+    for (const b of [`${body} `, new TextEncoder().encode(`${body} `)]) {
       assert.equal(
         codeOf(() => api.verifyV3Response({ timestamp, nonce, body: b, signature }, key)),
         "INPUT_TOO_LARGE",
@@ -413,12 +413,12 @@ test("aesDecrypt: a ciphertext of maxCiphertextBytes is read and a key text of m
       "DECRYPTION_FAILED",
     );
     assert.equal(
-      codeOf(() => api.aesDecrypt(at + "A", AES.key)),
+      codeOf(() => api.aesDecrypt(`${at}A`, AES.key)),
       "INPUT_TOO_LARGE",
     );
     assert.equal(api.aesDecrypt(AES.ciphertext, paddedKey), AES.plain);
     assert.equal(
-      codeOf(() => api.aesDecrypt(AES.ciphertext, paddedKey + " ")),
+      codeOf(() => api.aesDecrypt(AES.ciphertext, `${paddedKey} `)),
       "INPUT_TOO_LARGE",
     );
   }
@@ -435,19 +435,19 @@ test("certificate text: certificates and root bundles padded to maxCertTextBytes
     assert.equal(api.getRootCertSN(pad(bundle)), api.getRootCertSN(bundle));
     assert.equal(api.verifyCertChain(pad(cert), pad(bundle), june2024), true);
     assert.equal(
-      codeOf(() => api.getCertSN(pad(cert) + "\n")),
+      codeOf(() => api.getCertSN(`${pad(cert)}\n`)),
       "INPUT_TOO_LARGE",
     );
     assert.equal(
-      codeOf(() => api.getRootCertSN(pad(bundle) + "\n")),
+      codeOf(() => api.getRootCertSN(`${pad(bundle)}\n`)),
       "INPUT_TOO_LARGE",
     );
     assert.equal(
-      codeOf(() => api.verifyCertChain(pad(cert) + "\n", bundle, june2024)),
+      codeOf(() => api.verifyCertChain(`${pad(cert)}\n`, bundle, june2024)),
       "INPUT_TOO_LARGE",
     );
     assert.equal(
-      codeOf(() => api.verifyCertChain(cert, pad(bundle) + "\n", june2024)),
+      codeOf(() => api.verifyCertChain(cert, `${pad(bundle)}\n`, june2024)),
       "INPUT_TOO_LARGE",
     );
   }
@@ -548,7 +548,7 @@ test("decoded params: a value or name one past its limit in an object, pairs or 
 });
 
 // Run in a fresh process, so that memory earlier tests left in the module cannot absorb a copy.
-const HUGE_SCRIPT = String.raw`
+const HUGE_SCRIPT = `
 const api = require("alipay-notify");
 const fs = require("node:fs");
 const [resp, cert, bundle, key, body] = JSON.parse(process.argv[1]);

@@ -411,7 +411,7 @@ test("ALIPAY_APP_ID rejects another app's notification; a missing key is a 5xx (
 
 test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the bytes actually read", async () => {
   const filler = (n) => {
-    let s = "a=" + "x".repeat(60000) + "&b=" + "y".repeat(60000) + "&c=";
+    const s = `a=${"x".repeat(60000)}&b=${"y".repeat(60000)}&c=`;
     return s + "z".repeat(n - s.length);
   };
   assertRejected(await post(gateway, filler(MAX + 1)), 413, "INPUT_TOO_LARGE", "declared length");

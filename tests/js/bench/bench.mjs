@@ -11,12 +11,12 @@
 import { createPrivateKey, createPublicKey, sign as nativeSign, verify as nativeVerify } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { readFileSync, writeFileSync, mkdtempSync, cpSync, mkdirSync, rmSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bin, root, scratch, prepareScratch } from "../lib/scratch.mjs";
-import { notificationParams, signNotification, publicKeyPem, privateKey, APP_ID } from "../lib/sign.mjs";
+import { notificationParams, signNotification, publicKeyPem, APP_ID } from "../lib/sign.mjs";
 
 const quick = process.argv.includes("--quick");
 const onlyResponse = process.argv.includes("--only=response");
@@ -51,7 +51,7 @@ function benchWorstResponse() {
     keys++;
   }
   // Whitespace after the object fills the last bytes: exactly the limit.
-  const text = parts.join("") + "}" + " ".repeat(maxResponseBytes - length);
+  const text = `${parts.join("")}}${" ".repeat(maxResponseBytes - length)}`;
   if (text.length !== maxResponseBytes) throw new Error("worst-case response: length");
   const opts = { method: v.method };
   const ours = () => api.verifyResponse(text, v.alipay_public_key, opts).verified;
@@ -322,7 +322,7 @@ lines.push(`Ratios are against baselines measured in the same run. Command: \`ma
 for (const c of cases) {
   const r = results[c.id];
   lines.push(`## ${c.label} — ${c.bytes} bytes`, ``, `| row | µs | × native | ÷ alipay-sdk |`, `|---|---:|---:|---:|`);
-  for (const [id, v] of Object.entries(r)) {
+  for (const v of Object.values(r)) {
     lines.push(`| ${v.label} | ${f(v.us)} | ${f(v.us / r.native.us, 2)} | ${f(v.us / r.sdk.us, 2)} |`);
   }
   lines.push(``);
@@ -354,7 +354,7 @@ lines.push(
 );
 lines.push(``, ...worstResponseLines(worstResponse));
 lines.push(...clientLines(clientBench));
-const md = lines.join("\n") + "\n";
+const md = `${lines.join("\n")}\n`;
 writeFileSync(join(root, "docs/bench/results.md"), md);
 writeFileSync(join(root, "docs/bench/chart.svg"), chart(results));
 console.log(md);

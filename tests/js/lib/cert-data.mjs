@@ -34,7 +34,7 @@ function oid(text) {
   const out = [40 * a + b];
   for (let v of rest) {
     const bytes = [v & 0x7f];
-    while ((v >>= 7) > 0) bytes.unshift((v & 0x7f) | 0x80);
+    for (v >>= 7; v > 0; v >>= 7) bytes.unshift((v & 0x7f) | 0x80);
     out.push(...bytes);
   }
   return tlv(0x06, Buffer.from(out));

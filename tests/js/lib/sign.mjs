@@ -60,7 +60,7 @@ function formEncode(bytes) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9*\-._]/.test(c)) s += c;
     else if (b === 0x20) s += "+";
-    else s += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+    else s += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return s;
 }

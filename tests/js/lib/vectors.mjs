@@ -184,7 +184,7 @@ export function runHostile(api, n, validKey) {
       fn();
     } catch (e) {
       if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
-        bad.push(String(e && e.stack ? e.stack : e).slice(0, 300));
+        bad.push(String(e?.stack ? e.stack : e).slice(0, 300));
       }
     }
   };
@@ -193,7 +193,7 @@ export function runHostile(api, n, validKey) {
     check(() => api.parseNotification(body, opts));
     check(() => {
       const r = api.inspectNotification(body, key, opts);
-      if (!r || !r.outcome) throw new TypeError("inspectNotification returned no outcome");
+      if (!r?.outcome) throw new TypeError("inspectNotification returned no outcome");
     });
     check(() => api.rsaCheckV1(body, key));
     check(() => api.getSignCheckContentV2(body));

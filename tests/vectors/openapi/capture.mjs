@@ -427,13 +427,13 @@ function format(value, pad = "") {
     const flat = JSON.stringify(value);
     if (value.every((v) => v === null || typeof v !== "object") && (value.length <= 2 || flat.length <= 100))
       return flat;
-    const inner = pad + " ";
+    const inner = `${pad} `;
     return `[\n${value.map((v) => inner + format(v, inner)).join(",\n")}\n${pad}]`;
   }
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value);
     if (entries.length === 0) return "{}";
-    const inner = pad + " ";
+    const inner = `${pad} `;
     return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${format(v, inner)}`).join(",\n")}\n${pad}}`;
   }
   return JSON.stringify(value);
