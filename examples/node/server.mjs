@@ -80,6 +80,16 @@ export class MemoryStore {
  * - `store`: dedupe store (default: a `MemoryStore`).
  * - `path`: the gateway path (default `"/"`); `null` answers on any path (when a router already
  *   matched it). Other paths get 404, or `next()` when there is one.
+ * - `logger`: where failures are reported (default: `console`).
+ *
+ * @param {object} [options] `alipayPublicKey` and `handle` are required (checked at the start).
+ * @param {string} [options.alipayPublicKey]
+ * @param {string} [options.appId]
+ * @param {import("alipay-notify").VerifyOptions} [options.verifyOptions]
+ * @param {Pick<MemoryStore, "begin" | "finish" | "abort">} [options.store]
+ * @param {(notification: import("alipay-notify").Notification, context: { req: http.IncomingMessage }) => unknown} [options.handle]
+ * @param {string | null} [options.path]
+ * @param {Pick<Console, "error">} [options.logger]
  */
 export function createHandler({
   alipayPublicKey,
@@ -325,7 +335,7 @@ async function main() {
   const host = env.HOST || "127.0.0.1";
   const server = http.createServer(handler);
   server.listen(Number(env.PORT ?? 3000), host, () => {
-    const { port } = server.address();
+    const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
     console.log(`alipay-notify gateway listening on http://${host}:${port}${env.GATEWAY_PATH || "/"}`);
   });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));

@@ -28,6 +28,7 @@ const modules = [
   { name: "with client", web: "client-web", node: "client-node", targetDir: join(root, "target"), cfg: "" },
 ];
 rmSync(dist, { recursive: true, force: true });
+/** @type {[(typeof modules)[number], Buffer][]} */
 const sizes = [];
 for (const m of modules) {
   const rustflags = [process.env.RUSTFLAGS ?? "", m.cfg].join(" ").trim();

@@ -76,7 +76,7 @@ const SIGN_REQUEST = [
 ];
 
 function coded(code, message, extra) {
-  const err = new Error(message);
+  const err = /** @type {Error & { code?: string }} */ (new Error(message));
   err.name = "AlipayNotifyError";
   err.code = code;
   if (extra) Object.assign(err, extra);

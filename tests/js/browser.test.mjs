@@ -124,14 +124,16 @@ after(async () => {
 
 const verdict = () =>
   page.evaluate(() => {
-    const v = document.querySelector('[data-testid="verdict"]');
+    const v = /** @type {HTMLElement} */ (document.querySelector('[data-testid="verdict"]'));
     return {
       status: v.dataset.status,
       variant: v.dataset.variant ?? null,
       code: v.querySelector('[data-testid="error-code"]')?.textContent ?? null,
       text: v.textContent,
-      kind: document.querySelector('[data-testid="kind"]')?.dataset.kind ?? null,
-      problems: [...document.querySelectorAll('[data-testid="problems"] [data-code]')].map((li) => ({
+      kind: /** @type {HTMLElement} */ (document.querySelector('[data-testid="kind"]'))?.dataset.kind ?? null,
+      problems: [
+        .../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-testid="problems"] [data-code]')),
+      ].map((li) => ({
         code: li.dataset.code,
         hint: li.querySelector('[data-testid="hint"]')?.textContent ?? "",
       })),
@@ -338,9 +340,9 @@ test("certificate mode: a certificate as the key shows its SN; a root bundle add
   const productionRoot = data.certSn.vectors[2];
   const certInfo = () =>
     page.evaluate(() => {
-      const box = document.querySelector('[data-testid="cert-info"]');
-      const chain = box.querySelector('[data-testid="chain-verdict"]');
-      const check = box.querySelector('[data-testid="cert-sn-check"]');
+      const box = /** @type {HTMLElement} */ (document.querySelector('[data-testid="cert-info"]'));
+      const chain = /** @type {HTMLElement} */ (box.querySelector('[data-testid="chain-verdict"]'));
+      const check = /** @type {HTMLElement} */ (box.querySelector('[data-testid="cert-sn-check"]'));
       return {
         hidden: box.hidden,
         certSn: box.querySelector('[data-testid="cert-sn"]')?.textContent ?? null,
@@ -442,6 +444,7 @@ test("the certificate-mode vectors run in Chromium through the browser entry, as
   const out = await page.evaluate(async (data) => {
     const api = await import("alipay-notify");
     await api.default();
+    // @ts-expect-error: a path the test server maps to tests/js/lib, imported inside the page.
     const { runCertVectors } = await import("/__test__/cert-vectors.mjs");
     return runCertVectors(api, data);
   }, data);
@@ -458,6 +461,7 @@ test("the shared vector suite runs in Chromium through the browser entry, in the
     async ({ vectors, key }) => {
       const api = await import("alipay-notify");
       await api.default();
+      // @ts-expect-error: a path the test server maps to tests/js/lib, imported inside the page.
       const { runVectors, runHostile } = await import("/__test__/vectors.mjs");
       const result = runVectors(api, vectors);
       const hostile = runHostile(api, 1000, key);
@@ -534,7 +538,7 @@ async function samplePage(viewport, lang, id) {
   const p = await openPage(viewport, `?lang=${lang}`);
   await p.click(`[data-sample="${id}"]`);
   await p.mouse.move(0, 0);
-  await p.evaluate(() => document.activeElement?.blur());
+  await p.evaluate(() => /** @type {HTMLElement | null} */ (document.activeElement)?.blur());
   return p;
 }
 

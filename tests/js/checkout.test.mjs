@@ -63,7 +63,7 @@ function start(cmd, args, { cwd, env, ready, timeout = 60000 }) {
 function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (s.address());
       s.close(() => resolve(port));
     });
   });

@@ -22,7 +22,13 @@ const ALIPAY_PUBLIC = createPublicKey(keyFile("alipay-public.pem"));
 const APP_PRIVATE = createPrivateKey(keyFile("app-private-pkcs8.pem"));
 const CAPTURED = JSON.parse(readFileSync(new URL("../vectors/openapi/requests.json", import.meta.url), "utf8"));
 
-/** Calls `api` through the SDK the way the oracle capture does. */
+/**
+ * Calls `api` through the SDK the way the oracle capture does.
+ * @param {any} sdk
+ * @param {any} api
+ * @param {string} protocol "v3" or "v2"
+ * @param {{ token?: string, validateSign?: boolean, timeout?: number }} [options]
+ */
 function call(
   sdk,
   api,
@@ -356,6 +362,9 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
   });
   after(() => mock.close());
 
+  /**
+   * @param {{ body?: string, signedBody?: string, timestamp?: number, token?: string, method?: string, path?: string, contentType?: string }} [request]
+   */
   function v3Request({
     body = JSON.stringify(orderAccept.params),
     signedBody = body,
@@ -376,6 +385,10 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
     return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
   }
 
+  /**
+   * @param {Record<string, string>} [extra]
+   * @param {{ signContent?: string }} [options]
+   */
   function v2Request(extra = {}, { signContent } = {}) {
     const params = {
       app_id: APP_ID,

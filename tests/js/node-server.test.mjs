@@ -68,8 +68,8 @@ async function startGateway(options = {}) {
   });
   const server = http.createServer(handler);
   servers.push(server);
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((r) => server.listen(0, "127.0.0.1", () => r(undefined)));
+  const base = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   return { app, handled, fail, slow, base, server };
 }
 
@@ -251,7 +251,7 @@ test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the by
       c.enqueue(chunk.subarray(0, n));
     },
   });
-  const res = await fetch(`${g.base}/`, { method: "POST", body: stream, duplex: "half" });
+  const res = await fetch(`${g.base}/`, /** @type {RequestInit} */ ({ method: "POST", body: stream, duplex: "half" }));
   assertRejected({ status: res.status, text: await res.text() }, 413, "INPUT_TOO_LARGE", "chunked");
   assert.deepEqual(g.handled, []);
 });
@@ -383,7 +383,7 @@ test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is re
   const server = web.listen(0, "127.0.0.1");
   servers.push(server);
   await new Promise((r) => server.once("listening", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const base = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   const gbk = signed(KINDS[0], 200, { charset: "GBK" });
   const r = await send(base, gbk, {
     path: "/alipay/notify",

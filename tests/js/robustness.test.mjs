@@ -80,7 +80,8 @@ function codeOf(fn) {
   try {
     fn();
     return null;
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     assert.ok(e instanceof Error, `not an Error: ${e}`);
     assert.equal(e.name, "AlipayNotifyError", String(e));
     assert.equal(typeof e.code, "string");
@@ -100,10 +101,10 @@ const validVectors = () => allVectors().filter((v) => v.expect.verified);
 
 // ESM gets the full run; CJS (its own wasm glue, `--target nodejs`) a shorter one, to keep the
 // suite's time reasonable — package.test.mjs runs 1,000 through each as well.
-for (const [name, api, n] of [
+for (const [name, api, n] of /** @type {[string, () => any, number][]} */ ([
   ["esm", () => esm, HOSTILE],
   ["cjs", () => cjs, 2_000],
-]) {
+])) {
   test(`node ${name}: ${n.toLocaleString("en")} hostile inputs through one instance end in coded errors; valid notifications still verify`, () => {
     const before = runVectors(api(), validVectors());
     assert.deepEqual(before.mismatches, []);
@@ -778,16 +779,16 @@ test(`workerd: ${HOSTILE.toLocaleString("en")} hostile inputs through one isolat
   const vectors = JSON.stringify(validVectors());
   const res = await mf.dispatchFetch(`http://robustness.test/hostile?n=${HOSTILE}`, { method: "POST", body: vectors });
   assert.equal(res.status, 200);
-  const out = await res.json();
+  const out = /** @type {any} */ (await res.json());
   assert.deepEqual(out.before.mismatches, []);
   assert.equal(out.hostile.calls, HOSTILE * 6);
   assert.deepEqual(out.hostile.bad, [], "every hostile input ends in a coded error or a result");
   assert.deepEqual(out.after.mismatches, []);
   assert.ok(out.after.count >= 90);
   // A later request in the same isolate: still sound.
-  const again = await (
-    await mf.dispatchFetch("http://robustness.test/verify", { method: "POST", body: vectors })
-  ).json();
+  const again = /** @type {any} */ (
+    await (await mf.dispatchFetch("http://robustness.test/verify", { method: "POST", body: vectors })).json()
+  );
   assert.deepEqual(again.after.mismatches, []);
   assert.equal(again.after.count, out.after.count);
 });

@@ -60,15 +60,18 @@ function benchWorstResponse() {
   const rounds = quick ? 5 : 11;
   const samples = { ours: [], parse: [] };
   for (let round = 0; round < rounds; round++) {
-    for (const [k, fn] of round % 2
-      ? [
-          ["parse", parse],
-          ["ours", ours],
-        ]
-      : [
-          ["ours", ours],
-          ["parse", parse],
-        ]) {
+    /** @type {[string, () => unknown][]} */
+    const order =
+      round % 2
+        ? [
+            ["parse", parse],
+            ["ours", ours],
+          ]
+        : [
+            ["ours", ours],
+            ["parse", parse],
+          ];
+    for (const [k, fn] of order) {
       const t = performance.now();
       fn();
       samples[k].push(performance.now() - t);
@@ -460,7 +463,9 @@ async function benchWorkerd() {
       });
       const samples = { ours: [], webcrypto: [] };
       for (let i = 0; i < (quick ? 3 : 7); i++) {
-        const r = await (await mf.dispatchFetch(`http://bench/?${q}`, { method: "POST", body: c.body })).json();
+        const r = /** @type {any} */ (
+          await (await mf.dispatchFetch(`http://bench/?${q}`, { method: "POST", body: c.body })).json()
+        );
         if (r.error) throw new Error(r.error);
         samples.ours.push(r.oursMs);
         samples.webcrypto.push(r.webcryptoMs);

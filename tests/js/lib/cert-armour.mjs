@@ -10,7 +10,8 @@
 function attempt(fn) {
   try {
     return { value: fn() };
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
       return { code: `NOT_A_CODED_ERROR: ${String(e)}` };
     }

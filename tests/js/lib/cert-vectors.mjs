@@ -29,7 +29,8 @@ const EC_LEAF_CHAINS = new Set(["untrusted-ec-leaf"]);
 function attempt(fn) {
   try {
     return { value: fn() };
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
       return { code: `NOT_A_CODED_ERROR: ${String(e)}` };
     }

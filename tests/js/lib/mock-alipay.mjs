@@ -587,9 +587,9 @@ export async function startMockAlipay(options = {}) {
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(undefined));
   });
-  const { port } = server.address();
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
   const certs = Object.fromEntries(Object.entries(CERT_FILES).map(([k, f]) => [k, keyFile(f)]));
   const privateKey = keyFile("app-private-pkcs8.pem");
@@ -616,7 +616,7 @@ export async function startMockAlipay(options = {}) {
     sdkConfig: {
       appId,
       privateKey,
-      keyType: "PKCS8",
+      keyType: /** @type {"PKCS8"} */ ("PKCS8"),
       ...(cert
         ? {
             appCertContent: certs.appCert,

@@ -57,7 +57,10 @@ export function serve({ port = 0, mounts = {} } = {}) {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
       server.off("error", reject);
-      resolve({ server, url: `http://127.0.0.1:${server.address().port}/` });
+      resolve({
+        server,
+        url: `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}/`,
+      });
     });
   });
 }

@@ -104,6 +104,10 @@ export const KINDS = [
 /**
  * The params of notification number `i` of `kind`, with a distinct notify_id and order number.
  * `order` overrides the order number (commodity_order_id / order_no), `time` the second offset.
+ * @param {string} kind
+ * @param {number} i
+ * @param {{ charset?: string, order?: string, status?: string, time?: number }} [options]
+ * @returns {Record<string, string>}
  */
 export function notificationParams(kind, i, { charset = "UTF-8", order, status = "ISV_ACCEPTED", time = i } = {}) {
   const notifyId = `2026060100${pad(i, 8)}${kind.length}${charset === "GBK" ? "g" : "u"}`;

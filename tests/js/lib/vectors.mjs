@@ -12,7 +12,8 @@ export function outcome(api, v) {
   try {
     const n = api.verifyNotification(vectorBody(v), v.key, v.options ?? {});
     return { verified: n.verified, variant: n.variant, signType: n.signType, kind: n.kind };
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
       return { error: `NOT_A_CODED_ERROR: ${String(e)}` };
     }
@@ -182,7 +183,8 @@ export function runHostile(api, n, validKey) {
     calls++;
     try {
       fn();
-    } catch (e) {
+    } catch (thrown) {
+      const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
       if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
         bad.push(String(e?.stack ? e.stack : e).slice(0, 300));
       }
