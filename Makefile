@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup build pack demo test test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser screenshots bench fuzz deny clean
+.PHONY: setup build pack demo test lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser screenshots bench fuzz deny clean
 
 setup:
 	.ci/setup
@@ -22,7 +22,7 @@ demo: pack
 	node scripts/demo.mjs
 	node tests/js/lib/serve.mjs
 
-test: test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser
+test: lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser
 
 test-rust: setup
 	cargo fmt --all --check
@@ -30,6 +30,14 @@ test-rust: setup
 	cargo clippy --lib --target wasm32-unknown-unknown --locked -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --locked
 	cargo test --locked
+
+# The JS, TS, CSS and JSON are formatted and lint-clean (biome.jsonc), and the JavaScript
+# type-checks through its JSDoc (tsconfig.checkjs.json). Needs no build. `npx biome check --write` fixes
+# the formatting.
+lint-js:
+	.ci/setup js
+	npx --no-install biome check
+	npx --no-install tsc -p tsconfig.checkjs.json
 
 # The committed vectors are what their generators produce (each checks, writes nothing).
 test-vectors: setup

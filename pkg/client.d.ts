@@ -3,13 +3,47 @@
 import type { Client, ClientOptions, SignConfig, SignRequest, SignedRequest } from "./index.js";
 
 export type {
-  AlipayErrorLink, AlipayNotifyError, ApiResult, CallOptions, CallResult, CertModeOptions, Client, ClientOptions,
-  CommodityShopParams, EmptyResult, ErrorCode, FetchLike, GenericCallOptions, KeyModeOptions, MerchantCallOptions,
-  OrderAcceptParams, OrderItemCancelParams, OrderItemParams, OrderQueryParams, OrderQueryResult, OrderRejectParams,
-  OrderUpgradeParams, PromotionRelation, PromotionRelationQueryParams, PromotionRelationQueryResult, Protocol,
-  RawResponse, ServicemarketOrderItem, SignConfig, SignedRequest, SignRequest, VerifiedResponse,
+  AlipayErrorLink,
+  AlipayNotifyError,
+  ApiResult,
+  CallOptions,
+  CallResult,
+  CertModeOptions,
+  Client,
+  ClientOptions,
+  CommodityShopParams,
+  EmptyResult,
+  ErrorCode,
+  FetchLike,
+  GenericCallOptions,
+  KeyModeOptions,
+  MerchantCallOptions,
+  OrderAcceptParams,
+  OrderItemCancelParams,
+  OrderItemParams,
+  OrderQueryParams,
+  OrderQueryResult,
+  OrderRejectParams,
+  OrderUpgradeParams,
+  PromotionRelation,
+  PromotionRelationQueryParams,
+  PromotionRelationQueryResult,
+  Protocol,
+  RawResponse,
+  ServicemarketOrderItem,
+  SignConfig,
+  SignedRequest,
+  SignRequest,
+  VerifiedResponse,
 } from "./index.js";
-export { verifyResponse, verifyV3Response, getCertSN, getRootCertSN, checkAlipayCertificate, errorCodes } from "./index.js";
+export {
+  verifyResponse,
+  verifyV3Response,
+  getCertSN,
+  getRootCertSN,
+  checkAlipayCertificate,
+  errorCodes,
+} from "./index.js";
 
 /** Loads the WebAssembly module: needed in browsers; a no-op in Node and Workers. */
 declare function init(input?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;

@@ -818,7 +818,10 @@ export interface Client {
   orderItemConfirm(params: OrderItemParams, options: MerchantCallOptions): Promise<EmptyResult>;
   commodityShopOnline(params: CommodityShopParams, options: MerchantCallOptions): Promise<EmptyResult>;
   commodityShopOffline(params: CommodityShopParams, options: MerchantCallOptions): Promise<EmptyResult>;
-  promotionRelationQuery(params: PromotionRelationQueryParams, options?: CallOptions): Promise<PromotionRelationQueryResult>;
+  promotionRelationQuery(
+    params: PromotionRelationQueryParams,
+    options?: CallOptions,
+  ): Promise<PromotionRelationQueryResult>;
   /** v2 only. */
   orderUpgrade(params: OrderUpgradeParams, options?: CallOptions): Promise<EmptyResult>;
   /** Any other API, by its v2 method name, with wire (snake_case) params. */

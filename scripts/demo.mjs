@@ -25,7 +25,12 @@ for (const s of samples) {
       line("channels", n.miniappReleaseBundle.map((c) => `${c.code} ${c.zh ?? "?"}`).join(", "));
     } else if (n.kind === "alipay.open.servicemarket.order.change.notify") {
       line("order", `${n.orderNo} / ${n.orderLineNo}`);
-      line("status", n.statusInfo ? `${n.status} ${n.statusInfo.zh} — ${n.statusInfo.en}${n.statusInfo.terminal ? " (final)" : ""}` : n.status);
+      line(
+        "status",
+        n.statusInfo
+          ? `${n.status} ${n.statusInfo.zh} — ${n.statusInfo.en}${n.statusInfo.terminal ? " (final)" : ""}`
+          : n.status,
+      );
       line("next", n.statusInfo?.next);
       line("deadline", n.deadline && `${n.deadline.at} (${n.deadline.rule.en})`);
       line("cancelled by", n.cancelOperator && `${n.cancelOperator.zh} — ${n.cancelMemo ?? ""}`);

@@ -10,35 +10,48 @@ import { readInput } from "./paste.js";
 import { $, render as renderState, renderSamples as renderSampleList } from "./render.js";
 import { derivedSamples } from "./samples.js";
 
+// The page's form controls by id (index.html): text areas and selects have a `value`, checkboxes `checked`.
+const field = (id) => /** @type {HTMLTextAreaElement | HTMLSelectElement} */ ($(id));
+const checkbox = (id) => /** @type {HTMLInputElement} */ ($(id));
+/** The elements matching a selector, as HTML elements (the page has no others). */
+const all = (selector) => /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(selector));
+
 setLang(pickLanguage(location.search, () => localStorage.getItem("alipay-notify-lang")));
 
 function applyLanguage() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
   document.title = `${t("title")} · alipay-notify`;
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+  for (const el of all("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const b of all("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Options and certificates
 
+/** @returns {import("alipay-notify").VerifyOptions} */
 function readOptions(headerCharset) {
+  /** @type {import("alipay-notify").SignType[]} */
   const signTypes = [];
-  if ($("opt-rsa2").checked) signTypes.push("RSA2");
-  if ($("opt-rsa").checked) signTypes.push("RSA");
-  const options = { variant: $("opt-variant").value, signTypes, emptyValues: $("opt-empty").value };
-  const charset = $("opt-charset").value || headerCharset;
+  if (checkbox("opt-rsa2").checked) signTypes.push("RSA2");
+  if (checkbox("opt-rsa").checked) signTypes.push("RSA");
+  /** @type {import("alipay-notify").VerifyOptions} */
+  const options = {
+    variant: /** @type {any} */ (field("opt-variant").value),
+    signTypes,
+    emptyValues: /** @type {any} */ (field("opt-empty").value),
+  };
+  const charset = field("opt-charset").value || headerCharset;
   if (charset) options.charset = charset;
   return options;
 }
 
 function setOptions(o = {}) {
-  $("opt-variant").value = o.variant ?? "auto";
+  field("opt-variant").value = o.variant ?? "auto";
   const types = o.signTypes ?? ["RSA2"];
-  $("opt-rsa2").checked = types.includes("RSA2");
-  $("opt-rsa").checked = types.includes("RSA");
-  $("opt-empty").value = o.emptyValues ?? "keep";
-  $("opt-charset").value = ["UTF-8", "GBK"].includes(o.charset) ? o.charset : "";
+  checkbox("opt-rsa2").checked = types.includes("RSA2");
+  checkbox("opt-rsa").checked = types.includes("RSA");
+  field("opt-empty").value = o.emptyValues ?? "keep";
+  field("opt-charset").value = ["UTF-8", "GBK"].includes(o.charset) ? o.charset : "";
 }
 
 /**
@@ -59,7 +72,13 @@ function readCertificates(key, rootText, now) {
   if (cert?.error && !armoured) cert = null;
   const root = rootText.trim();
   if (!cert && !root) return null;
-  const out = { cert, count: (key.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length || (cert?.value ? 1 : 0), root: null, chain: null, now };
+  const out = {
+    cert,
+    count: (key.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length || (cert?.value ? 1 : 0),
+    root: null,
+    chain: null,
+    now,
+  };
   if (root) {
     out.root = attempt(() => getRootCertSN(root));
     out.chain = cert?.value ? attempt(() => verifyCertChain(key, root, now)) : { needsCert: true };
@@ -75,7 +94,7 @@ let state = { input: null, report: null, options: null };
 const render = () => renderState(state, { fixNotEntity });
 
 function fixNotEntity() {
-  const body = $("body");
+  const body = field("body");
   body.value = body.value.replaceAll("¬", "&not");
   run();
   body.focus();
@@ -89,10 +108,10 @@ let samples = [];
 const renderSamples = () => renderSampleList([...samples, ...derivedSamples(samples)], loadSample);
 
 function loadSample(s) {
-  $("body").value = s.body;
-  $("key").value = s.key;
-  $("root").value = s.root ?? "";
-  if (s.root) $("cert-mode").open = true;
+  field("body").value = s.body;
+  field("key").value = s.key;
+  field("root").value = s.root ?? "";
+  if (s.root) /** @type {HTMLDetailsElement} */ ($("cert-mode")).open = true;
   $("body").scrollTop = 0;
   $("key").scrollTop = 0;
   setOptions(s.options);
@@ -103,15 +122,16 @@ function loadSample(s) {
 // Wiring
 
 let ready = false;
-let timer = 0;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let timer;
 
 function run() {
   clearTimeout(timer);
   delete document.body.dataset.pending;
   if (!ready) return;
-  const input = readInput($("body").value);
-  const key = $("key").value.trim();
-  const root = $("root").value.trim();
+  const input = readInput(field("body").value);
+  const key = field("key").value.trim();
+  const root = field("root").value.trim();
   const now = Date.now();
   const certs = readCertificates(key, root, now);
   if (input.format === "empty") {
@@ -147,9 +167,10 @@ function setLanguage(next) {
 
 async function start() {
   applyLanguage();
-  for (const b of document.querySelectorAll("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
+  for (const b of all("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
   for (const id of ["body", "key", "root"]) $(id).addEventListener("input", schedule);
-  for (const id of ["opt-variant", "opt-rsa2", "opt-rsa", "opt-empty", "opt-charset"]) $(id).addEventListener("change", run);
+  for (const id of ["opt-variant", "opt-rsa2", "opt-rsa", "opt-empty", "opt-charset"])
+    $(id).addEventListener("change", run);
   state = { input: null, report: null, options: null };
   render();
   try {

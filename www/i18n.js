@@ -26,7 +26,10 @@ export const ERRORS = {
   INPUT_TOO_LARGE: ["输入过大", "Input too large"],
   INVALID_OPTIONS: ["选项无效", "Invalid options"],
   INVALID_ARGUMENT: ["输入类型无效", "Invalid argument"],
-  CERT_SN_MISMATCH: ["alipay_cert_sn 与所配置证书的 SN 不一致", "alipay_cert_sn is not the configured certificate's SN"],
+  CERT_SN_MISMATCH: [
+    "alipay_cert_sn 与所配置证书的 SN 不一致",
+    "alipay_cert_sn is not the configured certificate's SN",
+  ],
   CERT_UNTRUSTED: ["证书无法链接到根证书", "The certificate does not chain to the root bundle"],
   CERT_EXPIRED: ["证书不在有效期内", "A certificate is outside its validity dates"],
   INVALID_CERTIFICATE: ["不是可读取的证书", "Not a readable certificate"],
@@ -40,7 +43,10 @@ export const ERRORS = {
   INVALID_PRIVATE_KEY: ["应用私钥缺失或无效", "Missing or invalid application private key"],
   NETWORK_ERROR: ["网络错误,未收到支付宝的响应", "Network error: no answer from Alipay"],
   TIMEOUT: ["调用超时", "The call timed out"],
-  UNEXPECTED_RESPONSE: ["响应不是支付宝的格式(如 HTML 502、空响应)", "The answer is not Alipay's (an HTML 502, an empty body)"],
+  UNEXPECTED_RESPONSE: [
+    "响应不是支付宝的格式(如 HTML 502、空响应)",
+    "The answer is not Alipay's (an HTML 502, an empty body)",
+  ],
 };
 
 // Labels of the typed fields (camelCase, as the JS API returns them).
@@ -99,40 +105,68 @@ export const FIELDS = {
 };
 
 // Shown elsewhere (verdict, status block, biz_content, params), not in the field list.
-export const NOT_FIELDS = new Set(["verified", "variant", "signType", "kind", "charset", "params", "bizContent",
-  "bizContentRaw", "statusInfo", "deadline", "cancelOperator", "orderEvent"]);
+export const NOT_FIELDS = new Set([
+  "verified",
+  "variant",
+  "signType",
+  "kind",
+  "charset",
+  "params",
+  "bizContent",
+  "bizContentRaw",
+  "statusInfo",
+  "deadline",
+  "cancelOperator",
+  "orderEvent",
+]);
 
 export const FORMATS = {
   form: ["表单请求体", "form body"],
   query: ["查询串", "query string"],
   url: ["完整 URL", "whole URL"],
-  "json-dump": ["JSON 日志({\"headers\":…,\"data\":{…}})", "JSON dump ({\"headers\":…,\"data\":{…}})"],
+  "json-dump": ['JSON 日志({"headers":…,"data":{…}})', 'JSON dump ({"headers":…,"data":{…}})'],
   "json-params": ["参数 JSON 对象", "JSON object of params"],
 };
 
 export const TEXT = {
   title: ["支付宝通知验签调试", "Alipay notification debugger"],
-  subtitle: ["粘贴一条服务市场通知,看它为什么验签通过或失败。", "Paste a Service Market notification and see exactly why it does or doesn't verify."],
-  privacy: ["全部在本页面内完成(WebAssembly):通知和公钥不会离开你的浏览器,本页面不发送任何网络请求。",
-    "Everything runs inside this page (WebAssembly): your notification and key never leave the browser; the page sends no network requests."],
+  subtitle: [
+    "粘贴一条服务市场通知,看它为什么验签通过或失败。",
+    "Paste a Service Market notification and see exactly why it does or doesn't verify.",
+  ],
+  privacy: [
+    "全部在本页面内完成(WebAssembly):通知和公钥不会离开你的浏览器,本页面不发送任何网络请求。",
+    "Everything runs inside this page (WebAssembly): your notification and key never leave the browser; the page sends no network requests.",
+  ],
   samples: ["内置示例", "Built-in samples"],
-  samplesNote: ["点击加载:通知与对应公钥(测试密钥签名;“真实”示例由支付宝签名)。",
-    "One click loads a notification and its key (signed with a bundled test key; the “real” ones are Alipay-signed)."],
+  samplesNote: [
+    "点击加载:通知与对应公钥(测试密钥签名;“真实”示例由支付宝签名)。",
+    "One click loads a notification and its key (signed with a bundled test key; the “real” ones are Alipay-signed).",
+  ],
   bodyLabel: ["通知内容", "Notification"],
-  bodyHelp: ["原始请求体、查询串、完整 URL、文档中的 JSON 日志({\"headers\":…,\"data\":{…}})或参数 JSON 对象。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。",
-    "Raw form body, query string, whole URL, the JSON dump shown in Alipay's docs ({\"headers\":…,\"data\":{…}}) or a JSON object of params. Paste a GBK notification as its raw percent-encoded body, so its bytes survive."],
+  bodyHelp: [
+    '原始请求体、查询串、完整 URL、文档中的 JSON 日志({"headers":…,"data":{…}})或参数 JSON 对象。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。',
+    'Raw form body, query string, whole URL, the JSON dump shown in Alipay\'s docs ({"headers":…,"data":{…}}) or a JSON object of params. Paste a GBK notification as its raw percent-encoded body, so its bytes survive.',
+  ],
   keyLabel: ["支付宝公钥或公钥证书", "Alipay public key or certificate"],
-  keyHelp: ["开放平台控制台中的“支付宝公钥”(不是应用公钥):base64 或 PEM。公钥证书模式:粘贴支付宝公钥证书 alipayCertPublicKey_RSA2.crt 的全部内容(不是应用公钥证书 appCertPublicKey_*.crt)。",
-    "The “Alipay public key” (支付宝公钥) from the open platform console — not your app's key: base64 or PEM. Certificate mode (公钥证书模式): paste the whole of Alipay's certificate, alipayCertPublicKey_RSA2.crt (not your app's appCertPublicKey_*.crt)."],
+  keyHelp: [
+    "开放平台控制台中的“支付宝公钥”(不是应用公钥):base64 或 PEM。公钥证书模式:粘贴支付宝公钥证书 alipayCertPublicKey_RSA2.crt 的全部内容(不是应用公钥证书 appCertPublicKey_*.crt)。",
+    "The “Alipay public key” (支付宝公钥) from the open platform console — not your app's key: base64 or PEM. Certificate mode (公钥证书模式): paste the whole of Alipay's certificate, alipayCertPublicKey_RSA2.crt (not your app's appCertPublicKey_*.crt).",
+  ],
   certMode: ["公钥证书模式:支付宝根证书(可选)", "Certificate mode: Alipay root certificate (optional)"],
-  rootHelp: ["粘贴 alipayRootCert.crt 的全部内容:显示根证书 SN(alipay_root_cert_sn),并按本机当前时间检查支付宝公钥证书能否链接到根证书、是否在有效期内。",
-    "Paste the whole of alipayRootCert.crt: shows the root SN (alipay_root_cert_sn) and checks, at this computer's current time, that Alipay's certificate chains to it and is within its validity dates."],
+  rootHelp: [
+    "粘贴 alipayRootCert.crt 的全部内容:显示根证书 SN(alipay_root_cert_sn),并按本机当前时间检查支付宝公钥证书能否链接到根证书、是否在有效期内。",
+    "Paste the whole of alipayRootCert.crt: shows the root SN (alipay_root_cert_sn) and checks, at this computer's current time, that Alipay's certificate chains to it and is within its validity dates.",
+  ],
   certSn: ["证书 SN(alipay_cert_sn)", "Certificate SN (alipay_cert_sn)"],
   certCount: [(n) => `文件含 ${n} 张证书`, (n) => `${n} certificate${n === 1 ? "" : "s"} in the file`],
   certUnreadable: ["证书无法读取", "Certificate not readable"],
   snInNotification: ["通知中的 alipay_cert_sn", "alipay_cert_sn in the notification"],
   snMatch: ["一致", "matches"],
-  snMismatch: ["不一致:支付宝可能已更换证书,请下载最新的 alipayCertPublicKey_RSA2.crt", "differs: Alipay may have renewed its certificate; download the current alipayCertPublicKey_RSA2.crt"],
+  snMismatch: [
+    "不一致:支付宝可能已更换证书,请下载最新的 alipayCertPublicKey_RSA2.crt",
+    "differs: Alipay may have renewed its certificate; download the current alipayCertPublicKey_RSA2.crt",
+  ],
   rootSn: ["根证书 SN(alipay_root_cert_sn)", "Root SN (alipay_root_cert_sn)"],
   chain: ["证书链", "Chain"],
   chainOk: [(d) => `可信,在有效期内 · ${d}`, (d) => `trusted, within its validity dates · ${d}`],
@@ -149,21 +183,27 @@ export const TEXT = {
   problems: ["问题与提示", "Problems and hints"],
   params: ["参数(按收到的顺序)", "Parameters (in received order)"],
   signContent: ["待验签字符串", "Sign content"],
-  signContentHelp: ["参数按键名排序,值为解码一次后的原始字节,以 & 连接。V1 不含 sign 与 sign_type;V2 只去掉 sign。两者的差别已高亮。",
-    "Params sorted by name, values as the raw bytes decoded once, joined by &. V1 leaves out sign and sign_type; V2 only sign. The difference is highlighted."],
+  signContentHelp: [
+    "参数按键名排序,值为解码一次后的原始字节,以 & 连接。V1 不含 sign 与 sign_type;V2 只去掉 sign。两者的差别已高亮。",
+    "Params sorted by name, values as the raw bytes decoded once, joined by &. V1 leaves out sign and sign_type; V2 only sign. The difference is highlighted.",
+  ],
   bizPretty: ["解析后", "Parsed"],
   bizRaw: ["原始字符串(按此签名)", "Raw string (what was signed)"],
   rawJson: ["完整检查结果(inspectNotification 的 JSON)", "Full report (inspectNotification JSON)"],
-  footer: ["alipay-notify:Rust 核心编译为 WebAssembly,与 npm 包同一份代码(browser 入口)。",
-    "alipay-notify: a Rust core compiled to WebAssembly — the same code as the npm package (browser entry)."],
+  footer: [
+    "alipay-notify:Rust 核心编译为 WebAssembly,与 npm 包同一份代码(browser 入口)。",
+    "alipay-notify: a Rust core compiled to WebAssembly — the same code as the npm package (browser entry).",
+  ],
   idle: ["粘贴通知(或点击示例)开始检查。", "Paste a notification (or click a sample) to begin."],
   loading: ["正在加载 WebAssembly…", "Loading WebAssembly…"],
   loadFailed: ["无法加载 WebAssembly 模块:", "Could not load the WebAssembly module: "],
   verified: ["验签通过", "Verified"],
   failed: ["验签失败", "Not verified"],
   error: ["无法验签", "Cannot verify"],
-  documentedOther: [(d, v) => `文档规定为 ${d},实际按 ${v} 签名(自动模式两种都试)。`,
-    (d, v) => `Documented as ${d}, actually signed ${v} (auto tries both).`],
+  documentedOther: [
+    (d, v) => `文档规定为 ${d},实际按 ${v} 签名(自动模式两种都试)。`,
+    (d, v) => `Documented as ${d}, actually signed ${v} (auto tries both).`,
+  ],
   keyBits: [(b) => `公钥 ${b} 位`, (b) => `${b}-bit key`],
   documented: ["文档规定", "documented"],
   matched: ["匹配", "matches"],
@@ -174,7 +214,10 @@ export const TEXT = {
   sevWarning: ["警告", "warning"],
   sevInfo: ["提示", "info"],
   fixNot: ["一键修复:把 ¬ 换回 &not", "Fix it: replace ¬ with &not"],
-  unverified: ["未通过验签:以下字段仅供排查,不可信。", "Not verified: these fields are for debugging only, not to be trusted."],
+  unverified: [
+    "未通过验签:以下字段仅供排查,不可信。",
+    "Not verified: these fields are for debugging only, not to be trusted.",
+  ],
   verifiedFields: ["已验签:以下字段来自通过验签的通知。", "Verified: these fields come from a verified notification."],
   statusTitle: ["订单状态", "Order status"],
   terminal: ["终态", "final"],
@@ -203,13 +246,26 @@ export const TEXT = {
   gbkSigned: ["签名针对的是这个字符串的 GBK 字节。", "The signature is over this string's GBK bytes."],
   bizNotJson: ["(不是合法 JSON)", "(not valid JSON)"],
   detected: [(f) => `识别为:${f}`, (f) => `Read as: ${f}`],
-  noteBizRepaired: ["JSON 中的 biz_content 没有转义(与文档示例相同),已按原样还原为字符串。",
-    "biz_content was not escaped inside the JSON (as in the docs' example); restored verbatim as a string."],
-  noteJsonInvalid: [(m) => `看起来是 JSON,但无法解析(${m}),按表单处理。`, (m) => `Looks like JSON but does not parse (${m}); read as a form.`],
-  noteJsonValue: [(k) => `${k} 不是字符串:已转换,可能与签名的原始内容不同。`, (k) => `${k} is not a string: converted, may differ from what was signed.`],
-  noteHeaderCharset: [(c) => `请求头声明 charset=${c}(通知未声明时使用)。`, (c) => `The headers declare charset=${c} (used when the params declare none).`],
-  noteGbkText: ["通知声明 GBK,但粘贴的文本含有未编码的汉字:浏览器只能以 UTF-8 传递它们,GBK 字节已丢失。请粘贴原始的百分号编码请求体。",
-    "The notification declares GBK but the pasted text has unencoded Chinese: a browser can only pass it on as UTF-8, so the GBK bytes are lost. Paste the raw percent-encoded body."],
+  noteBizRepaired: [
+    "JSON 中的 biz_content 没有转义(与文档示例相同),已按原样还原为字符串。",
+    "biz_content was not escaped inside the JSON (as in the docs' example); restored verbatim as a string.",
+  ],
+  noteJsonInvalid: [
+    (m) => `看起来是 JSON,但无法解析(${m}),按表单处理。`,
+    (m) => `Looks like JSON but does not parse (${m}); read as a form.`,
+  ],
+  noteJsonValue: [
+    (k) => `${k} 不是字符串:已转换,可能与签名的原始内容不同。`,
+    (k) => `${k} is not a string: converted, may differ from what was signed.`,
+  ],
+  noteHeaderCharset: [
+    (c) => `请求头声明 charset=${c}(通知未声明时使用)。`,
+    (c) => `The headers declare charset=${c} (used when the params declare none).`,
+  ],
+  noteGbkText: [
+    "通知声明 GBK,但粘贴的文本含有未编码的汉字:浏览器只能以 UTF-8 传递它们,GBK 字节已丢失。请粘贴原始的百分号编码请求体。",
+    "The notification declares GBK but the pasted text has unencoded Chinese: a browser can only pass it on as UTF-8, so the GBK bytes are lost. Paste the raw percent-encoded body.",
+  ],
   jsonSample: ["文档 JSON 日志格式(应用授权)", "Docs' JSON dump shape (app auth)"],
   notSample: ["从文档复制的 ¬ify(一键修复)", "Copied from the docs: ¬ify (one-click fix)"],
 };

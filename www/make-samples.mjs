@@ -29,40 +29,82 @@ const picks = [
 const samples = picks.map(([id, zh, en]) => {
   const v = byId.get(id);
   if (!v) throw new Error(`no vector ${id}`);
-  return { id, zh, en, body: v.body, key: v.key.trim(), options: v.options ?? {}, expect: v.expect, source: "test key (tests/vectors/notifications)" };
+  return {
+    id,
+    zh,
+    en,
+    body: v.body,
+    key: v.key.trim(),
+    options: v.options ?? {},
+    expect: v.expect,
+    source: "test key (tests/vectors/notifications)",
+  };
 });
 
 for (const [file, zh, en] of [
-  ["notify-servicemarket-order-2020-03-25-v1-empty-kept.json", "真实订购通知 2020(支付宝签名,V1)", "Real order notification 2020 (Alipay-signed, V1)"],
-  ["notify-servicemarket-order-2019-03-08-v2.json", "真实订购通知 2019(支付宝签名,V2)", "Real order notification 2019 (Alipay-signed, V2)"],
-  ["notify-trade-status-sync-2019-05-23-v1.json", "真实交易状态同步 2019(其他通知,V1)", "Real trade_status_sync 2019 (other kind, V1)"],
+  [
+    "notify-servicemarket-order-2020-03-25-v1-empty-kept.json",
+    "真实订购通知 2020(支付宝签名,V1)",
+    "Real order notification 2020 (Alipay-signed, V1)",
+  ],
+  [
+    "notify-servicemarket-order-2019-03-08-v2.json",
+    "真实订购通知 2019(支付宝签名,V2)",
+    "Real order notification 2019 (Alipay-signed, V2)",
+  ],
+  [
+    "notify-trade-status-sync-2019-05-23-v1.json",
+    "真实交易状态同步 2019(其他通知,V1)",
+    "Real trade_status_sync 2019 (other kind, V1)",
+  ],
 ]) {
   const f = JSON.parse(readFileSync(join(root, "tests/vectors/real", file), "utf8"));
   samples.push({
-    id: f.id, zh, en, body: f.derived_form_body.body, key: f.alipay_public_key.trim(), options: {},
-    expect: { verified: true, variant: f.expected.scheme.startsWith("V1") ? "v1" : "v2", signType: f.expected.sign_type, kind: kindOf(f.params) },
+    id: f.id,
+    zh,
+    en,
+    body: f.derived_form_body.body,
+    key: f.alipay_public_key.trim(),
+    options: {},
+    expect: {
+      verified: true,
+      variant: f.expected.scheme.startsWith("V1") ? "v1" : "v2",
+      signType: f.expected.sign_type,
+      kind: kindOf(f.params),
+    },
     source: `real, Alipay-signed (${f.origin.repo})`,
   });
 }
 
 // Certificate mode (公钥证书模式): the key is Alipay's certificate (.crt), as the console gives it.
 for (const [file, zh, en] of [
-  ["certmode-v2-rsa2-utf8-chinese-dotnet.json", "公钥证书模式 · 支付宝 .NET SDK 测试数据(V2)", "Certificate mode · Alipay .NET SDK test data (V2)"],
+  [
+    "certmode-v2-rsa2-utf8-chinese-dotnet.json",
+    "公钥证书模式 · 支付宝 .NET SDK 测试数据(V2)",
+    "Certificate mode · Alipay .NET SDK test data (V2)",
+  ],
 ]) {
   const f = JSON.parse(readFileSync(join(root, "tests/vectors/cert/real", file), "utf8"));
   samples.push({
-    id: f.id, zh, en, body: f.derived_form_body.body, key: f.alipay_public_cert_pem.trim(), options: {},
+    id: f.id,
+    zh,
+    en,
+    body: f.derived_form_body.body,
+    key: f.alipay_public_cert_pem.trim(),
+    options: {},
     expect: { verified: true, variant: "v2", signType: f.expected.sign_type, kind: kindOf(f.params) },
     source: `real, certificate mode (${f.origin.repo})`,
   });
 }
 
 function kindOf(params) {
-  return ["servicemarket_order_notify", "open_app_auth_notify"].includes(params.notify_type) ? params.notify_type : "generic";
+  return ["servicemarket_order_notify", "open_app_auth_notify"].includes(params.notify_type)
+    ? params.notify_type
+    : "generic";
 }
 
 const out = join(root, "www/samples.json");
-const text = JSON.stringify(samples, null, 1) + "\n";
+const text = `${JSON.stringify(samples, null, 1)}\n`;
 if (process.argv.includes("--check")) {
   if (readFileSync(out, "utf8") !== text) {
     console.error("www/samples.json differs from what make-samples.mjs builds: run `node www/make-samples.mjs`");

@@ -15,7 +15,7 @@ export function readInput(text) {
     if (json) return { ...json, notes };
   }
   const format = /^https?:\/\//i.test(s) ? "url" : s.startsWith("?") ? "query" : "form";
-  if (/[^\x00-\x7f]/.test(s.replace(/¬/g, "")) && /(^|[?&])charset=(gbk|gb2312|gb18030)(&|$)/i.test(s)) {
+  if (/[\u0080-\uffff]/.test(s.replace(/¬/g, "")) && /(^|[?&])charset=(gbk|gb2312|gb18030)(&|$)/i.test(s)) {
     notes.push({ level: "warning", key: "noteGbkText" });
   }
   return { format, body: s, headerCharset: null, notes };
@@ -77,8 +77,7 @@ export function repairBizContent(s) {
   const re = /"biz_content"\s*:\s*"(?=\s*\{\s*")/g;
   let out = "";
   let last = 0;
-  let m;
-  while ((m = re.exec(s))) {
+  for (let m = re.exec(s); m; m = re.exec(s)) {
     const valueStart = m.index + m[0].length;
     const close = matchingBrace(s, s.indexOf("{", valueStart));
     if (close < 0) return null;

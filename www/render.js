@@ -41,7 +41,9 @@ function renderNotes(input) {
   const list = $("input-notes");
   list.replaceChildren();
   if (!input || input.format === "empty") return;
-  list.append(el("li", { class: "note info", "data-format": input.format }, t("detected", pick(FORMATS[input.format]))));
+  list.append(
+    el("li", { class: "note info", "data-format": input.format }, t("detected", pick(FORMATS[input.format]))),
+  );
   for (const n of input.notes) list.append(el("li", { class: `note ${n.level}` }, t(n.key, n.arg)));
 }
 
@@ -50,29 +52,69 @@ function renderCertificates(certs, report) {
   box.replaceChildren();
   box.hidden = !certs;
   if (!certs) return;
-  const failure = (e) => [el("span", { class: "bad" }, "✘ ", code(e.code, "error-code")), " ", el("span", { class: "muted", text: e.message })];
+  const failure = (e) => [
+    el("span", { class: "bad" }, "✘ ", code(e.code, "error-code")),
+    " ",
+    el("span", { class: "muted", text: e.message }),
+  ];
   if (certs.cert) {
-    box.append(el("p", {}, el("strong", { text: t("certSn") }), " ",
-      certs.cert.value
-        ? [code(certs.cert.value, "sn"), " ", el("span", { class: "muted", text: `· ${t("certCount", certs.count)}` })]
-        : [t("certUnreadable"), " ", ...failure(certs.cert.error)]));
+    box.append(
+      el(
+        "p",
+        {},
+        el("strong", { text: t("certSn") }),
+        " ",
+        certs.cert.value
+          ? [
+              code(certs.cert.value, "sn"),
+              " ",
+              el("span", { class: "muted", text: `· ${t("certCount", certs.count)}` }),
+            ]
+          : [t("certUnreadable"), " ", ...failure(certs.cert.error)],
+      ),
+    );
     box.querySelector("code.sn")?.setAttribute("data-testid", "cert-sn");
     const received = report?.params.find((p) => p.name === "alipay_cert_sn")?.value;
     if (certs.cert.value && received) {
       const same = received === certs.cert.value;
-      box.append(el("p", { "data-testid": "cert-sn-check", "data-match": String(same) }, el("strong", { text: t("snInNotification") }), " ",
-        code(received), " ", el("span", { class: same ? "ok" : "bad", text: `${same ? "✔" : "✘"} ${t(same ? "snMatch" : "snMismatch")}` })));
+      box.append(
+        el(
+          "p",
+          { "data-testid": "cert-sn-check", "data-match": String(same) },
+          el("strong", { text: t("snInNotification") }),
+          " ",
+          code(received),
+          " ",
+          el("span", { class: same ? "ok" : "bad", text: `${same ? "✔" : "✘"} ${t(same ? "snMatch" : "snMismatch")}` }),
+        ),
+      );
     }
   }
   if (certs.root) {
-    box.append(el("p", {}, el("strong", { text: t("rootSn") }), " ",
-      certs.root.value ? el("code", { "data-testid": "root-sn", text: certs.root.value }) : failure(certs.root.error)));
+    box.append(
+      el(
+        "p",
+        {},
+        el("strong", { text: t("rootSn") }),
+        " ",
+        certs.root.value ? el("code", { "data-testid": "root-sn", text: certs.root.value }) : failure(certs.root.error),
+      ),
+    );
     const c = certs.chain;
     const status = c.needsCert ? "na" : c.error ? "failed" : "ok";
-    box.append(el("p", { "data-testid": "chain-verdict", "data-status": status, "data-code": c.error?.code ?? null }, el("strong", { text: t("chain") }), " ",
-      c.needsCert ? el("span", { class: "muted", text: t("chainNeedsCert") })
-        : c.error ? failure(c.error)
-          : el("span", { class: "ok", text: `✔ ${t("chainOk", beijing(certs.now))}` })));
+    box.append(
+      el(
+        "p",
+        { "data-testid": "chain-verdict", "data-status": status, "data-code": c.error?.code ?? null },
+        el("strong", { text: t("chain") }),
+        " ",
+        c.needsCert
+          ? el("span", { class: "muted", text: t("chainNeedsCert") })
+          : c.error
+            ? failure(c.error)
+            : el("span", { class: "ok", text: `✔ ${t("chainOk", beijing(certs.now))}` }),
+      ),
+    );
   }
 }
 
@@ -82,37 +124,82 @@ function renderVerdict(report, input) {
   v.removeAttribute("data-variant");
   if (!report) {
     v.dataset.status = input?.loadError ? "error" : "idle";
-    v.append(el("p", { class: "verdict-main" }, input?.loadError ? t("loadFailed") + input.loadError : t(input ? "idle" : "loading")));
+    v.append(
+      el(
+        "p",
+        { class: "verdict-main" },
+        input?.loadError ? t("loadFailed") + input.loadError : t(input ? "idle" : "loading"),
+      ),
+    );
     return;
   }
   const { outcome } = report;
   v.dataset.status = outcome.status;
   const icon = { verified: "✔", failed: "✘", error: "⚠" }[outcome.status];
-  const main = el("p", { class: "verdict-main" }, el("span", { class: "icon", "aria-hidden": "true", text: icon }), " ", t(outcome.status));
+  const main = el(
+    "p",
+    { class: "verdict-main" },
+    el("span", { class: "icon", "aria-hidden": "true", text: icon }),
+    " ",
+    t(outcome.status),
+  );
   v.append(main);
   if (outcome.status === "verified") {
     v.dataset.variant = outcome.variant;
     const V = outcome.variant.toUpperCase();
-    main.append(" ", el("span", { class: "verdict-detail" },
-      code(`${V} · rsaCheck${V}`), " ", code(`${outcome.signType} · ${outcome.signType === "RSA2" ? "SHA256withRSA" : "SHA1withRSA"}`),
-      " ", code(report.charset ?? "UTF-8"), report.key.bits ? ` · ${t("keyBits", report.key.bits)}` : ""));
+    main.append(
+      " ",
+      el(
+        "span",
+        { class: "verdict-detail" },
+        code(`${V} · rsaCheck${V}`),
+        " ",
+        code(`${outcome.signType} · ${outcome.signType === "RSA2" ? "SHA256withRSA" : "SHA1withRSA"}`),
+        " ",
+        code(report.charset ?? "UTF-8"),
+        report.key.bits ? ` · ${t("keyBits", report.key.bits)}` : "",
+      ),
+    );
     if (outcome.variant !== report.documentedVariant) {
       v.append(el("p", { class: "verdict-sub" }, t("documentedOther", report.documentedVariant.toUpperCase(), V)));
     }
   } else if (outcome.error) {
     main.append(" ", el("code", { class: "error-code", "data-testid": "error-code", text: outcome.error.code }));
     // In Chinese: what the code means, then the package's own (English) message.
-    v.append(el("p", { class: "verdict-sub" }, lang === "en" ? outcome.error.message
-      : [pick(ERRORS[outcome.error.code]) ?? "", " — ", el("span", { class: "muted", text: outcome.error.message })]));
+    v.append(
+      el(
+        "p",
+        { class: "verdict-sub" },
+        lang === "en"
+          ? outcome.error.message
+          : [
+              pick(ERRORS[outcome.error.code]) ?? "",
+              " — ",
+              el("span", { class: "muted", text: outcome.error.message }),
+            ],
+      ),
+    );
   }
-  const verdictOf = (x) => ({ verified: ["ok", "✔ " + t("matched")], mismatch: ["bad", "✘ " + t("mismatch")], not_checked: ["na", t("notChecked")] })[x];
+  const verdictOf = (x) =>
+    ({
+      verified: ["ok", `✔ ${t("matched")}`],
+      mismatch: ["bad", `✘ ${t("mismatch")}`],
+      not_checked: ["na", t("notChecked")],
+    })[x];
   const row = el("p", { class: "variants" });
   for (const variant of ["v1", "v2"]) {
     const [cls, label] = verdictOf(report[variant]);
-    row.append(el("span", { class: `pill ${cls}`, "data-variant-check": variant },
-      `${variant.toUpperCase()}: ${label}`, variant === report.documentedVariant ? ` (${t("documented")})` : ""));
+    row.append(
+      el(
+        "span",
+        { class: `pill ${cls}`, "data-variant-check": variant },
+        `${variant.toUpperCase()}: ${label}`,
+        variant === report.documentedVariant ? ` (${t("documented")})` : "",
+      ),
+    );
   }
-  if (report.key.provided && report.key.bits && outcome.status !== "verified") row.append(el("span", { class: "pill na" }, t("keyBits", report.key.bits)));
+  if (report.key.provided && report.key.bits && outcome.status !== "verified")
+    row.append(el("span", { class: "pill na" }, t("keyBits", report.key.bits)));
   v.append(row);
 }
 
@@ -127,30 +214,52 @@ function renderProblems(report, handlers) {
   }
   const sev = { error: "sevError", warning: "sevWarning", info: "sevInfo" };
   for (const p of report.problems) {
-    const li = el("li", { class: `problem ${p.severity}`, "data-code": p.code },
-      el("div", { class: "problem-head" },
-        el("span", { class: `badge ${p.severity}`, text: t(sev[p.severity] ?? "sevInfo") }), " ",
-        code(p.code), p.param ? [" ", code(p.param, "param")] : null),
+    const li = el(
+      "li",
+      { class: `problem ${p.severity}`, "data-code": p.code },
+      el(
+        "div",
+        { class: "problem-head" },
+        el("span", { class: `badge ${p.severity}`, text: t(sev[p.severity] ?? "sevInfo") }),
+        " ",
+        code(p.code),
+        p.param ? [" ", code(p.param, "param")] : null,
+      ),
       el("p", { class: "hint", "data-testid": "hint" }, lang === "en" ? p.hint : p.hintZh),
-      el("p", { class: "muted small message" }, p.message));
+      el("p", { class: "muted small message" }, p.message),
+    );
     if (p.code === "PASTED_NOT_ENTITY") {
-      li.append(el("button", { type: "button", class: "fix", "data-testid": "fix-not-entity", onclick: handlers.fixNotEntity, text: t("fixNot") }));
+      li.append(
+        el("button", {
+          type: "button",
+          class: "fix",
+          "data-testid": "fix-not-entity",
+          onclick: handlers.fixNotEntity,
+          text: t("fixNot"),
+        }),
+      );
     }
     list.append(li);
   }
 }
 
-
 function fieldValue(name, value) {
   if (value === null || value === undefined) return el("span", { class: "muted", text: t("none") });
   if (value === "") return el("span", { class: "muted", text: t("empty") });
   if (name === "miniappReleaseBundle" && Array.isArray(value)) {
-    return el("span", { class: "channels", "data-testid": "channels" },
-      value.map((c) => el("span", { class: "chip static" }, code(c.code), " ", pick([c.zh, c.en]) ?? t("unknownChannel"))));
+    return el(
+      "span",
+      { class: "channels", "data-testid": "channels" },
+      value.map((c) =>
+        el("span", { class: "chip static" }, code(c.code), " ", pick([c.zh, c.en]) ?? t("unknownChannel")),
+      ),
+    );
   }
   if (name === "authTime" && typeof value === "number") return el("span", {}, code(String(value)), " ", beijing(value));
-  if (name === "utcTimestamp" && /^\d{10,13}$/.test(value)) return el("span", {}, code(value), " ", beijing(Number(value)));
-  if ((name === "expiresIn" || name === "reExpiresIn") && typeof value === "number") return el("span", {}, t("seconds", value));
+  if (name === "utcTimestamp" && /^\d{10,13}$/.test(value))
+    return el("span", {}, code(value), " ", beijing(Number(value)));
+  if ((name === "expiresIn" || name === "reExpiresIn") && typeof value === "number")
+    return el("span", {}, t("seconds", value));
   if (name === "detail" && typeof value === "object") {
     const list = fieldList(value);
     list.classList.add("top-fields");
@@ -166,9 +275,14 @@ function fieldList(obj, extra = {}) {
     if (NOT_FIELDS.has(name)) continue;
     const label = pick(FIELDS[name]) ?? name;
     const wide = value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 2;
-    dl.append(el("div", { class: `field-row${wide ? " wide" : ""}`, "data-field": name },
-      el("dt", {}, label, " ", el("span", { class: "muted small mono", text: name })),
-      el("dd", {}, fieldValue(name, value), extra[name] ?? null)));
+    dl.append(
+      el(
+        "div",
+        { class: `field-row${wide ? " wide" : ""}`, "data-field": name },
+        el("dt", {}, label, " ", el("span", { class: "muted small mono", text: name })),
+        el("dd", {}, fieldValue(name, value), extra[name] ?? null),
+      ),
+    );
   }
   return dl;
 }
@@ -179,24 +293,58 @@ function renderKind(report) {
   card.hidden = !report;
   if (!report) return;
   const n = report.notification;
-  card.append(el("h2", { "data-testid": "kind", "data-kind": report.kind }, pick(KINDS[report.kind]) ?? report.kind, " ",
-    code(report.kind === "generic" ? n?.notifyType ?? n?.msgMethod ?? "generic" : report.kind, "wire")));
+  card.append(
+    el(
+      "h2",
+      { "data-testid": "kind", "data-kind": report.kind },
+      pick(KINDS[report.kind]) ?? report.kind,
+      " ",
+      code(report.kind === "generic" ? (n?.notifyType ?? n?.msgMethod ?? "generic") : report.kind, "wire"),
+    ),
+  );
   if (!n) return;
-  card.append(el("p", { class: `trust ${n.verified ? "ok" : "bad"}` }, t(n.verified ? "verifiedFields" : "unverified")));
+  card.append(
+    el("p", { class: `trust ${n.verified ? "ok" : "bad"}` }, t(n.verified ? "verifiedFields" : "unverified")),
+  );
   if (n.statusInfo) {
     const s = n.statusInfo;
-    card.append(el("div", { class: "status-block", "data-testid": "status" },
-      el("p", {}, el("strong", { text: t("statusTitle") }), " ", code(s.code), " ",
-        el("span", { class: "status-label", text: pick([s.zh, s.en]) }), " ",
-        el("span", { class: `badge ${s.terminal ? "final" : "open"}`, text: t(s.terminal ? "terminal" : "notTerminal") })),
-      el("p", {}, el("strong", { text: t("next") }), " ", pick([s.nextZh, s.next])),
-      s.rule ? el("p", {}, el("strong", { text: t("rule") }), " ", pick([s.rule.zh, s.rule.en])) : null,
-      n.deadline ? el("p", { "data-testid": "deadline" }, el("strong", { text: t("deadline") }), " ",
-        el("span", { class: "deadline", text: `${n.deadline.at} (${t("beijing")})` }), ` · ${t("from")} ${n.deadline.from}`,
-        n.deadline.rule.id !== s.rule?.id ? ` · ${pick([n.deadline.rule.zh, n.deadline.rule.en])}` : "") : null));
+    card.append(
+      el(
+        "div",
+        { class: "status-block", "data-testid": "status" },
+        el(
+          "p",
+          {},
+          el("strong", { text: t("statusTitle") }),
+          " ",
+          code(s.code),
+          " ",
+          el("span", { class: "status-label", text: pick([s.zh, s.en]) }),
+          " ",
+          el("span", {
+            class: `badge ${s.terminal ? "final" : "open"}`,
+            text: t(s.terminal ? "terminal" : "notTerminal"),
+          }),
+        ),
+        el("p", {}, el("strong", { text: t("next") }), " ", pick([s.nextZh, s.next])),
+        s.rule ? el("p", {}, el("strong", { text: t("rule") }), " ", pick([s.rule.zh, s.rule.en])) : null,
+        n.deadline
+          ? el(
+              "p",
+              { "data-testid": "deadline" },
+              el("strong", { text: t("deadline") }),
+              " ",
+              el("span", { class: "deadline", text: `${n.deadline.at} (${t("beijing")})` }),
+              ` · ${t("from")} ${n.deadline.from}`,
+              n.deadline.rule.id !== s.rule?.id ? ` · ${pick([n.deadline.rule.zh, n.deadline.rule.en])}` : "",
+            )
+          : null,
+      ),
+    );
   }
   const extra = {};
-  if (n.cancelOperator) extra.cancelOperatorType = el("span", {}, " ", pick([n.cancelOperator.zh, n.cancelOperator.en]));
+  if (n.cancelOperator)
+    extra.cancelOperatorType = el("span", {}, " ", pick([n.cancelOperator.zh, n.cancelOperator.en]));
   const fields = fieldList(n, extra);
   fields.classList.add("top-fields");
   card.append(fields);
@@ -208,22 +356,48 @@ function renderParams(report) {
   const body = $("params");
   body.replaceChildren();
   if (card.hidden) return;
-  card.querySelector("thead").replaceChildren(el("tr", {},
-    el("th", { text: "#" }), el("th", { text: t("colName") }), el("th", { text: t("colValue") }),
-    el("th", { class: "mark", text: "V1" }), el("th", { class: "mark", text: "V2" })));
+  card
+    .querySelector("thead")
+    .replaceChildren(
+      el(
+        "tr",
+        {},
+        el("th", { text: "#" }),
+        el("th", { text: t("colName") }),
+        el("th", { text: t("colValue") }),
+        el("th", { class: "mark", text: "V1" }),
+        el("th", { class: "mark", text: "V2" }),
+      ),
+    );
   const charset = report.charset ?? "UTF-8";
   report.params.forEach((p, i) => {
     const value = el("td", { class: "value" });
     if (p.value === "") value.append(el("span", { class: "muted", text: t("empty") }));
     else value.append(el("span", { class: p.name === "biz_content" ? "pre" : null, text: p.value }));
     if (!p.validText) {
-      value.append(el("div", { class: "bytes", "data-testid": "raw-bytes" }, el("span", { class: "badge warning", text: t("notText", charset) }), " ", code(p.raw ?? "")));
+      value.append(
+        el(
+          "div",
+          { class: "bytes", "data-testid": "raw-bytes" },
+          el("span", { class: "badge warning", text: t("notText", charset) }),
+          " ",
+          code(p.raw ?? ""),
+        ),
+      );
     }
     const name = el("td", { class: "name" }, code(p.name));
     if (p.documented === false) name.append(" ", el("span", { class: "badge info", text: t("undocumented") }));
-    body.append(el("tr", { "data-param": p.name, class: p.validText ? null : "not-text" },
-      el("td", { class: "num", text: String(i + 1) }), name, value,
-      el("td", { class: "mark", text: p.inV1 ? "✓" : "–" }), el("td", { class: "mark", text: p.inV2 ? "✓" : "–" })));
+    body.append(
+      el(
+        "tr",
+        { "data-param": p.name, class: p.validText ? null : "not-text" },
+        el("td", { class: "num", text: String(i + 1) }),
+        name,
+        value,
+        el("td", { class: "mark", text: p.inV1 ? "✓" : "–" }),
+        el("td", { class: "mark", text: p.inV2 ? "✓" : "–" }),
+      ),
+    );
   });
 }
 function signBlock(variant, report) {
@@ -235,16 +409,30 @@ function signBlock(variant, report) {
     if (k > 0) pre.append("&");
     pre.append(differs ? el("mark", { class: "diff", text: piece }) : piece);
   });
-  const state = { verified: ["ok", "✔ " + t("matched")], mismatch: ["bad", "✘ " + t("mismatch")], not_checked: ["na", t("notChecked")] }[report[variant]];
+  const state = {
+    verified: ["ok", `✔ ${t("matched")}`],
+    mismatch: ["bad", `✘ ${t("mismatch")}`],
+    not_checked: ["na", t("notChecked")],
+  }[report[variant]];
   const button = el("button", { type: "button", class: "copy", "data-testid": `copy-${variant}`, text: t("copy") });
   button.addEventListener("click", () => copyText(text, button));
   return {
     pieces,
     nodes: [
-      el("div", { class: "sign-head" }, el("h3", { text: t(`${variant}Title`) }),
-        el("span", { class: `pill ${state[0]}`, text: state[1] }), button),
+      el(
+        "div",
+        { class: "sign-head" },
+        el("h3", { text: t(`${variant}Title`) }),
+        el("span", { class: `pill ${state[0]}`, text: state[1] }),
+        button,
+      ),
       pre,
-      el("p", { class: "muted small" }, t("chars", [...text].length), report.charset === "GBK" ? ` · ${t("gbkSigned")}` : ""),
+      el(
+        "p",
+        { class: "muted small" },
+        t("chars", [...text].length),
+        report.charset === "GBK" ? ` · ${t("gbkSigned")}` : "",
+      ),
     ],
   };
 }
@@ -290,7 +478,8 @@ function copyText(text, button) {
 
 function renderBiz(report) {
   const card = $("biz-card");
-  const raw = report?.notification?.bizContentRaw ?? report?.params.find((p) => p.name === "biz_content")?.value ?? null;
+  const raw =
+    report?.notification?.bizContentRaw ?? report?.params.find((p) => p.name === "biz_content")?.value ?? null;
   card.hidden = raw === null;
   if (raw === null) return;
   let pretty = null;
@@ -313,7 +502,19 @@ export function renderSamples(list, onPick) {
   for (const s of list) {
     const label = s.text ? t(s.text) : pick([s.zh, s.en]);
     const bad = s.expect && !s.expect.verified;
-    box.append(el("button", { type: "button", class: `chip${bad ? " bad" : ""}`, "data-testid": "sample", "data-sample": s.id, title: s.source ?? null,
-      onclick: () => onPick(s) }, label));
+    box.append(
+      el(
+        "button",
+        {
+          type: "button",
+          class: `chip${bad ? " bad" : ""}`,
+          "data-testid": "sample",
+          "data-sample": s.id,
+          title: s.source ?? null,
+          onclick: () => onPick(s),
+        },
+        label,
+      ),
+    );
   }
 }

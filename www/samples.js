@@ -15,11 +15,25 @@ export function derivedSamples(samples) {
       url: "https://isv.example.com/gateway.do",
       timeout: 16000,
     }).replace(JSON.stringify(marker), () => `"${data.biz_content}"`);
-    out.push({ id: "derived-json-dump", text: "jsonSample", body: `ISV_GATEWAY_URL?Data=${json}`, key: auth.key, options: {}, expect: { verified: true } });
+    out.push({
+      id: "derived-json-dump",
+      text: "jsonSample",
+      body: `ISV_GATEWAY_URL?Data=${json}`,
+      key: auth.key,
+      options: {},
+      expect: { verified: true },
+    });
   }
   const order = samples.find((s) => s.id === "order-utf-8-rsa2-spki-base64-v2");
-  if (order && order.body.includes("&notify_")) {
-    out.push({ id: "derived-not-entity", text: "notSample", body: order.body.replaceAll("&notify_", "¬ify_"), key: order.key, options: {}, expect: { error: "PASTED" } });
+  if (order?.body.includes("&notify_")) {
+    out.push({
+      id: "derived-not-entity",
+      text: "notSample",
+      body: order.body.replaceAll("&notify_", "¬ify_"),
+      key: order.key,
+      options: {},
+      expect: { error: "PASTED" },
+    });
   }
   return out;
 }

@@ -80,6 +80,16 @@ export class MemoryStore {
  * - `store`: dedupe store (default: a `MemoryStore`).
  * - `path`: the gateway path (default `"/"`); `null` answers on any path (when a router already
  *   matched it). Other paths get 404, or `next()` when there is one.
+ * - `logger`: where failures are reported (default: `console`).
+ *
+ * @param {object} [options] `alipayPublicKey` and `handle` are required (checked at the start).
+ * @param {string} [options.alipayPublicKey]
+ * @param {string} [options.appId]
+ * @param {import("alipay-notify").VerifyOptions} [options.verifyOptions]
+ * @param {Pick<MemoryStore, "begin" | "finish" | "abort">} [options.store]
+ * @param {(notification: import("alipay-notify").Notification, context: { req: http.IncomingMessage }) => unknown} [options.handle]
+ * @param {string | null} [options.path]
+ * @param {Pick<Console, "error">} [options.logger]
  */
 export function createHandler({
   alipayPublicKey,
@@ -111,7 +121,9 @@ export function createHandler({
       const body = await rawBody(req, MAX_BODY_BYTES);
       if (body === TOO_LARGE) return reply(res, 413, "INPUT_TOO_LARGE", { Connection: "close" });
       if (body === CONSUMED) {
-        logger.error("alipay-notify: the request body was parsed before this handler; give it the raw bytes (express.raw)");
+        logger.error(
+          "alipay-notify: the request body was parsed before this handler; give it the raw bytes (express.raw)",
+        );
         return reply(res, 500, "RAW_BODY_REQUIRED");
       }
       // Alipay posts a form body; some callers put the params in the query string instead.
@@ -301,13 +313,14 @@ async function main() {
     process.exit(1);
   }
   // The OpenAPI client only when configured (its module is loaded only then).
-  const alipay = env.ALIPAY_APP_PRIVATE_KEY && env.ALIPAY_APP_ID
-    ? (await import("alipay-notify/client")).createClient({
-        appId: env.ALIPAY_APP_ID,
-        privateKey: env.ALIPAY_APP_PRIVATE_KEY,
-        alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
-      })
-    : null;
+  const alipay =
+    env.ALIPAY_APP_PRIVATE_KEY && env.ALIPAY_APP_ID
+      ? (await import("alipay-notify/client")).createClient({
+          appId: env.ALIPAY_APP_ID,
+          privateKey: env.ALIPAY_APP_PRIVATE_KEY,
+          alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
+        })
+      : null;
   const app = createExampleApp({ alipay });
   const handler = createHandler({
     alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
@@ -322,7 +335,7 @@ async function main() {
   const host = env.HOST || "127.0.0.1";
   const server = http.createServer(handler);
   server.listen(Number(env.PORT ?? 3000), host, () => {
-    const { port } = server.address();
+    const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
     console.log(`alipay-notify gateway listening on http://${host}:${port}${env.GATEWAY_PATH || "/"}`);
   });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,7 +1,7 @@
 // One build: release wasm → wasm-bindgen (web + nodejs) → wasm-opt -Oz → sizes.
 // Run from anywhere: `node pkg/scripts/build.mjs`.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -18,10 +18,17 @@ const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: "inherit"
 // binaryen is the package's devDependency (npm workspaces hoist it to the root node_modules).
 const wasmOpt = [root, pkg].map((d) => join(d, "node_modules/.bin/wasm-opt")).find((f) => existsSync(f)) ?? "";
 const modules = [
-  { name: "verify-only", web: "web", node: "node", targetDir: join(root, "target/verify-only"), cfg: "--cfg alipay_notify_verify_only" },
+  {
+    name: "verify-only",
+    web: "web",
+    node: "node",
+    targetDir: join(root, "target/verify-only"),
+    cfg: "--cfg alipay_notify_verify_only",
+  },
   { name: "with client", web: "client-web", node: "client-node", targetDir: join(root, "target"), cfg: "" },
 ];
 rmSync(dist, { recursive: true, force: true });
+/** @type {[(typeof modules)[number], Buffer][]} */
 const sizes = [];
 for (const m of modules) {
   const rustflags = [process.env.RUSTFLAGS ?? "", m.cfg].join(" ").trim();
@@ -29,14 +36,27 @@ for (const m of modules) {
     env: { ...process.env, CARGO_TARGET_DIR: m.targetDir, ...(rustflags ? { RUSTFLAGS: rustflags } : {}) },
   });
   const built = join(m.targetDir, "wasm32-unknown-unknown/release/alipay_notify.wasm");
-  for (const [target, dir] of [["web", m.web], ["nodejs", m.node]]) {
+  for (const [target, dir] of [
+    ["web", m.web],
+    ["nodejs", m.node],
+  ]) {
     run("wasm-bindgen", ["--target", target, "--no-typescript", "--out-dir", join(dist, dir), built]);
   }
   // Optimise once and use the same bytes for both glues.
   const web = join(dist, m.web, "alipay_notify_bg.wasm");
   if (existsSync(wasmOpt)) {
-    run(wasmOpt, ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-      "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", web, "-o", web]);
+    run(wasmOpt, [
+      "-Oz",
+      "--enable-bulk-memory",
+      "--enable-nontrapping-float-to-int",
+      "--enable-sign-ext",
+      "--enable-mutable-globals",
+      "--enable-reference-types",
+      "--enable-multivalue",
+      web,
+      "-o",
+      web,
+    ]);
   } else {
     console.warn("wasm-opt not found (run `make setup`); the .wasm is not size-optimised");
   }
@@ -50,13 +70,13 @@ const api = readFileSync(join(pkg, "src/api.mjs"), "utf8");
 writeFileSync(join(dist, "api.mjs"), api);
 const cjs = api.replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n");
 if (cjs === api) throw new Error("api.mjs must end with a single `export { … };` line");
-writeFileSync(join(dist, "api.cjs"), '"use strict";\n' + cjs);
+writeFileSync(join(dist, "api.cjs"), `"use strict";\n${cjs}`);
 // The OpenAPI client, converted the same way.
 const client = readFileSync(join(pkg, "src/client.mjs"), "utf8");
 writeFileSync(join(dist, "client.mjs"), client);
 const clientCjs = client.replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n");
 if (clientCjs === client) throw new Error("client.mjs must end with a single `export { … };` line");
-writeFileSync(join(dist, "client.cjs"), '"use strict";\n' + clientCjs);
+writeFileSync(join(dist, "client.cjs"), `"use strict";\n${clientCjs}`);
 
 // The CommonJS declarations: the same types, `init` as a named no-op instead of the default
 // export (a CJS module has no default export to describe).
@@ -67,7 +87,10 @@ writeFileSync(
   join(dist, "index.d.cts"),
   dts
     .replace(/^\/\/ Types of alipay-notify\./, "// Types of alipay-notify (CommonJS view: `init` is a named export).")
-    .replace(initDecl, "/** A no-op in Node: the module is ready at `require`. */\nexport declare function init(): Promise<void>;\n"),
+    .replace(
+      initDecl,
+      "/** A no-op in Node: the module is ready at `require`. */\nexport declare function init(): Promise<void>;\n",
+    ),
 );
 
 // Named exports shared by the entries that instantiate synchronously (Node ESM, workerd).
@@ -81,10 +104,16 @@ writeFileSync(join(dist, "client-exports.mjs"), readFileSync(join(pkg, "src/clie
 const clientDts = readFileSync(join(pkg, "client.d.ts"), "utf8");
 if (!clientDts.includes('from "./index.js"')) throw new Error("client.d.ts must import its types from ./index.js");
 // As for index.d.cts: a CJS module has no default export to describe; `init` stays named.
-if (!clientDts.includes("export default init;\n")) throw new Error("client.d.ts: the init declaration changed; update build.mjs");
-writeFileSync(join(dist, "client.d.cts"), clientDts.replaceAll('from "./index.js"', 'from "./index.cjs"').replace("export default init;\n", ""));
+if (!clientDts.includes("export default init;\n"))
+  throw new Error("client.d.ts: the init declaration changed; update build.mjs");
+writeFileSync(
+  join(dist, "client.d.cts"),
+  clientDts.replaceAll('from "./index.js"', 'from "./index.cjs"').replace("export default init;\n", ""),
+);
 
-const kib = (n) => (n / 1024).toFixed(1) + " KiB";
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 for (const [m, bytes] of sizes) {
-  console.log(`${m.web}/alipay_notify_bg.wasm (${m.name}): ${kib(bytes.length)} raw, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`);
+  console.log(
+    `${m.web}/alipay_notify_bg.wasm (${m.name}): ${kib(bytes.length)} raw, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`,
+  );
 }

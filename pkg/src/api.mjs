@@ -20,7 +20,8 @@ function createApi(wasm) {
     const proto = Object.getPrototypeOf(options);
     if (proto !== Object.prototype && proto !== null) return JSON.stringify({ $invalid: "not a plain object" });
     let opts = options;
-    const needsNow = (opts.maxAgeSeconds !== undefined && opts.maxAgeSeconds !== null) ||
+    const needsNow =
+      (opts.maxAgeSeconds !== undefined && opts.maxAgeSeconds !== null) ||
       (opts.alipayRootCert !== undefined && opts.alipayRootCert !== null);
     if (needsNow && opts.now === undefined) {
       opts = { ...opts, now: Date.now() };

@@ -7,22 +7,76 @@
 
 const CERT_DOWNLOAD_METHOD = "alipay.open.app.alipaycert.download";
 // Failures of the downloaded certificate itself (as opposed to failures of the download).
-const CERT_CHECK_CODES = new Set(["CERT_UNTRUSTED", "CERT_EXPIRED", "CERT_NOT_ALIPAY", "INVALID_CERTIFICATE", "INVALID_PUBLIC_KEY"]);
+const CERT_CHECK_CODES = new Set([
+  "CERT_UNTRUSTED",
+  "CERT_EXPIRED",
+  "CERT_NOT_ALIPAY",
+  "INVALID_CERTIFICATE",
+  "INVALID_PUBLIC_KEY",
+]);
 const DEFAULT_ENDPOINT = "https://openapi.alipay.com";
 const DEFAULT_GATEWAY = "https://openapi.alipay.com/gateway.do";
 const DEFAULT_TIMEOUT_MS = 15000;
 const CLIENT_OPTIONS = [
-  "appId", "privateKey", "alipayPublicKey", "appCert", "alipayCert", "alipayRootCert", "endpoint", "gateway",
-  "protocol", "fetch", "timeoutMs", "now", "nonce", "retries", "retryDelayMs", "rotateAlipayCert",
-  "onAlipayCertRotated", "crypto",
+  "appId",
+  "privateKey",
+  "alipayPublicKey",
+  "appCert",
+  "alipayCert",
+  "alipayRootCert",
+  "endpoint",
+  "gateway",
+  "protocol",
+  "fetch",
+  "timeoutMs",
+  "now",
+  "nonce",
+  "retries",
+  "retryDelayMs",
+  "rotateAlipayCert",
+  "onAlipayCertRotated",
+  "crypto",
 ];
-const CALL_OPTIONS = ["appAuthToken", "protocol", "timeoutMs", "retries", "signal", "httpMethod", "path", "idempotent", "requestId"];
-const SIGN_OPTIONS = ["appId", "privateKey", "appCert", "alipayRootCert", "appCertSn", "alipayRootCertSn", "alipayPublicKey",
-  "alipayCert", "endpoint", "gateway", "now", "nonce", "crypto"];
-const SIGN_REQUEST = ["method", "params", "appAuthToken", "httpMethod", "path", "camelCase", "timestamp", "nonce", "requestId"];
+const CALL_OPTIONS = [
+  "appAuthToken",
+  "protocol",
+  "timeoutMs",
+  "retries",
+  "signal",
+  "httpMethod",
+  "path",
+  "idempotent",
+  "requestId",
+];
+const SIGN_OPTIONS = [
+  "appId",
+  "privateKey",
+  "appCert",
+  "alipayRootCert",
+  "appCertSn",
+  "alipayRootCertSn",
+  "alipayPublicKey",
+  "alipayCert",
+  "endpoint",
+  "gateway",
+  "now",
+  "nonce",
+  "crypto",
+];
+const SIGN_REQUEST = [
+  "method",
+  "params",
+  "appAuthToken",
+  "httpMethod",
+  "path",
+  "camelCase",
+  "timestamp",
+  "nonce",
+  "requestId",
+];
 
 function coded(code, message, extra) {
-  const err = new Error(message);
+  const err = /** @type {Error & { code?: string }} */ (new Error(message));
   err.name = "AlipayNotifyError";
   err.code = code;
   if (extra) Object.assign(err, extra);
@@ -31,9 +85,13 @@ function coded(code, message, extra) {
 
 function checkNames(obj, allowed, what) {
   if (obj === undefined || obj === null) return {};
-  if (typeof obj !== "object" || Array.isArray(obj)) throw coded("INVALID_OPTIONS", `${what} must be an object`, { reason: `${what} must be an object` });
+  if (typeof obj !== "object" || Array.isArray(obj))
+    throw coded("INVALID_OPTIONS", `${what} must be an object`, { reason: `${what} must be an object` });
   for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw coded("INVALID_OPTIONS", `invalid options: unknown ${what} \`${k}\``, { reason: `unknown ${what} \`${k}\`` });
+    if (!allowed.includes(k))
+      throw coded("INVALID_OPTIONS", `invalid options: unknown ${what} \`${k}\``, {
+        reason: `unknown ${what} \`${k}\``,
+      });
   }
   return obj;
 }
@@ -63,7 +121,10 @@ function utf8FromBase64(b64) {
 
 function webCrypto(c) {
   const cr = c ?? globalThis.crypto;
-  if (!cr || !cr.subtle) throw coded("INVALID_OPTIONS", "invalid options: no WebCrypto (`crypto.subtle`) in this runtime; pass `crypto`", { reason: "no WebCrypto" });
+  if (!cr?.subtle)
+    throw coded("INVALID_OPTIONS", "invalid options: no WebCrypto (`crypto.subtle`) in this runtime; pass `crypto`", {
+      reason: "no WebCrypto",
+    });
   return cr;
 }
 
@@ -85,7 +146,7 @@ function createClientApi(wasm, api) {
 
   function importKey(cr, privateKey, alipayKey) {
     const id = `${privateKey}\u0000${alipayKey ?? ""}`;
-    let hit = keyCache.get(id);
+    const hit = keyCache.get(id);
     if (hit && hit.cr === cr) {
       keyCache.delete(id);
       keyCache.set(id, hit);
@@ -98,7 +159,9 @@ function createClientApi(wasm, api) {
       .importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"])
       .catch(() => {
         keyCache.delete(id);
-        throw coded("INVALID_PRIVATE_KEY", "invalid private key: WebCrypto refused the RSA key", { reason: "WebCrypto refused the RSA key" });
+        throw coded("INVALID_PRIVATE_KEY", "invalid private key: WebCrypto refused the RSA key", {
+          reason: "WebCrypto refused the RSA key",
+        });
       })
       .finally(() => der.fill(0));
     keyCache.set(id, { cr, key });
@@ -139,7 +202,11 @@ function createClientApi(wasm, api) {
     }
     // A path on the endpoint would be signed by some SDKs and not others: origin only.
     if ((u.pathname !== "/" && u.pathname !== "") || u.search || u.hash) {
-      throw coded("INVALID_OPTIONS", "invalid options: `endpoint` is the v3 origin only (e.g. https://openapi.alipay.com)", { reason: "`endpoint` must be an origin" });
+      throw coded(
+        "INVALID_OPTIONS",
+        "invalid options: `endpoint` is the v3 origin only (e.g. https://openapi.alipay.com)",
+        { reason: "`endpoint` must be an origin" },
+      );
     }
     return u.origin;
   }
@@ -150,16 +217,23 @@ function createClientApi(wasm, api) {
       if (u.search || u.hash) throw new Error();
       return u.href;
     } catch {
-      throw coded("INVALID_OPTIONS", "invalid options: `gateway` is a URL without a query (…/gateway.do)", { reason: "bad `gateway`" });
+      throw coded("INVALID_OPTIONS", "invalid options: `gateway` is a URL without a query (…/gateway.do)", {
+        reason: "bad `gateway`",
+      });
     }
   }
 
   /** The certificate-mode SNs of a configuration (given, or computed from the certificates). */
   function certSns(config) {
     const appCertSn = config.appCertSn ?? (config.appCert != null ? api.getCertSN(config.appCert) : null);
-    const rootSn = config.alipayRootCertSn ?? (config.alipayRootCert != null ? api.getRootCertSN(config.alipayRootCert) : null);
+    const rootSn =
+      config.alipayRootCertSn ?? (config.alipayRootCert != null ? api.getRootCertSN(config.alipayRootCert) : null);
     if ((appCertSn === null) !== (rootSn === null)) {
-      throw coded("INVALID_OPTIONS", "invalid options: certificate mode needs both the app certificate and the Alipay root certificate", { reason: "certificate mode needs appCert and alipayRootCert" });
+      throw coded(
+        "INVALID_OPTIONS",
+        "invalid options: certificate mode needs both the app certificate and the Alipay root certificate",
+        { reason: "certificate mode needs appCert and alipayRootCert" },
+      );
     }
     return { appCertSn, rootSn };
   }
@@ -185,14 +259,16 @@ function createClientApi(wasm, api) {
   function stampOf(cr, config, req) {
     const timestamp = req.timestamp ?? (config.now ? config.now() : Date.now());
     const ts = timestamp instanceof Date ? timestamp.getTime() : timestamp;
-    if (!Number.isSafeInteger(ts)) throw coded("INVALID_OPTIONS", "invalid options: `now` must give epoch milliseconds", { reason: "bad time" });
+    if (!Number.isSafeInteger(ts))
+      throw coded("INVALID_OPTIONS", "invalid options: `now` must give epoch milliseconds", { reason: "bad time" });
     const nonce = req.nonce ?? (config.nonce ? config.nonce() : uuid(cr));
-    if (typeof nonce !== "string") throw coded("INVALID_OPTIONS", "invalid options: `nonce` must give a string", { reason: "bad nonce" });
+    if (typeof nonce !== "string")
+      throw coded("INVALID_OPTIONS", "invalid options: `nonce` must give a string", { reason: "bad nonce" });
     return { timestamp: ts, nonce };
   }
 
   function signRequest(protocol) {
-    return async function (options, request) {
+    return async (options, request) => {
       const config = checkNames(options, SIGN_OPTIONS, "option");
       const req = checkNames(request, SIGN_REQUEST, "request field");
       const cr = webCrypto(config.crypto);
@@ -201,9 +277,14 @@ function createClientApi(wasm, api) {
       const json = requestJson(protocol, config, sns, req, stamp);
       wasm.openapiPrepare(json); // a bad request is refused before the key is touched
       const key = importKey(cr, config.privateKey, config.alipayPublicKey ?? config.alipayCert);
-      const base = protocol === "v3"
-        ? (config.endpoint != null ? originOf(config.endpoint) : null)
-        : (config.gateway != null ? gatewayOf(config.gateway) : null);
+      const base =
+        protocol === "v3"
+          ? config.endpoint != null
+            ? originOf(config.endpoint)
+            : null
+          : config.gateway != null
+            ? gatewayOf(config.gateway)
+            : null;
       return shape(await signWith(cr, key, json), base);
     };
   }
@@ -211,21 +292,35 @@ function createClientApi(wasm, api) {
   function createClient(options) {
     const o = checkNames(options, CLIENT_OPTIONS, "option");
     const cr = webCrypto(o.crypto);
-    if (typeof o.appId !== "string" || o.appId === "") throw coded("INVALID_OPTIONS", "invalid options: `appId` is required", { reason: "`appId` is required" });
+    if (typeof o.appId !== "string" || o.appId === "")
+      throw coded("INVALID_OPTIONS", "invalid options: `appId` is required", { reason: "`appId` is required" });
     const certMode = o.appCert != null || o.alipayCert != null || o.alipayRootCert != null;
     if (certMode && (o.appCert == null || o.alipayCert == null || o.alipayRootCert == null)) {
-      throw coded("INVALID_OPTIONS", "invalid options: certificate mode needs appCert, alipayCert and alipayRootCert", { reason: "incomplete certificate mode" });
+      throw coded("INVALID_OPTIONS", "invalid options: certificate mode needs appCert, alipayCert and alipayRootCert", {
+        reason: "incomplete certificate mode",
+      });
     }
-    if (certMode && o.alipayPublicKey != null) throw coded("INVALID_OPTIONS", "invalid options: give alipayPublicKey or the certificates, not both", { reason: "both key modes" });
+    if (certMode && o.alipayPublicKey != null)
+      throw coded("INVALID_OPTIONS", "invalid options: give alipayPublicKey or the certificates, not both", {
+        reason: "both key modes",
+      });
     if (!certMode && typeof o.alipayPublicKey !== "string") {
-      throw coded("INVALID_PUBLIC_KEY", "invalid public key: `alipayPublicKey` (支付宝公钥) is required to verify Alipay's answers", { reason: "no alipayPublicKey" });
+      throw coded(
+        "INVALID_PUBLIC_KEY",
+        "invalid public key: `alipayPublicKey` (支付宝公钥) is required to verify Alipay's answers",
+        { reason: "no alipayPublicKey" },
+      );
     }
     const protocol = o.protocol ?? "v3";
-    if (protocol !== "v3" && protocol !== "v2") throw coded("INVALID_OPTIONS", 'invalid options: `protocol` is "v3" or "v2"', { reason: "bad protocol" });
+    if (protocol !== "v3" && protocol !== "v2")
+      throw coded("INVALID_OPTIONS", 'invalid options: `protocol` is "v3" or "v2"', { reason: "bad protocol" });
     const endpoint = originOf(o.endpoint ?? DEFAULT_ENDPOINT);
     const gateway = gatewayOf(o.gateway ?? DEFAULT_GATEWAY);
     const doFetch = o.fetch ?? globalThis.fetch;
-    if (typeof doFetch !== "function") throw coded("INVALID_OPTIONS", "invalid options: no `fetch` in this runtime; pass `fetch`", { reason: "no fetch" });
+    if (typeof doFetch !== "function")
+      throw coded("INVALID_OPTIONS", "invalid options: no `fetch` in this runtime; pass `fetch`", {
+        reason: "no fetch",
+      });
     const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const sns = certMode ? certSns(o) : { appCertSn: null, rootSn: null };
     // The Alipay key or certificate answers are verified with (replaced on a verified rotation).
@@ -260,7 +355,11 @@ function createClientApi(wasm, api) {
         // A declared length over the core's limit is refused before the body is read.
         const declared = Number(res.headers.get("content-length") ?? "0");
         if (declared > maxResponseBytes) {
-          throw coded("INPUT_TOO_LARGE", `input too large: the answer declares ${declared} bytes (limit ${maxResponseBytes})`, { reason: "answer over limits().maxResponseBytes" });
+          throw coded(
+            "INPUT_TOO_LARGE",
+            `input too large: the answer declares ${declared} bytes (limit ${maxResponseBytes})`,
+            { reason: "answer over limits().maxResponseBytes" },
+          );
         }
         const body = new Uint8Array(await res.arrayBuffer());
         const h = {};
@@ -271,7 +370,11 @@ function createClientApi(wasm, api) {
         return { status: res.status, headers: h, body };
       } catch (e) {
         if (e && e.name === "AlipayNotifyError") throw e;
-        if (timedOut) throw coded("TIMEOUT", `timed out: no answer from Alipay within ${ms} ms`, { reason: `no answer within ${ms} ms`, timeoutMs: ms });
+        if (timedOut)
+          throw coded("TIMEOUT", `timed out: no answer from Alipay within ${ms} ms`, {
+            reason: `no answer within ${ms} ms`,
+            timeoutMs: ms,
+          });
         if (signal?.aborted) throw coded("NETWORK_ERROR", "network error: the call was aborted", { reason: "aborted" });
         const reason = String(e?.cause?.code ?? e?.message ?? e);
         throw coded("NETWORK_ERROR", `network error: ${reason}`, { reason });
@@ -282,9 +385,11 @@ function createClientApi(wasm, api) {
     }
 
     function read(protocol, method, reply, keyText) {
-      return JSON.parse(protocol === "v3"
-        ? wasm.openapiReadV3(reply.status, reply.headers, reply.body, keyText)
-        : wasm.openapiReadV2(reply.status, reply.body, method, keyText));
+      return JSON.parse(
+        protocol === "v3"
+          ? wasm.openapiReadV3(reply.status, reply.headers, reply.body, keyText)
+          : wasm.openapiReadV2(reply.status, reply.body, method, keyText),
+      );
     }
 
     // Certificate rotation: Alipay signed with a certificate we do not have. Fetch it, and use it
@@ -303,33 +408,50 @@ function createClientApi(wasm, api) {
       let content = data?.alipay_cert_content;
       if (data === null) {
         try {
-          content = JSON.parse(new TextDecoder().decode(reply.body))?.alipay_open_app_alipaycert_download_response?.alipay_cert_content;
+          content = JSON.parse(new TextDecoder().decode(reply.body))?.alipay_open_app_alipaycert_download_response
+            ?.alipay_cert_content;
         } catch {
           content = undefined;
         }
       }
-      if (typeof content !== "string") throw coded("CERT_SN_MISMATCH", `Alipay's certificate ${sn} could not be downloaded`, { expected: sn, actual: sn, reason: "no certificate in the download answer" });
+      if (typeof content !== "string")
+        throw coded("CERT_SN_MISMATCH", `Alipay's certificate ${sn} could not be downloaded`, {
+          expected: sn,
+          actual: sn,
+          reason: "no certificate in the download answer",
+        });
       let pem;
       try {
         pem = utf8FromBase64(content);
       } catch {
-        throw coded("INVALID_CERTIFICATE", "invalid certificate: the downloaded certificate is not base64", { reason: "not base64" });
+        throw coded("INVALID_CERTIFICATE", "invalid certificate: the downloaded certificate is not base64", {
+          reason: "not base64",
+        });
       }
       api.checkAlipayCertificate(pem, o.alipayRootCert, o.now ? o.now() : Date.now());
       const got = api.getCertSN(pem);
-      if (got !== sn) throw coded("CERT_UNTRUSTED", `certificate not trusted: the downloaded certificate is ${got}, not ${sn}`, { reason: "the downloaded certificate has another SN" });
+      if (got !== sn)
+        throw coded("CERT_UNTRUSTED", `certificate not trusted: the downloaded certificate is ${got}, not ${sn}`, {
+          reason: "the downloaded certificate has another SN",
+        });
       if (data === null) read("v2", CERT_DOWNLOAD_METHOD, reply, pem); // its own answer must verify with it
       alipayKey = pem;
-      if (typeof o.onAlipayCertRotated === "function") await o.onAlipayCertRotated({ alipayCert: pem, alipayCertSn: sn });
+      if (typeof o.onAlipayCertRotated === "function")
+        await o.onAlipayCertRotated({ alipayCert: pem, alipayCertSn: sn });
       return pem;
     }
 
     async function invoke(method, params, callOptions, { camelCase, api: entry }) {
       const c = checkNames(callOptions, CALL_OPTIONS, "call option");
       const proto = entry && !entry.httpMethod ? "v2" : (c.protocol ?? protocol);
-      if (proto !== "v3" && proto !== "v2") throw coded("INVALID_OPTIONS", 'invalid options: `protocol` is "v3" or "v2"', { reason: "bad protocol" });
+      if (proto !== "v3" && proto !== "v2")
+        throw coded("INVALID_OPTIONS", 'invalid options: `protocol` is "v3" or "v2"', { reason: "bad protocol" });
       if (entry?.needsAppAuthToken && (typeof c.appAuthToken !== "string" || c.appAuthToken === "")) {
-        throw coded("MISSING_PARAMETER", `missing parameter \`app_auth_token\`: ${entry.name} acts for a merchant and needs { appAuthToken }`, { parameter: "app_auth_token" });
+        throw coded(
+          "MISSING_PARAMETER",
+          `missing parameter \`app_auth_token\`: ${entry.name} acts for a merchant and needs { appAuthToken }`,
+          { parameter: "app_auth_token" },
+        );
       }
       const idempotent = c.idempotent ?? entry?.idempotent ?? false;
       const retries = idempotent ? (c.retries ?? o.retries ?? 2) : 0;
@@ -337,7 +459,15 @@ function createClientApi(wasm, api) {
       for (let attempt = 0; ; attempt++) {
         // A fresh nonce and timestamp for every attempt: Alipay may refuse a replayed nonce.
         const stamp = stampOf(cr, o, {});
-        const req = { method, params, camelCase, appAuthToken: c.appAuthToken, httpMethod: c.httpMethod, path: c.path, requestId: c.requestId };
+        const req = {
+          method,
+          params,
+          camelCase,
+          appAuthToken: c.appAuthToken,
+          httpMethod: c.httpMethod,
+          path: c.path,
+          requestId: c.requestId,
+        };
         const json = requestJson(proto, o, sns, req, stamp);
         let reply;
         try {
@@ -383,7 +513,14 @@ function createClientApi(wasm, api) {
       }
       return {
         ...camelDeep(data),
-        raw: { protocol: proto, httpStatus: r.httpStatus, traceId: r.traceId, data: r.data, signedContent: r.signedContent, alipayCertSn: r.alipayCertSn },
+        raw: {
+          protocol: proto,
+          httpStatus: r.httpStatus,
+          traceId: r.traceId,
+          data: r.data,
+          signedContent: r.signedContent,
+          alipayCertSn: r.alipayCertSn,
+        },
       };
     }
 
@@ -396,7 +533,8 @@ function createClientApi(wasm, api) {
       },
     };
     for (const entry of catalogue.values()) {
-      client[entry.name] = (params, callOptions) => invoke(entry.method, params ?? {}, callOptions, { camelCase: true, api: entry });
+      client[entry.name] = (params, callOptions) =>
+        invoke(entry.method, params ?? {}, callOptions, { camelCase: true, api: entry });
     }
     return Object.freeze(client);
   }

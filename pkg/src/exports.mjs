@@ -1,6 +1,7 @@
 // The named exports of the entries that instantiate the module synchronously (Node ESM,
 // workerd). Copied to dist/ by the build. Creating the API calls nothing in wasm, so the entry
 // may instantiate after this module is evaluated.
+// @ts-expect-error: the wasm-bindgen glue (untyped) sits next to this file only in dist/, after the build.
 import * as wasm from "./web/alipay_notify.js";
 import { createApi } from "./api.mjs";
 

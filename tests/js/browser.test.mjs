@@ -69,9 +69,18 @@ async function openPage(viewport, query = "") {
   });
   p.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
   await p.goto(`${origin}/${query}`);
-  const ready = await p.waitForFunction(() => document.body.dataset.ready, null, { timeout: 15000 }).then(() => true, () => false);
+  const ready = await p
+    .waitForFunction(() => document.body.dataset.ready, null, { timeout: 15000 })
+    .then(
+      () => true,
+      () => false,
+    );
   assert.ok(ready, `the page did not start: ${consoleErrors.join("\n")}`);
-  assert.equal(await p.evaluate(() => document.body.dataset.ready), "true", `the page did not load the package: ${consoleErrors.join("\n")}`);
+  assert.equal(
+    await p.evaluate(() => document.body.dataset.ready),
+    "true",
+    `the page did not load the package: ${consoleErrors.join("\n")}`,
+  );
   return p;
 }
 
@@ -86,14 +95,21 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   // Every request is logged; any that is not for the page's own origin is refused and recorded.
   await context.route("**/*", (route) => {
     const url = route.request().url();
     requests.push(url);
-    if (url.startsWith(origin + "/") || url.startsWith("data:")) return route.continue();
+    if (url.startsWith(`${origin}/`) || url.startsWith("data:")) return route.continue();
     foreign.push(url);
     return route.abort();
   });
@@ -106,24 +122,30 @@ after(async () => {
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
-const verdict = () => page.evaluate(() => {
-  const v = document.querySelector('[data-testid="verdict"]');
-  return {
-    status: v.dataset.status,
-    variant: v.dataset.variant ?? null,
-    code: v.querySelector('[data-testid="error-code"]')?.textContent ?? null,
-    text: v.textContent,
-    kind: document.querySelector('[data-testid="kind"]')?.dataset.kind ?? null,
-    problems: [...document.querySelectorAll('[data-testid="problems"] [data-code]')].map((li) => ({
-      code: li.dataset.code,
-      hint: li.querySelector('[data-testid="hint"]')?.textContent ?? "",
-    })),
-  };
-});
+const verdict = () =>
+  page.evaluate(() => {
+    const v = /** @type {HTMLElement} */ (document.querySelector('[data-testid="verdict"]'));
+    return {
+      status: v.dataset.status,
+      variant: v.dataset.variant ?? null,
+      code: v.querySelector('[data-testid="error-code"]')?.textContent ?? null,
+      text: v.textContent,
+      kind: /** @type {HTMLElement} */ (document.querySelector('[data-testid="kind"]'))?.dataset.kind ?? null,
+      problems: [
+        .../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-testid="problems"] [data-code]')),
+      ].map((li) => ({
+        code: li.dataset.code,
+        hint: li.querySelector('[data-testid="hint"]')?.textContent ?? "",
+      })),
+    };
+  });
 
 /** The bytes of one value of a form body, decoded once (what Alipay signed). */
 function formBytes(body, name) {
-  const value = body.split("&").find((p) => p.startsWith(`${name}=`)).slice(name.length + 1);
+  const value = body
+    .split("&")
+    .find((p) => p.startsWith(`${name}=`))
+    .slice(name.length + 1);
   const bytes = [];
   for (let i = 0; i < value.length; i++) {
     if (value[i] === "%") {
@@ -176,12 +198,17 @@ test("every built-in sample shows the right verdict, variant, kind and error cod
       assert.ok(v.problems.length > 0 && v.problems.every((p) => p.hint.length > 0), `${s.id}: no hint`);
     }
     // The V1 / V2 sign contents shown are the package's own, character for character.
-    const shown = await page.evaluate(() => ["v1", "v2"].map((x) => document.querySelector(`[data-testid="sign-content-${x}"]`).textContent));
+    const shown = await page.evaluate(() =>
+      ["v1", "v2"].map((x) => document.querySelector(`[data-testid="sign-content-${x}"]`).textContent),
+    );
     const report = JSON.parse(await page.evaluate(() => document.querySelector("#raw-json").textContent));
     assert.deepEqual(shown, [report.signContentV1, report.signContentV2], s.id);
   }
   assert.equal(kinds.size, 5, `every kind among the samples: ${[...kinds]}`);
-  assert.ok(samples.some((s) => s.body.includes("charset=GBK") && s.expect.verified), "a GBK sample");
+  assert.ok(
+    samples.some((s) => s.body.includes("charset=GBK") && s.expect.verified),
+    "a GBK sample",
+  );
 });
 
 test("a pasted tampered notification shows SIGNATURE_MISMATCH and a hint; V1 and V2 differ only by sign_type", async () => {
@@ -196,7 +223,13 @@ test("a pasted tampered notification shows SIGNATURE_MISMATCH and a hint; V1 and
   assert.match(diff, /sign_type=RSA2/);
   const v2 = await page.getByTestId("sign-content-v2").textContent();
   assert.match(v2, /total_price=100\.00/);
-  assert.equal(await page.locator('[data-testid="sign-content-v2"] mark').allTextContents().then((m) => m.join()), "sign_type=RSA2");
+  assert.equal(
+    await page
+      .locator('[data-testid="sign-content-v2"] mark')
+      .allTextContents()
+      .then((m) => m.join()),
+    "sign_type=RSA2",
+  );
   // The copy button copies the exact sign content.
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
   await page.getByTestId("copy-v2").click();
@@ -247,8 +280,10 @@ test("the JSON dump shape of Alipay's docs verifies (escaped, and as the docs pr
 
   // As the docs show it: after `…&Data=`, biz_content not escaped, a stray character at the end.
   const marker = "@@BIZ@@";
-  const docs = `ISV_GATEWAY_URL?****&Data=${JSON.stringify({ ...dump, data: { ...data, biz_content: marker } })
-    .replace(`"${marker}"`, () => `"${data.biz_content}"`)}r`;
+  const docs = `ISV_GATEWAY_URL?****&Data=${JSON.stringify({ ...dump, data: { ...data, biz_content: marker } }).replace(
+    `"${marker}"`,
+    () => `"${data.biz_content}"`,
+  )}r`;
   assert.throws(() => JSON.parse(docs.slice(docs.indexOf("{"), -1)));
   v = await paste(docs, s.key);
   assert.equal(v.status, "verified", v.text);
@@ -267,7 +302,10 @@ test("the `¬ify_` paste is detected (PASTED_NOT_ENTITY) and fixed with one clic
   assert.notEqual(broken, s.body);
   const v = await paste(broken, s.key);
   assert.notEqual(v.status, "verified");
-  assert.ok(v.problems.some((p) => p.code === "PASTED_NOT_ENTITY"), JSON.stringify(v.problems));
+  assert.ok(
+    v.problems.some((p) => p.code === "PASTED_NOT_ENTITY"),
+    JSON.stringify(v.problems),
+  );
   await page.getByTestId("fix-not-entity").click();
   assert.equal(await page.getByTestId("body-input").inputValue(), s.body);
   const fixed = await verdict();
@@ -300,19 +338,20 @@ test("certificate mode: a certificate as the key shows its SN; a root bundle add
   const data = certData();
   const fx = data.fixture;
   const productionRoot = data.certSn.vectors[2];
-  const certInfo = () => page.evaluate(() => {
-    const box = document.querySelector('[data-testid="cert-info"]');
-    const chain = box.querySelector('[data-testid="chain-verdict"]');
-    const check = box.querySelector('[data-testid="cert-sn-check"]');
-    return {
-      hidden: box.hidden,
-      certSn: box.querySelector('[data-testid="cert-sn"]')?.textContent ?? null,
-      rootSn: box.querySelector('[data-testid="root-sn"]')?.textContent ?? null,
-      chain: chain ? { status: chain.dataset.status, code: chain.dataset.code ?? null } : null,
-      snMatch: check ? check.dataset.match : null,
-      text: box.textContent,
-    };
-  });
+  const certInfo = () =>
+    page.evaluate(() => {
+      const box = /** @type {HTMLElement} */ (document.querySelector('[data-testid="cert-info"]'));
+      const chain = /** @type {HTMLElement} */ (box.querySelector('[data-testid="chain-verdict"]'));
+      const check = /** @type {HTMLElement} */ (box.querySelector('[data-testid="cert-sn-check"]'));
+      return {
+        hidden: box.hidden,
+        certSn: box.querySelector('[data-testid="cert-sn"]')?.textContent ?? null,
+        rootSn: box.querySelector('[data-testid="root-sn"]')?.textContent ?? null,
+        chain: chain ? { status: chain.dataset.status, code: chain.dataset.code ?? null } : null,
+        snMatch: check ? check.dataset.match : null,
+        text: box.textContent,
+      };
+    });
   const pasteAll = async (body, key, root) => {
     await page.getByTestId("root-input").fill(root);
     return paste(body, key);
@@ -386,9 +425,15 @@ test("certificate mode: a certificate as the key shows its SN; a root bundle add
   assert.equal((await certInfo()).hidden, true);
 
   // The help text names certificate mode, in Chinese first and in English.
-  assert.match(await page.locator('[data-i18n="keyHelp"]').textContent(), /公钥证书模式.*alipayCertPublicKey_RSA2\.crt/);
+  assert.match(
+    await page.locator('[data-i18n="keyHelp"]').textContent(),
+    /公钥证书模式.*alipayCertPublicKey_RSA2\.crt/,
+  );
   await page.click('[data-lang="en"]');
-  assert.match(await page.locator('[data-i18n="keyHelp"]').textContent(), /Certificate mode.*alipayCertPublicKey_RSA2\.crt/);
+  assert.match(
+    await page.locator('[data-i18n="keyHelp"]').textContent(),
+    /Certificate mode.*alipayCertPublicKey_RSA2\.crt/,
+  );
   assert.match(await page.locator('[data-i18n="certMode"]').textContent(), /Certificate mode/);
   await page.click('[data-lang="zh"]');
   assert.match(await page.locator('[data-i18n="certMode"]').textContent(), /公钥证书模式/);
@@ -399,6 +444,7 @@ test("the certificate-mode vectors run in Chromium through the browser entry, as
   const out = await page.evaluate(async (data) => {
     const api = await import("alipay-notify");
     await api.default();
+    // @ts-expect-error: a path the test server maps to tests/js/lib, imported inside the page.
     const { runCertVectors } = await import("/__test__/cert-vectors.mjs");
     return runCertVectors(api, data);
   }, data);
@@ -411,15 +457,22 @@ test("the certificate-mode vectors run in Chromium through the browser entry, as
 
 test("the shared vector suite runs in Chromium through the browser entry, in the page", async () => {
   const vectors = [...notificationVectors(), ...realVectors(realFiles())];
-  const out = await page.evaluate(async ({ vectors, key }) => {
-    const api = await import("alipay-notify");
-    await api.default();
-    const { runVectors, runHostile } = await import("/__test__/vectors.mjs");
-    const result = runVectors(api, vectors);
-    const hostile = runHostile(api, 1000, key);
-    const after = runVectors(api, vectors.filter((v) => v.expect.verified));
-    return { result, hostile, after, ua: navigator.userAgent };
-  }, { vectors, key: testAlipayKey() });
+  const out = await page.evaluate(
+    async ({ vectors, key }) => {
+      const api = await import("alipay-notify");
+      await api.default();
+      // @ts-expect-error: a path the test server maps to tests/js/lib, imported inside the page.
+      const { runVectors, runHostile } = await import("/__test__/vectors.mjs");
+      const result = runVectors(api, vectors);
+      const hostile = runHostile(api, 1000, key);
+      const after = runVectors(
+        api,
+        vectors.filter((v) => v.expect.verified),
+      );
+      return { result, hostile, after, ua: navigator.userAgent };
+    },
+    { vectors, key: testAlipayKey() },
+  );
   assert.match(out.ua, /Chrome\//);
   assert.deepEqual(out.result.mismatches, []);
   assert.equal(out.result.count, vectors.length);
@@ -433,11 +486,14 @@ test("the shared vector suite runs in Chromium through the browser entry, in the
 
 /** The page from `from` (a selector's top, or 0) down to the bottom of `to` plus a margin. */
 async function shoot(p, file, to, from = null) {
-  const box = await p.evaluate(([to, from]) => {
-    const top = from ? document.querySelector(from).getBoundingClientRect().top + scrollY - 12 : 0;
-    const bottom = document.querySelector(to).getBoundingClientRect().bottom + scrollY + 12;
-    return { top: Math.max(0, Math.floor(top)), bottom: Math.ceil(bottom) };
-  }, [to, from]);
+  const box = await p.evaluate(
+    ([to, from]) => {
+      const top = from ? document.querySelector(from).getBoundingClientRect().top + scrollY - 12 : 0;
+      const bottom = document.querySelector(to).getBoundingClientRect().bottom + scrollY + 12;
+      return { top: Math.max(0, Math.floor(top)), bottom: Math.ceil(bottom) };
+    },
+    [to, from],
+  );
   const width = p.viewportSize().width;
   const png = await p.screenshot({ fullPage: true, clip: { x: 0, y: box.top, width, height: box.bottom - box.top } });
   const path = join(shots, file);
@@ -447,24 +503,34 @@ async function shoot(p, file, to, from = null) {
 
 /** Same size, and at most 1 pixel in 2,000 visibly different. */
 function looksSame(a, b) {
-  return page.evaluate(async ([a, b]) => {
-    const pixels = async (data) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${data}`;
-      await img.decode();
-      const canvas = new OffscreenCanvas(img.width, img.height);
-      const ctx = canvas.getContext("2d");
-      ctx.drawImage(img, 0, 0);
-      return ctx.getImageData(0, 0, img.width, img.height);
-    };
-    const [x, y] = await Promise.all([pixels(a), pixels(b)]);
-    if (x.width !== y.width || x.height !== y.height) return false;
-    let differ = 0;
-    for (let i = 0; i < x.data.length; i += 4) {
-      if (Math.max(Math.abs(x.data[i] - y.data[i]), Math.abs(x.data[i + 1] - y.data[i + 1]), Math.abs(x.data[i + 2] - y.data[i + 2])) > 24) differ++;
-    }
-    return differ <= (x.width * x.height) / 2000;
-  }, [a.toString("base64"), b.toString("base64")]);
+  return page.evaluate(
+    async ([a, b]) => {
+      const pixels = async (data) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${data}`;
+        await img.decode();
+        const canvas = new OffscreenCanvas(img.width, img.height);
+        const ctx = canvas.getContext("2d");
+        ctx.drawImage(img, 0, 0);
+        return ctx.getImageData(0, 0, img.width, img.height);
+      };
+      const [x, y] = await Promise.all([pixels(a), pixels(b)]);
+      if (x.width !== y.width || x.height !== y.height) return false;
+      let differ = 0;
+      for (let i = 0; i < x.data.length; i += 4) {
+        if (
+          Math.max(
+            Math.abs(x.data[i] - y.data[i]),
+            Math.abs(x.data[i + 1] - y.data[i + 1]),
+            Math.abs(x.data[i + 2] - y.data[i + 2]),
+          ) > 24
+        )
+          differ++;
+      }
+      return differ <= (x.width * x.height) / 2000;
+    },
+    [a.toString("base64"), b.toString("base64")],
+  );
 }
 
 /** A fresh page showing one sample, so the pictures do not depend on what earlier tests did. */
@@ -472,12 +538,13 @@ async function samplePage(viewport, lang, id) {
   const p = await openPage(viewport, `?lang=${lang}`);
   await p.click(`[data-sample="${id}"]`);
   await p.mouse.move(0, 0);
-  await p.evaluate(() => document.activeElement?.blur());
+  await p.evaluate(() => /** @type {HTMLElement | null} */ (document.activeElement)?.blur());
   return p;
 }
 
 test("screenshots: desktop and phone width (no sideways scrolling on a phone)", async (t) => {
-  if (process.env.SCREENSHOTS === "1" && !cjkFont) t.diagnostic("no CJK font installed: screenshots taken but not written to docs/screenshots/");
+  if (process.env.SCREENSHOTS === "1" && !cjkFont)
+    t.diagnostic("no CJK font installed: screenshots taken but not written to docs/screenshots/");
   mkdirSync(shots, { recursive: true });
   const desktop = { width: 1280, height: 900 };
   let p = await samplePage(desktop, "zh", "change-signed-v2-auto");

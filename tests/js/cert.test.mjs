@@ -38,9 +38,10 @@ function runIn(kind, body) {
   const source = `${load[kind]}
     const data = JSON.parse(require("node:fs").readFileSync(${JSON.stringify(dataFile)}, "utf8"));
     ${body}`;
-  const wrapped = kind === "esm"
-    ? `import { createRequire } from "node:module"; const require = createRequire(import.meta.url); ${source}`
-    : `(async () => { ${source} })().catch((e) => { console.error(e); process.exit(1); });`;
+  const wrapped =
+    kind === "esm"
+      ? `import { createRequire } from "node:module"; const require = createRequire(import.meta.url); ${source}`
+      : `(async () => { ${source} })().catch((e) => { console.error(e); process.exit(1); });`;
   const args = kind === "esm" ? ["--input-type=module", "-e", wrapped] : ["-e", wrapped];
   return JSON.parse(execFileSync(process.execPath, args, { cwd: project, encoding: "utf8", maxBuffer: 1 << 26 }));
 }
@@ -57,7 +58,10 @@ for (const kind of ["esm", "cjs"]) {
     for (const code of CERT_CODES) assert.ok(out.codes.includes(code), `no vector produced ${code}`);
     // Every generated vector ran (83), and all 12 real certificates.
     const g = data.generated;
-    const generated = ["sn", "root_sn", "chain", "key", "response", "v3_response", "aes"].reduce((n, s) => n + g[s].length, 0);
+    const generated = ["sn", "root_sn", "chain", "key", "response", "v3_response", "aes"].reduce(
+      (n, s) => n + g[s].length,
+      0,
+    );
     assert.equal(generated, 83);
     assert.equal(out.sections["generated-sn"], 2 * g.sn.length);
     assert.ok(out.sections["generated-chain"] >= g.chain.length);
@@ -74,16 +78,27 @@ for (const kind of ["esm", "cjs"]) {
     const out = runIn(kind, `${armourRunner} console.log(JSON.stringify(runArmourVectors(api, data.armour)));`);
     assert.deepEqual(out.mismatches, []);
     const a = data.armour;
-    assert.equal(out.count, a.cases.reduce((n, c) => n + Object.keys(c.expected).length, 0) + 3 * a.identity.length - a.identity.filter((c) => c.expected === "OK").length);
+    assert.equal(
+      out.count,
+      a.cases.reduce((n, c) => n + Object.keys(c.expected).length, 0) +
+        3 * a.identity.length -
+        a.identity.filter((c) => c.expected === "OK").length,
+    );
     assert.ok(a.cases.length >= 19 && a.identity.length >= 10);
     // Every variant the issue lists is among the cases, and each is refused by all seven operations.
     for (const id of ["trailing-space", "tab", "cr", "double-space", "lowercase", "wrong-end-label"]) {
       const c = a.cases.find((x) => x.id === `armour-${id}`);
       assert.ok(c, id);
-      assert.ok(Object.values(c.expected).every((code) => code === "INVALID_CERTIFICATE" || code === "INVALID_PUBLIC_KEY"), id);
+      assert.ok(
+        Object.values(c.expected).every((code) => code === "INVALID_CERTIFICATE" || code === "INVALID_PUBLIC_KEY"),
+        id,
+      );
     }
     // The refusal shows the offending armour line (the stray space), as the certificate's or the key's error.
-    assert.deepEqual(out.reasons.map((r) => r && r.code), ["INVALID_CERTIFICATE", "INVALID_PUBLIC_KEY"]);
+    assert.deepEqual(
+      out.reasons.map((r) => (r ? r.code : null)),
+      ["INVALID_CERTIFICATE", "INVALID_PUBLIC_KEY"],
+    );
     for (const r of out.reasons) assert.ok(r.reason.includes("`-----BEGIN CERTIFICATE -----`"), r.reason);
   });
 }
@@ -108,7 +123,10 @@ test("checkAlipayCertificate: Alipay's real certificate passes; a real applicati
     console.log(JSON.stringify(out));`;
   const esm = runIn("esm", script);
   assert.deepEqual(runIn("cjs", script), esm);
-  assert.deepEqual(esm.map((r) => r.code ?? r.value), [true, true, true, "CERT_NOT_ALIPAY", "CERT_EXPIRED", "INVALID_ARGUMENT", "INVALID_ARGUMENT"]);
+  assert.deepEqual(
+    esm.map((r) => r.code ?? r.value),
+    [true, true, true, "CERT_NOT_ALIPAY", "CERT_EXPIRED", "INVALID_ARGUMENT", "INVALID_ARGUMENT"],
+  );
   assert.equal(esm[3].name, "AlipayNotifyError");
   assert.match(esm[3].reason, /Class 1 R1/);
 });
@@ -135,7 +153,10 @@ test("CERT_SN_MISMATCH names both SNs; CERT_UNTRUSTED / CERT_EXPIRED carry a rea
   const esm = runIn("esm", script);
   const cjs = runIn("cjs", script);
   assert.deepEqual(esm, cjs);
-  assert.deepEqual(esm.map((e) => e && e.code), ["CERT_SN_MISMATCH", "CERT_UNTRUSTED", "CERT_EXPIRED", null, "INVALID_CERTIFICATE"]);
+  assert.deepEqual(
+    esm.map((e) => (e ? e.code : null)),
+    ["CERT_SN_MISMATCH", "CERT_UNTRUSTED", "CERT_EXPIRED", null, "INVALID_CERTIFICATE"],
+  );
   for (const e of esm.filter(Boolean)) {
     assert.equal(e.name, "AlipayNotifyError");
     assert.equal(e.isError, true);
@@ -147,19 +168,37 @@ test("CERT_SN_MISMATCH names both SNs; CERT_UNTRUSTED / CERT_EXPIRED carry a rea
 });
 
 test("types: every certificate-mode function is exported by every entry and declared for ESM and CJS", () => {
-  const names = ["rsaCertCheckV1", "rsaCertCheckV2", "getCertSN", "getRootCertSN", "verifyCertChain", "checkAlipayCertificate", "verifyResponse", "verifyV3Response", "aesDecrypt"];
-  const exported = runIn("esm", `
+  const names = [
+    "rsaCertCheckV1",
+    "rsaCertCheckV2",
+    "getCertSN",
+    "getRootCertSN",
+    "verifyCertChain",
+    "checkAlipayCertificate",
+    "verifyResponse",
+    "verifyV3Response",
+    "aesDecrypt",
+  ];
+  const exported = runIn(
+    "esm",
+    `
     const cjs = require("alipay-notify");
     const browser = await import(${JSON.stringify(join(installed, "index.browser.mjs"))});
-    console.log(JSON.stringify({ esm: Object.keys(api), cjs: Object.keys(cjs), browser: Object.keys(browser) }));`);
+    console.log(JSON.stringify({ esm: Object.keys(api), cjs: Object.keys(cjs), browser: Object.keys(browser) }));`,
+  );
   // The workerd entry re-exports the shared synchronous-entry exports.
   assert.match(readFileSync(join(installed, "index.workerd.mjs"), "utf8"), /export \* from "\.\/dist\/exports\.mjs";/);
   exported.workerd = readFileSync(join(installed, "dist/exports.mjs"), "utf8");
   for (const name of names) {
-    for (const entry of ["esm", "cjs", "browser"]) assert.ok(exported[entry].includes(name), `${entry} does not export ${name}`);
+    for (const entry of ["esm", "cjs", "browser"])
+      assert.ok(exported[entry].includes(name), `${entry} does not export ${name}`);
     assert.match(exported.workerd, new RegExp(`\\b${name},`), `workerd does not export ${name}`);
     for (const dts of ["index.d.ts", "dist/index.d.cts"]) {
-      assert.match(readFileSync(join(installed, dts), "utf8"), new RegExp(`export declare function ${name}\\(`), `${dts}: ${name}`);
+      assert.match(
+        readFileSync(join(installed, dts), "utf8"),
+        new RegExp(`export declare function ${name}\\(`),
+        `${dts}: ${name}`,
+      );
     }
   }
   for (const dts of ["index.d.ts", "dist/index.d.cts"]) {
@@ -176,14 +215,35 @@ test("README: the error-code table lists every code errorCodes() returns, and ce
   const table = readme.slice(readme.indexOf("### Error codes"), readme.indexOf("### Limits"));
   for (const code of codes) assert.match(table, new RegExp(`^\\| \`${code}\` \\|`, "m"), `README table lacks ${code}`);
   const section = readme.slice(readme.indexOf("## Certificate mode"));
-  assert.ok(readme.indexOf("## Certificate mode") > readme.indexOf("## Security notes"), "certificate mode comes after the security notes");
-  for (const word of ["alipayCertPublicKey_RSA2.crt", "alipayRootCert.crt", "appCertPublicKey_", "getCertSN", "getRootCertSN",
-    "verifyCertChain", "alipayRootCert", "rsaCertCheckV1", "verifyResponse", "verifyV3Response", "aesDecrypt", "CERT_SN_MISMATCH",
-    "checkAlipayCertificate", "CERT_NOT_ALIPAY", "Class 2 R1", "Class 1 R1"]) {
+  assert.ok(
+    readme.indexOf("## Certificate mode") > readme.indexOf("## Security notes"),
+    "certificate mode comes after the security notes",
+  );
+  for (const word of [
+    "alipayCertPublicKey_RSA2.crt",
+    "alipayRootCert.crt",
+    "appCertPublicKey_",
+    "getCertSN",
+    "getRootCertSN",
+    "verifyCertChain",
+    "alipayRootCert",
+    "rsaCertCheckV1",
+    "verifyResponse",
+    "verifyV3Response",
+    "aesDecrypt",
+    "CERT_SN_MISMATCH",
+    "checkAlipayCertificate",
+    "CERT_NOT_ALIPAY",
+    "Class 2 R1",
+    "Class 1 R1",
+  ]) {
     assert.ok(section.includes(word), `the certificate-mode section does not mention ${word}`);
   }
   // The SNs the README quotes are the ones the package computes.
   for (const sn of section.match(/\b[0-9a-f]{32}(?:_[0-9a-f]{32})*\b/g) ?? []) {
-    assert.ok(data.certSn.vectors.some((v) => v.sn_alipay_sdk_4_14_getSN === sn), `README quotes an SN no vector has: ${sn}`);
+    assert.ok(
+      data.certSn.vectors.some((v) => v.sn_alipay_sdk_4_14_getSN === sn),
+      `README quotes an SN no vector has: ${sn}`,
+    );
   }
 });

@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { bin, root } from "./lib/scratch.mjs";
 import { testAlipayKey } from "./lib/load.mjs";
 import { APP_ID, KINDS, documentedVariant, notificationParams, signNotification } from "./lib/sign.mjs";
@@ -32,14 +32,19 @@ after(() => {
 
 /** Starts `cmd` in its own process group; resolves with the first match of `ready` in its output. */
 function start(cmd, args, { cwd, env, ready, timeout = 60000 }) {
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   children.push(child);
   let out = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${out}`)), timeout);
     const onData = (d) => {
       out += d;
-      const m = ready.exec(out.replace(/\x1b\[[0-9;]*m/g, ""));
+      const m = ready.exec(stripVTControlCharacters(out));
       if (m) {
         clearTimeout(timer);
         resolve(m);
@@ -58,14 +63,18 @@ function start(cmd, args, { cwd, env, ready, timeout = 60000 }) {
 function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (s.address());
       s.close(() => resolve(port));
     });
   });
 }
 
 async function post(url, body) {
-  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" } });
+  const res = await fetch(url, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -86,16 +95,26 @@ async function exercise(url, what) {
 }
 
 test("examples/node resolves alipay-notify to the checkout's pkg/ (npm workspaces)", async () => {
-  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", 'console.log(import.meta.resolve("alipay-notify"))'], {
-    cwd: join(root, "examples/node"),
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ["--input-type=module", "-e", 'console.log(import.meta.resolve("alipay-notify"))'],
+    {
+      cwd: join(root, "examples/node"),
+    },
+  );
   assert.equal(stdout.trim(), pathToFileURL(join(realpathSync(root), "pkg/index.node.mjs")).href);
 });
 
 test("`node examples/node/server.mjs` from the checkout answers over HTTP", async () => {
   const [, url] = await start(process.execPath, [join(root, "examples/node/server.mjs")], {
     cwd: root,
-    env: { ALIPAY_PUBLIC_KEY: testAlipayKey(), ALIPAY_APP_ID: APP_ID, PORT: "0", HOST: "127.0.0.1", GATEWAY_PATH: "/notify" },
+    env: {
+      ALIPAY_PUBLIC_KEY: testAlipayKey(),
+      ALIPAY_APP_ID: APP_ID,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      GATEWAY_PATH: "/notify",
+    },
     ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/notify)/,
   });
   await exercise(url, "node");
@@ -105,17 +124,33 @@ test("`npx wrangler dev` in examples/worker serves the Worker in workerd, alipay
   const state = mkdtempSync(join(tmpdir(), "alipay-checkout-worker-"));
   temps.push(state);
   const port = await freePort();
-  const [, url] = await start(bin("wrangler"), [
-    "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state,
-    "--var", `ALIPAY_PUBLIC_KEY:${testAlipayKey()}`, "--var", `ALIPAY_APP_ID:${APP_ID}`,
-    "--show-interactive-dev-session=false",
-  ], {
-    cwd: join(root, "examples/worker"),
-    env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },
-    ready: /Ready on (http:\/\/127\.0\.0\.1:\d+)/,
-  });
+  const [, url] = await start(
+    bin("wrangler"),
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      state,
+      "--var",
+      `ALIPAY_PUBLIC_KEY:${testAlipayKey()}`,
+      "--var",
+      `ALIPAY_APP_ID:${APP_ID}`,
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      cwd: join(root, "examples/worker"),
+      env: { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },
+      ready: /Ready on (http:\/\/127\.0\.0\.1:\d+)/,
+    },
+  );
   await exercise(`${url}/`, "worker");
-  const wrongApp = await post(`${url}/`, signNotification({ ...notificationParams(KINDS[3], 950), app_id: "2021000000000001" }));
+  const wrongApp = await post(
+    `${url}/`,
+    signNotification({ ...notificationParams(KINDS[3], 950), app_id: "2021000000000001" }),
+  );
   assert.equal(wrongApp.status, 400);
   assert.deepEqual(JSON.parse(wrongApp.text), { code: "APP_ID_MISMATCH" });
 });

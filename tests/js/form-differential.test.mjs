@@ -31,9 +31,34 @@ after(() => {
 // Tokens: plain characters, `+` and spaces, valid escapes (ASCII, UTF-8, the separators
 // themselves), malformed escapes, separators, non-ASCII text.
 const TOKENS = [
-  ..."abcde".split(""), ..."abcde".split(""), "=", "=", "&", "&", "+", " ", "%20", "%2B", "%26",
-  "%3D", "%25", "%61", "%e4%b8%ad", "%C3%BC", "中", "ü", "😀", "%", "%4", "%g1", "%%", "#", ";",
-  "?", "%3F", "/",
+  ..."abcde".split(""),
+  ..."abcde".split(""),
+  "=",
+  "=",
+  "&",
+  "&",
+  "+",
+  " ",
+  "%20",
+  "%2B",
+  "%26",
+  "%3D",
+  "%25",
+  "%61",
+  "%e4%b8%ad",
+  "%C3%BC",
+  "中",
+  "ü",
+  "😀",
+  "%",
+  "%4",
+  "%g1",
+  "%%",
+  "#",
+  ";",
+  "?",
+  "%3F",
+  "/",
 ];
 
 function generator(seed) {
@@ -49,7 +74,7 @@ function generator(seed) {
     let out = next() < 0.1 ? "?" : "";
     for (let i = 0; i < n; i++) out += TOKENS[Math.floor(next() * TOKENS.length)];
     // Sometimes the first segment again, so that repeated names are common enough.
-    if (next() < 0.2) out += "&" + out.replace(/^\?/, "").split("&")[0];
+    if (next() < 0.2) out += `&${out.replace(/^\?/, "").split("&")[0]}`;
     return out;
   };
 }
@@ -115,7 +140,8 @@ test(`parseNotification agrees with URLSearchParams on ${CASES.toLocaleString("e
 });
 
 test("the encodings a sender may choose decode alike: `+` and %20 are a space, %2B a plus, hex case is irrelevant, decoded once", () => {
-  const same = (a, b) => assert.deepEqual(api.parseNotification(a).params, api.parseNotification(b).params, `${a} vs ${b}`);
+  const same = (a, b) =>
+    assert.deepEqual(api.parseNotification(a).params, api.parseNotification(b).params, `${a} vs ${b}`);
   same("a=x+y", "a=x%20y");
   same("a=%2b", "a=%2B");
   same("a=%e4%b8%ad", "a=中");
@@ -125,5 +151,9 @@ test("the encodings a sender may choose decode alike: `+` and %20 are a space, %
   // Encoding with URLSearchParams and parsing gives the params back.
   const params = { "名 字": "值 + %41 & = ?", b: "", c: "😀" };
   assert.deepEqual(api.parseNotification(new URLSearchParams(params).toString()).params, params);
-  assert.deepEqual(api.parseNotification(encodeURIComponent("名 字") + "=" + encodeURIComponent(params["名 字"]) + "&b=&c=%F0%9F%98%80").params, params);
+  assert.deepEqual(
+    api.parseNotification(`${encodeURIComponent("名 字")}=${encodeURIComponent(params["名 字"])}&b=&c=%F0%9F%98%80`)
+      .params,
+    params,
+  );
 });

@@ -60,10 +60,18 @@ for (const kind of ["esm", "cjs"]) {
       }
       console.log(JSON.stringify(out));`,
     );
-    assert.deepEqual(r.kinds["servicemarket_order_notify"], { type: "orderNotified", hasOrder: true, id: true });
-    assert.deepEqual(r.kinds["alipay.open.servicemarket.order.change.notify"], { type: "statusChanged", hasOrder: true, id: true });
-    assert.deepEqual(r.kinds["alipay.open.servicemarket.orderrenew.notify"], { type: "renewalNotified", hasOrder: false, id: true });
-    assert.deepEqual(r.kinds["open_app_auth_notify"], { type: "authorizationNotified", hasOrder: false, id: true });
+    assert.deepEqual(r.kinds.servicemarket_order_notify, { type: "orderNotified", hasOrder: true, id: true });
+    assert.deepEqual(r.kinds["alipay.open.servicemarket.order.change.notify"], {
+      type: "statusChanged",
+      hasOrder: true,
+      id: true,
+    });
+    assert.deepEqual(r.kinds["alipay.open.servicemarket.orderrenew.notify"], {
+      type: "renewalNotified",
+      hasOrder: false,
+      id: true,
+    });
+    assert.deepEqual(r.kinds.open_app_auth_notify, { type: "authorizationNotified", hasOrder: false, id: true });
     assert.equal(r.unverified, null);
     assert.deepEqual(r.steps, [
       ["MERCHANT_ORDED", "applied", "ACCEPT_OR_REJECT", null],

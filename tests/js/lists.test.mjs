@@ -47,7 +47,11 @@ function rustSources(d = join(root, "src")) {
 /** The one Rust source that contains `pattern`. */
 function rustDefining(pattern) {
   const hits = rustSources().filter((f) => pattern.test(f.text));
-  assert.equal(hits.length, 1, `${pattern} should be defined in exactly one file under src/ (found ${hits.map((h) => h.path)})`);
+  assert.equal(
+    hits.length,
+    1,
+    `${pattern} should be defined in exactly one file under src/ (found ${hits.map((h) => h.path)})`,
+  );
   return hits[0].text;
 }
 
@@ -106,7 +110,9 @@ test("error codes: index.d.ts's ErrorCode and README's table list ERROR_CODES, i
 
 test("error codes: pkg/README.md names every code", () => {
   const { list } = rustErrorCodes();
-  const named = new Set([...read("pkg/README.md").matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|TIMEOUT)`/g)].map((x) => x[1]));
+  const named = new Set(
+    [...read("pkg/README.md").matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|TIMEOUT)`/g)].map((x) => x[1]),
+  );
   for (const code of [...list, ...JS_ONLY_CODES]) assert.ok(named.has(code), `pkg/README.md does not mention ${code}`);
 });
 
@@ -125,12 +131,18 @@ test("error codes: errorCodes() of the packed package is ERROR_CODES", () => {
 
 /** The value names a declaration file exports (functions, consts, classes, `export { … }`, default). */
 function declaredValues(file) {
-  const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  const text = readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "");
   const names = new Set();
-  for (const m of text.matchAll(/^export (?:declare )?(?:async )?(?:function|const|let|var|class) (\w+)/gm)) names.add(m[1]);
+  for (const m of text.matchAll(/^export (?:declare )?(?:async )?(?:function|const|let|var|class) (\w+)/gm))
+    names.add(m[1]);
   for (const m of text.matchAll(/^export \{([^}]*)\};?/gm)) {
     for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop();
       if (name && !/^type\s/.test(part.trim())) names.add(name);
     }
   }
@@ -148,7 +160,10 @@ function entries() {
 
 test("exports: every entry of the exports map exports the same names in Node ESM, Node CJS and the browser, as declared", async () => {
   const list = entries();
-  assert.ok(list.some(([k]) => k === "."), "the main entry");
+  assert.ok(
+    list.some(([k]) => k === "."),
+    "the main entry",
+  );
   for (const [subpath, c] of list) {
     const at = (rel) => join(installed, rel);
     const esm = await import(pathToFileURL(at(c.node.import.default)).href);
@@ -168,7 +183,11 @@ test("exports: every entry of the exports map exports the same names in Node ESM
     const workerd = readFileSync(at(c.workerd.default), "utf8");
     const nodeEsm = readFileSync(at(c.node.import.default), "utf8");
     const reexports = (s) => [...s.matchAll(/^export \* from "([^"]+)";/gm)].map((m) => m[1]);
-    assert.deepEqual(reexports(workerd), reexports(nodeEsm), `${subpath}: workerd and Node ESM re-export the same module`);
+    assert.deepEqual(
+      reexports(workerd),
+      reexports(nodeEsm),
+      `${subpath}: workerd and Node ESM re-export the same module`,
+    );
     assert.match(workerd, /^export default async function init\(\)/m);
     assert.match(workerd, /^export \{ init \};/m);
   }
@@ -181,7 +200,11 @@ test("exports: the shared named-export list (src/exports.mjs) is exactly createA
   const text = read("pkg/src/exports.mjs");
   const m = /export const \{([^}]*)\} = createApi\(/.exec(text);
   assert.ok(m, "exports.mjs destructures createApi(wasm)");
-  const listed = m[1].split(",").map((s) => s.trim()).filter(Boolean).sort();
+  const listed = m[1]
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort();
   assert.deepEqual(listed, made);
 });
 
@@ -233,9 +256,17 @@ test("typed fields: each kind's Rust struct and its index.d.ts interface have th
   const base = rustFields("Notification");
   assert.deepEqual(base.flattened, ["fields"], "Notification flattens the kind's fields");
   // `kind` is a base field in Rust; d.ts repeats it per interface as the discriminant.
-  assert.deepEqual(["kind", ...dtsMembers("NotificationBase")].sort(), [...base.fields].sort(), "Notification vs NotificationBase");
+  assert.deepEqual(
+    ["kind", ...dtsMembers("NotificationBase")].sort(),
+    [...base.fields].sort(),
+    "Notification vs NotificationBase",
+  );
   for (const [rust, ts] of KIND_TYPES) {
-    assert.deepEqual(dtsMembers(ts).filter((f) => f !== "kind"), rustFields(rust).fields, `${rust} vs ${ts}`);
+    assert.deepEqual(
+      dtsMembers(ts).filter((f) => f !== "kind"),
+      rustFields(rust).fields,
+      `${rust} vs ${ts}`,
+    );
   }
   assert.deepEqual(dtsMembers("AppAuthDetail"), rustFields("AppAuthDetail").fields, "AppAuthDetail");
   assert.deepEqual(dtsMembers("GenericNotification"), ["kind"], "GenericNotification adds nothing");
@@ -249,14 +280,17 @@ test("typed fields: the page labels every field it lists, and only fields that e
   ]);
   for (const name of NOT_FIELDS) assert.ok(all.has(name), `NOT_FIELDS names ${name}, which no notification has`);
   for (const name of all) {
-    if (!NOT_FIELDS.has(name)) assert.ok(name in FIELDS, `the page has no label for ${name} (add it to FIELDS or NOT_FIELDS)`);
+    if (!NOT_FIELDS.has(name))
+      assert.ok(name in FIELDS, `the page has no label for ${name} (add it to FIELDS or NOT_FIELDS)`);
   }
   for (const name of Object.keys(FIELDS)) assert.ok(all.has(name), `FIELDS labels ${name}, which no notification has`);
 });
 
 test("kinds: Rust's wire names are the d.ts `kind` literals and the page's KINDS", () => {
   const text = rustDefining(/pub mod wire \{/);
-  const wire = [...block(text, text.indexOf("pub mod wire {")).matchAll(/pub const \w+: &str = "([^"]+)";/g)].map((m) => m[1]);
+  const wire = [...block(text, text.indexOf("pub mod wire {")).matchAll(/pub const \w+: &str = "([^"]+)";/g)].map(
+    (m) => m[1],
+  );
   assert.ok(wire.length >= 5, `read ${wire.length} kinds`);
   const dts = [...read("pkg/index.d.ts").matchAll(/^ {2}kind: "([^"]+)";/gm)].map((m) => m[1]);
   assert.deepEqual([...dts].sort(), [...wire].sort(), "index.d.ts kind literals");

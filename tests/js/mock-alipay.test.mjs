@@ -6,15 +6,35 @@ import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { AlipayRequestError, AlipaySdk } from "alipay-sdk";
-import { APIS, APP_AUTH_TOKEN, APP_ID, FAKE_SN, byName, keyFile, responseKey, startMockAlipay } from "./lib/mock-alipay.mjs";
+import {
+  APIS,
+  APP_AUTH_TOKEN,
+  APP_ID,
+  FAKE_SN,
+  byName,
+  keyFile,
+  responseKey,
+  startMockAlipay,
+} from "./lib/mock-alipay.mjs";
 
 const SN = JSON.parse(keyFile("sn.json"));
 const ALIPAY_PUBLIC = createPublicKey(keyFile("alipay-public.pem"));
 const APP_PRIVATE = createPrivateKey(keyFile("app-private-pkcs8.pem"));
 const CAPTURED = JSON.parse(readFileSync(new URL("../vectors/openapi/requests.json", import.meta.url), "utf8"));
 
-/** Calls `api` through the SDK the way the oracle capture does. */
-function call(sdk, api, protocol, { token = api.appAuthToken ? APP_AUTH_TOKEN : undefined, validateSign = true, timeout } = {}) {
+/**
+ * Calls `api` through the SDK the way the oracle capture does.
+ * @param {any} sdk
+ * @param {any} api
+ * @param {string} protocol "v3" or "v2"
+ * @param {{ token?: string, validateSign?: boolean, timeout?: number }} [options]
+ */
+function call(
+  sdk,
+  api,
+  protocol,
+  { token = api.appAuthToken ? APP_AUTH_TOKEN : undefined, validateSign = true, timeout } = {},
+) {
   if (protocol === "v3") {
     const opts = api.v3.httpMethod === "GET" ? { query: api.params } : { body: api.params };
     if (token) opts.appAuthToken = token;
@@ -27,7 +47,9 @@ function call(sdk, api, protocol, { token = api.appAuthToken ? APP_AUTH_TOKEN : 
 function camel(obj) {
   if (Array.isArray(obj)) return obj.map(camel);
   if (obj === null || typeof obj !== "object") return obj;
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), camel(v)]));
+  return Object.fromEntries(
+    Object.entries(obj).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), camel(v)]),
+  );
 }
 
 function rsa(text) {
@@ -84,11 +106,17 @@ for (const mode of ["key", "cert"]) {
           assert.equal(rec.alipayMethod, api.method);
           assert.equal(rec.appAuthToken, api.appAuthToken ? APP_AUTH_TOKEN : null);
           // The query turns numbers into text; JSON keeps them.
-          const expected = protocol === "v3" && api.v3.httpMethod === "GET" ? Object.fromEntries(Object.entries(api.params).map(([k, v]) => [k, String(v)])) : api.params;
+          const expected =
+            protocol === "v3" && api.v3.httpMethod === "GET"
+              ? Object.fromEntries(Object.entries(api.params).map(([k, v]) => [k, String(v)]))
+              : api.params;
           assert.deepEqual(rec.bizParams, expected);
           assert.equal(rec.outcome, "success");
           if (protocol === "v2") {
-            assert.deepEqual(rec.form.map((p) => p[0]), ["biz_content"]);
+            assert.deepEqual(
+              rec.form.map((p) => p[0]),
+              ["biz_content"],
+            );
             assert.ok(rec.query.some((p) => p[0] === "sign"));
             assert.equal(rec.params.app_cert_sn, mode === "cert" ? SN.app_cert_sn : undefined);
           } else {
@@ -111,11 +139,17 @@ for (const mode of ["key", "cert"]) {
       const v2 = await call(wrong, orderAccept, "v2"); // signed answer: validateSign passes
       assert.equal(v2.code, "40002");
       assert.equal(v2.subCode, "isv.invalid-signature");
-      assert.match(v2.subMsg, /网关生成的验签字符串为：(alipay_root_cert_sn=\w+&app_cert_sn=\w+&)?app_id=2021000000000001&biz_content=/);
-      assert.deepEqual(mock.requests.map((r) => [r.verified, r.error, r.outcome]), [
-        [false, "INVALID_SIGNATURE", "refused:INVALID_SIGNATURE"],
-        [false, "INVALID_SIGNATURE", "refused:INVALID_SIGNATURE"],
-      ]);
+      assert.match(
+        v2.subMsg,
+        /网关生成的验签字符串为：(alipay_root_cert_sn=\w+&app_cert_sn=\w+&)?app_id=2021000000000001&biz_content=/,
+      );
+      assert.deepEqual(
+        mock.requests.map((r) => [r.verified, r.error, r.outcome]),
+        [
+          [false, "INVALID_SIGNATURE", "refused:INVALID_SIGNATURE"],
+          [false, "INVALID_SIGNATURE", "refused:INVALID_SIGNATURE"],
+        ],
+      );
     });
 
     test("confirm without app_auth_token is refused; with a token not granted too", async () => {
@@ -126,10 +160,13 @@ for (const mode of ["key", "cert"]) {
       const v2 = await call(sdk, confirm, "v2", { token: null });
       assert.equal(v2.code, "20001");
       assert.equal(v2.subCode, "aop.invalid-app-auth-token");
-      assert.deepEqual(mock.requests.map((r) => [r.verified, r.error]), [
-        [true, "MISSING_APP_AUTH_TOKEN"],
-        [true, "MISSING_APP_AUTH_TOKEN"],
-      ]);
+      assert.deepEqual(
+        mock.requests.map((r) => [r.verified, r.error]),
+        [
+          [true, "MISSING_APP_AUTH_TOKEN"],
+          [true, "MISSING_APP_AUTH_TOKEN"],
+        ],
+      );
       const strict = await startMockAlipay({ mode, appAuthTokens: ["202501BBgranted"] });
       try {
         const s = new AlipaySdk(strict.sdkConfig);
@@ -153,7 +190,10 @@ for (const mode of ["key", "cert"]) {
       assert.equal(err.links.length, 1);
       const v2 = await call(sdk, orderAccept, "v2");
       assert.deepEqual(v2, { code: "40004", msg: "Business Failed", subCode: "ORDER_NOT_EXIST", subMsg: "订单不存在" });
-      assert.deepEqual(mock.requests.map((r) => r.outcome), ["business-error", "business-error"]);
+      assert.deepEqual(
+        mock.requests.map((r) => r.outcome),
+        ["business-error", "business-error"],
+      );
     });
 
     test("gateway errors: v3 401 invalid-signature, v2 signed error_response (the SDK cannot verify it)", async () => {
@@ -166,7 +206,12 @@ for (const mode of ["key", "cert"]) {
       assert.ok(thrown instanceof AlipayRequestError);
       assert.match(thrown.message, /验签失败/);
       const plain = await call(sdk, orderQuery, "v2", { validateSign: false });
-      assert.deepEqual(plain, { code: "40002", msg: "Invalid Arguments", subCode: "isv.invalid-app-id", subMsg: "无效的AppID参数" });
+      assert.deepEqual(plain, {
+        code: "40002",
+        msg: "Invalid Arguments",
+        subCode: "isv.invalid-app-id",
+        subMsg: "无效的AppID参数",
+      });
       // The mock did sign it correctly: check with node:crypto.
       const body = JSON.parse(mock.lastRequest().response.body);
       const text = rawValue(mock.lastRequest().response.body, "error_response");
@@ -219,7 +264,10 @@ for (const mode of ["key", "cert"]) {
       assert.equal((await call(sdk, orderAccept, "v3").catch((e) => e)).code, "ERR_INVALID_ARG_TYPE"); // unsigned empty
       assert.equal((await call(sdk, orderAccept, "v3").catch((e) => e)).name, "SyntaxError"); // signed empty
       assert.match((await call(sdk, orderAccept, "v2").catch((e) => e)).message, /Response 格式错误/);
-      assert.deepEqual(mock.requests.map((r) => r.response.status), [502, 502, 200, 200, 200]);
+      assert.deepEqual(
+        mock.requests.map((r) => r.response.status),
+        [502, 502, 200, 200, 200],
+      );
     });
 
     test("a delay makes the SDK time out", async () => {
@@ -259,25 +307,48 @@ for (const mode of ["key", "cert"]) {
         assert.equal(v2.code, "10000");
         assert.equal(JSON.parse(mock.lastRequest().response.body).alipay_cert_sn, FAKE_SN);
         assert.equal((await call(sdk, orderAccept, "v3").catch((e) => e)).code, "response-alipay-sn-verify-error");
-        assert.equal(mock.lastRequest().response.headers["alipay-sn"], SN.certificates["alipayCertPublicKey_RSA2-rotated.crt"].sn);
+        assert.equal(
+          mock.lastRequest().response.headers["alipay-sn"],
+          SN.certificates["alipayCertPublicKey_RSA2-rotated.crt"].sn,
+        );
       });
 
       test("alipay.open.app.alipaycert.download serves the certificate for an SN", async () => {
         mock.reset();
         const rotatedSn = SN.certificates["alipayCertPublicKey_RSA2-rotated.crt"].sn;
-        const out = await sdk.exec("alipay.open.app.alipaycert.download", { bizContent: { alipay_cert_sn: rotatedSn } }, { validateSign: true });
+        const out = await sdk.exec(
+          "alipay.open.app.alipaycert.download",
+          { bizContent: { alipay_cert_sn: rotatedSn } },
+          { validateSign: true },
+        );
         assert.equal(out.code, "10000");
-        assert.equal(Buffer.from(out.alipayCertContent, "base64").toString("utf8"), keyFile("alipayCertPublicKey_RSA2-rotated.crt"));
-        const missing = await sdk.exec("alipay.open.app.alipaycert.download", { bizContent: { alipay_cert_sn: FAKE_SN } }, { validateSign: true });
+        assert.equal(
+          Buffer.from(out.alipayCertContent, "base64").toString("utf8"),
+          keyFile("alipayCertPublicKey_RSA2-rotated.crt"),
+        );
+        const missing = await sdk.exec(
+          "alipay.open.app.alipaycert.download",
+          { bizContent: { alipay_cert_sn: FAKE_SN } },
+          { validateSign: true },
+        );
         assert.equal(missing.code, "40004");
       });
 
       test("an SDK in public-key mode is refused by a cert-mode mock (no app_cert_sn)", async () => {
         mock.reset();
-        const keyMode = new AlipaySdk({ appId: APP_ID, privateKey: keyFile("app-private-pkcs1.pem"), alipayPublicKey: keyFile("alipay-public.pem"), endpoint: mock.url, gateway: mock.gateway });
+        const keyMode = new AlipaySdk({
+          appId: APP_ID,
+          privateKey: keyFile("app-private-pkcs1.pem"),
+          alipayPublicKey: keyFile("alipay-public.pem"),
+          endpoint: mock.url,
+          gateway: mock.gateway,
+        });
         assert.equal((await call(keyMode, orderAccept, "v3").catch((e) => e)).code, "invalid-app-cert-sn");
         assert.equal((await call(keyMode, orderAccept, "v2")).subCode, "isv.invalid-app-cert-sn");
-        assert.deepEqual(mock.requests.map((r) => r.error), ["APP_CERT_SN_MISMATCH", "APP_CERT_SN_MISMATCH"]);
+        assert.deepEqual(
+          mock.requests.map((r) => r.error),
+          ["APP_CERT_SN_MISMATCH", "APP_CERT_SN_MISMATCH"],
+        );
       });
     }
   });
@@ -291,7 +362,18 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
   });
   after(() => mock.close());
 
-  function v3Request({ body = JSON.stringify(orderAccept.params), signedBody = body, timestamp = NOW, token, method = "POST", path = orderAccept.v3.path, contentType = "application/json" } = {}) {
+  /**
+   * @param {{ body?: string, signedBody?: string, timestamp?: number, token?: string, method?: string, path?: string, contentType?: string }} [request]
+   */
+  function v3Request({
+    body = JSON.stringify(orderAccept.params),
+    signedBody = body,
+    timestamp = NOW,
+    token,
+    method = "POST",
+    path = orderAccept.v3.path,
+    contentType = "application/json",
+  } = {}) {
     const auth = `app_id=${APP_ID},nonce=3f2e1d0c-4b5a-4968-8776-a5b4c3d2e1f0,timestamp=${timestamp}`;
     const text = `${auth}\n${method}\n${path}\n${signedBody}\n${token ? `${token}\n` : ""}`;
     const headers = { authorization: `ALIPAY-SHA256withRSA ${auth},sign=${rsa(text)}`, "content-type": contentType };
@@ -303,11 +385,34 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
     return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
   }
 
+  /**
+   * @param {Record<string, string>} [extra]
+   * @param {{ signContent?: string }} [options]
+   */
   function v2Request(extra = {}, { signContent } = {}) {
-    const params = { app_id: APP_ID, method: orderAccept.method, charset: "utf-8", sign_type: "RSA2", timestamp: gmt8(NOW), version: "1.0", biz_content: JSON.stringify(orderAccept.params), ...extra };
-    const content = signContent ?? Object.keys(params).filter((k) => params[k] !== "").sort().map((k) => `${k}=${params[k]}`).join("&");
+    const params = {
+      app_id: APP_ID,
+      method: orderAccept.method,
+      charset: "utf-8",
+      sign_type: "RSA2",
+      timestamp: gmt8(NOW),
+      version: "1.0",
+      biz_content: JSON.stringify(orderAccept.params),
+      ...extra,
+    };
+    const content =
+      signContent ??
+      Object.keys(params)
+        .filter((k) => params[k] !== "")
+        .sort()
+        .map((k) => `${k}=${params[k]}`)
+        .join("&");
     const form = new URLSearchParams({ ...params, sign: rsa(content) });
-    return fetch(mock.gateway, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8" }, body: form.toString() });
+    return fetch(mock.gateway, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded;charset=utf-8" },
+      body: form.toString(),
+    });
   }
 
   test("v3: a correctly signed request passes; response verifies with the Alipay key", async () => {
@@ -334,7 +439,11 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
     assert.equal((await (await v3Request({ method: "GET", body: "" })).json()).code, "invalid-method");
     assert.equal((await v3Request({ contentType: "text/plain" })).status, 400);
     assert.equal(mock.lastRequest().error, "INVALID_CONTENT_TYPE");
-    const res = await fetch(mock.url + orderAccept.v3.path, { method: "POST", headers: { authorization: "Bearer x" }, body: "{}" });
+    const res = await fetch(mock.url + orderAccept.v3.path, {
+      method: "POST",
+      headers: { authorization: "Bearer x" },
+      body: "{}",
+    });
     assert.equal(res.status, 401);
     assert.equal(mock.lastRequest().error, "MALFORMED_AUTHORIZATION");
   });
@@ -359,8 +468,20 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
     assert.equal(rec.verified, true);
     assert.ok(!rec.stringToSign.includes("notify_url"));
     // Signing "notify_url=" (as alipay-sdk does for empty values) is refused, like the real gateway.
-    const params = { app_id: APP_ID, biz_content: JSON.stringify(orderAccept.params), charset: "utf-8", method: orderAccept.method, notify_url: "", sign_type: "RSA2", timestamp: gmt8(NOW), version: "1.0" };
-    const withEmpty = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("&");
+    const params = {
+      app_id: APP_ID,
+      biz_content: JSON.stringify(orderAccept.params),
+      charset: "utf-8",
+      method: orderAccept.method,
+      notify_url: "",
+      sign_type: "RSA2",
+      timestamp: gmt8(NOW),
+      version: "1.0",
+    };
+    const withEmpty = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join("&");
     const bad = await (await v2Request({ notify_url: "" }, { signContent: withEmpty })).json();
     assert.equal(bad[responseKey(orderAccept.method)].sub_code, "isv.invalid-signature");
   });
@@ -369,7 +490,16 @@ describe("the mock's own request checks (raw requests signed with node:crypto)",
     const utc = new Date(NOW).toISOString().slice(0, 19).replace("T", " ");
     const r = await (await v2Request({ timestamp: utc })).json();
     assert.equal(r[responseKey(orderAccept.method)].sub_code, "isv.invalid-timestamp");
-    const res = await fetch(mock.gateway, { method: "POST", body: new URLSearchParams({ app_id: APP_ID, method: orderAccept.method, sign_type: "RSA2", timestamp: gmt8(NOW), version: "1.0" }) });
+    const res = await fetch(mock.gateway, {
+      method: "POST",
+      body: new URLSearchParams({
+        app_id: APP_ID,
+        method: orderAccept.method,
+        sign_type: "RSA2",
+        timestamp: gmt8(NOW),
+        version: "1.0",
+      }),
+    });
     const j = await res.json();
     assert.deepEqual([j.error_response.code, j.error_response.sub_code], ["40001", "isv.missing-signature"]);
   });
@@ -407,7 +537,12 @@ describe("every oracle request of requests.json passes the mock; a changed byte 
           const headers = { ...c.request.headers };
           delete headers.connection;
           delete headers["content-length"];
-          const send = (target, body) => fetch(mock.url + target, { method: c.request.method, headers, body: c.request.method === "GET" ? undefined : body });
+          const send = (target, body) =>
+            fetch(mock.url + target, {
+              method: c.request.method,
+              headers,
+              body: c.request.method === "GET" ? undefined : body,
+            });
           const res = await send(c.request.target, c.request.body);
           const refused = c.needsAppAuthToken && !c.withAppAuthToken;
           assert.equal(res.status, refused && c.protocol === "v3" ? 401 : 200, c.id);

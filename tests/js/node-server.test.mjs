@@ -15,7 +15,15 @@ import { promisify } from "node:util";
 import express from "express";
 import { installPacked, packedTarball, root } from "./lib/scratch.mjs";
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
-import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signNotification, signedBatch } from "./lib/sign.mjs";
+import {
+  APP_ID,
+  KINDS,
+  documentedVariant,
+  notificationParams,
+  privateKey,
+  signNotification,
+  signedBatch,
+} from "./lib/sign.mjs";
 
 const run = promisify(execFile);
 const exampleDir = mkdtempSync(join(tmpdir(), "alipay-node-example-"));
@@ -60,8 +68,8 @@ async function startGateway(options = {}) {
   });
   const server = http.createServer(handler);
   servers.push(server);
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((r) => server.listen(0, "127.0.0.1", () => r(undefined)));
+  const base = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   return { app, handled, fail, slow, base, server };
 }
 
@@ -97,7 +105,11 @@ const signed = (kind, i, opts = {}, signOpts = {}) =>
 // ─── tests ────────────────────────────────────────────────────────────────────────────────
 
 test("the example imports alipay-notify from its own node_modules (the packed tarball)", async () => {
-  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", 'console.log(import.meta.resolve("alipay-notify"))'], { cwd: exampleDir });
+  const { stdout } = await run(
+    process.execPath,
+    ["--input-type=module", "-e", 'console.log(import.meta.resolve("alipay-notify"))'],
+    { cwd: exampleDir },
+  );
   assert.equal(stdout.trim(), pathToFileURL(join(exampleDir, "node_modules/alipay-notify/index.node.mjs")).href);
   assert.equal(MAX, 131072);
 });
@@ -106,10 +118,16 @@ test("signed samples of all four kinds, UTF-8 and GBK → 200 `success`, handled
   const g = await startGateway();
   const key = testAlipayKey().trim();
   const vectors = notificationVectors().filter(
-    (v) => v.expect.verified && v.signType === "RSA2" && v.bodyType === "form" && Object.keys(v.options).length === 0 && v.key.trim() === key,
+    (v) =>
+      v.expect.verified &&
+      v.signType === "RSA2" &&
+      v.bodyType === "form" &&
+      Object.keys(v.options).length === 0 &&
+      v.key.trim() === key,
   );
   const covered = new Set(vectors.map((v) => `${v.kind}/${v.charset}`));
-  for (const kind of KINDS) for (const cs of ["UTF-8", "GBK"]) assert.ok(covered.has(`${kind}/${cs}`), `no vector for ${kind} ${cs}`);
+  for (const kind of KINDS)
+    for (const cs of ["UTF-8", "GBK"]) assert.ok(covered.has(`${kind}/${cs}`), `no vector for ${kind} ${cs}`);
   for (const v of vectors) {
     const r = await send(g.base, v.body, { headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     assert.equal(r.status, 200, `${v.id}: ${r.text}`);
@@ -126,7 +144,10 @@ test("signed samples of all four kinds, UTF-8 and GBK → 200 `success`, handled
   const gbkOrder = g.app.orders.get(notificationParams(KINDS[0], 101).commodity_order_id);
   assert.equal(gbkOrder.notification.charset, "GBK");
   assert.equal(gbkOrder.notification.name, "成都锦江区老码头火锅", "GBK bytes survived to the handler");
-  assert.equal(g.app.orders.get(JSON.parse(notificationParams(KINDS[1], 102).biz_content).order_no).status, "ISV_ACCEPTED");
+  assert.equal(
+    g.app.orders.get(JSON.parse(notificationParams(KINDS[1], 102).biz_content).order_no).status,
+    "ISV_ACCEPTED",
+  );
   assert.match(g.app.authTokens.get(notificationParams(KINDS[3], 107).auth_app_id).detail.appAuthToken, /token授权$/);
 });
 
@@ -136,7 +157,12 @@ test("query-string notifications; the Content-Type is not trusted", async () => 
     const q = notificationVectors().find((v) => v.id === id);
     assert.equal((await send(g.base, undefined, { path: `/${q.body}` })).text, "success", id);
   }
-  for (const [i, type] of [[120, "application/json"], [121, "text/plain"], [122, "multipart/form-data; boundary=x"], [123, null]]) {
+  for (const [i, type] of [
+    [120, "application/json"],
+    [121, "text/plain"],
+    [122, "multipart/form-data; boundary=x"],
+    [123, null],
+  ]) {
     const r = await send(g.base, Buffer.from(signed(KINDS[1], i)), { headers: type ? { "Content-Type": type } : {} });
     assert.equal(r.text, "success", String(type));
   }
@@ -149,15 +175,28 @@ test("tampered, wrong-key, duplicate-parameter and malformed → 400 + code, nev
   const id = notificationParams(KINDS[0], 130).notify_id;
   const cases = [
     ["tampered total_price", good.replace("total_price=0.01", "total_price=0.02"), "SIGNATURE_MISMATCH"],
-    ["wrong key (the app's own key)", signed(KINDS[0], 130, {}, { key: privateKey("app-rsa2048") }), "SIGNATURE_MISMATCH"],
+    [
+      "wrong key (the app's own key)",
+      signed(KINDS[0], 130, {}, { key: privateKey("app-rsa2048") }),
+      "SIGNATURE_MISMATCH",
+    ],
     ["duplicate notify_id", `${good}&notify_id=${id}`, "DUPLICATE_PARAMETER"],
     ["duplicate sign", `${good}&sign=AAAA`, "DUPLICATE_PARAMETER"],
-    ["another app", signNotification({ ...notificationParams(KINDS[3], 131), app_id: "2021000000000001" }), "APP_ID_MISMATCH"],
+    [
+      "another app",
+      signNotification({ ...notificationParams(KINDS[3], 131), app_id: "2021000000000001" }),
+      "APP_ID_MISMATCH",
+    ],
     ["bad escape", "a=%zz", "MALFORMED_FORM"],
     ["not a notification", "hello=world", "MISSING_PARAMETER"],
     ["empty POST", "", "MISSING_PARAMETER"],
   ];
-  for (const vid of ["mismatch-tampered-gbk-title", "mismatch-tampered-biz-content", "duplicate-after-decoding", "charset-utf8-declared-gbk-bytes"]) {
+  for (const vid of [
+    "mismatch-tampered-gbk-title",
+    "mismatch-tampered-biz-content",
+    "duplicate-after-decoding",
+    "charset-utf8-declared-gbk-bytes",
+  ]) {
     const v = notificationVectors().find((x) => x.id === vid);
     cases.push([vid, v.body, v.expect.error]);
   }
@@ -181,18 +220,22 @@ test("GET → 405, other paths → 404, `path` is honoured", async () => {
 test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the bytes actually read", async () => {
   const g = await startGateway();
   const filler = (n) => {
-    const s = "a=" + "x".repeat(60000) + "&b=" + "y".repeat(60000) + "&c=";
+    const s = `a=${"x".repeat(60000)}&b=${"y".repeat(60000)}&c=`;
     return s + "z".repeat(n - s.length);
   };
   assertRejected(await send(g.base, filler(MAX + 1)), 413, "INPUT_TOO_LARGE", "body over the limit");
   assertRejected(await send(g.base, filler(MAX)), 400, "MISSING_PARAMETER", "exactly the limit is read");
   // A declared length over the limit is refused before a byte of the body is read.
   const declared = await new Promise((resolve, reject) => {
-    const req = http.request(`${g.base}/`, { method: "POST", headers: { "Content-Length": String(MAX * 10) } }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode, text }));
-    });
+    const req = http.request(
+      `${g.base}/`,
+      { method: "POST", headers: { "Content-Length": String(MAX * 10) } },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode, text }));
+      },
+    );
     req.on("error", reject);
     req.flushHeaders();
   });
@@ -208,7 +251,7 @@ test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the by
       c.enqueue(chunk.subarray(0, n));
     },
   });
-  const res = await fetch(`${g.base}/`, { method: "POST", body: stream, duplex: "half" });
+  const res = await fetch(`${g.base}/`, /** @type {RequestInit} */ ({ method: "POST", body: stream, duplex: "half" }));
   assertRejected({ status: res.status, text: await res.text() }, 413, "INPUT_TOO_LARGE", "chunked");
   assert.deepEqual(g.handled, []);
 });
@@ -271,9 +314,18 @@ test("a pluggable async store: begin/finish/abort are awaited", async () => {
   const calls = [];
   const inner = new example.MemoryStore();
   const store = {
-    begin: async (id) => (calls.push(["begin", id]), inner.begin(id)),
-    finish: async (id) => (calls.push(["finish", id]), inner.finish(id)),
-    abort: async (id) => (calls.push(["abort", id]), inner.abort(id)),
+    begin: async (id) => {
+      calls.push(["begin", id]);
+      return inner.begin(id);
+    },
+    finish: async (id) => {
+      calls.push(["finish", id]);
+      return inner.finish(id);
+    },
+    abort: async (id) => {
+      calls.push(["abort", id]);
+      return inner.abort(id);
+    },
   };
   const g = await startGateway({ store });
   const p = notificationParams(KINDS[2], 190);
@@ -285,10 +337,20 @@ test("a pluggable async store: begin/finish/abort are awaited", async () => {
   assert.equal((await send(g.base, body)).text, "success");
   // Two keys per notification: notify_id, then the fingerprint (SHA-256 of the signature bytes).
   const id = p.notify_id;
-  const sig = "sig:" + createHash("sha256").update(Buffer.from(new URLSearchParams(body).get("sign"), "base64")).digest("hex");
+  const sig =
+    "sig:" +
+    createHash("sha256")
+      .update(Buffer.from(new URLSearchParams(body).get("sign"), "base64"))
+      .digest("hex");
   assert.deepEqual(calls, [
-    ["begin", id], ["begin", sig], ["abort", id], ["abort", sig],
-    ["begin", id], ["begin", sig], ["finish", id], ["finish", sig],
+    ["begin", id],
+    ["begin", sig],
+    ["abort", id],
+    ["abort", sig],
+    ["begin", id],
+    ["begin", sig],
+    ["finish", id],
+    ["finish", sig],
     ["begin", id],
   ]);
   assert.equal(inner.size, 2);
@@ -309,30 +371,71 @@ test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is re
   const web = express();
   web.post("/alipay/notify", express.raw({ type: "*/*", limit: MAX }), handler);
   web.post("/wrong", express.urlencoded({ extended: false, type: "*/*" }), handler);
-  web.use("/mounted", express.raw({ type: "*/*", limit: MAX }), example.createHandler({ alipayPublicKey: testAlipayKey(), logger: quiet, handle: async (n) => handled.push(n.notifyId) }));
+  web.use(
+    "/mounted",
+    express.raw({ type: "*/*", limit: MAX }),
+    example.createHandler({
+      alipayPublicKey: testAlipayKey(),
+      logger: quiet,
+      handle: async (n) => handled.push(n.notifyId),
+    }),
+  );
   const server = web.listen(0, "127.0.0.1");
   servers.push(server);
   await new Promise((r) => server.once("listening", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const base = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   const gbk = signed(KINDS[0], 200, { charset: "GBK" });
-  const r = await send(base, gbk, { path: "/alipay/notify", headers: { "Content-Type": "application/x-www-form-urlencoded; charset=GBK" } });
+  const r = await send(base, gbk, {
+    path: "/alipay/notify",
+    headers: { "Content-Type": "application/x-www-form-urlencoded; charset=GBK" },
+  });
   assert.equal(r.text, "success");
   assert.equal(app.orders.get(notificationParams(KINDS[0], 200).commodity_order_id).notification.title, "金牛店长");
-  assertRejected(await send(base, signed(KINDS[0], 201), { path: "/wrong" }), 500, "RAW_BODY_REQUIRED", "urlencoded ran first");
-  assertRejected(await send(base, gbk.replace("total_price=0.01", "total_price=1"), { path: "/alipay/notify" }), 400, "SIGNATURE_MISMATCH", "tampered via Express");
+  assertRejected(
+    await send(base, signed(KINDS[0], 201), { path: "/wrong" }),
+    500,
+    "RAW_BODY_REQUIRED",
+    "urlencoded ran first",
+  );
+  assertRejected(
+    await send(base, gbk.replace("total_price=0.01", "total_price=1"), { path: "/alipay/notify" }),
+    400,
+    "SIGNATURE_MISMATCH",
+    "tampered via Express",
+  );
   // Mounted with app.use("/mounted", …): the default path "/" is relative to the mount.
   assert.equal((await send(base, signed(KINDS[2], 202), { path: "/mounted" })).text, "success", "mounted");
-  assert.equal((await send(base, signed(KINDS[2], 203), { path: "/mounted/other" })).status, 404, "under the mount, not the gateway");
-  assert.equal((await send(base, undefined, { path: "/alipay/notify", method: "GET" })).status, 404, "Express answers the unrouted GET");
-  assert.deepEqual(handled, [notificationParams(KINDS[0], 200, { charset: "GBK" }).notify_id, notificationParams(KINDS[2], 202).notify_id]);
+  assert.equal(
+    (await send(base, signed(KINDS[2], 203), { path: "/mounted/other" })).status,
+    404,
+    "under the mount, not the gateway",
+  );
+  assert.equal(
+    (await send(base, undefined, { path: "/alipay/notify", method: "GET" })).status,
+    404,
+    "Express answers the unrouted GET",
+  );
+  assert.deepEqual(handled, [
+    notificationParams(KINDS[0], 200, { charset: "GBK" }).notify_id,
+    notificationParams(KINDS[2], 202).notify_id,
+  ]);
 });
 
 test("`node server.mjs` serves the gateway from the environment", async () => {
-  const missing = await run(process.execPath, [join(exampleDir, "server.mjs")], { env: { ...process.env, ALIPAY_PUBLIC_KEY: "" } }).catch((e) => e);
+  const missing = await run(process.execPath, [join(exampleDir, "server.mjs")], {
+    env: { ...process.env, ALIPAY_PUBLIC_KEY: "" },
+  }).catch((e) => e);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /ALIPAY_PUBLIC_KEY/);
   const child = spawn(process.execPath, [join(exampleDir, "server.mjs")], {
-    env: { ...process.env, ALIPAY_PUBLIC_KEY: testAlipayKey(), ALIPAY_APP_ID: APP_ID, PORT: "0", HOST: "127.0.0.1", GATEWAY_PATH: "/notify" },
+    env: {
+      ...process.env,
+      ALIPAY_PUBLIC_KEY: testAlipayKey(),
+      ALIPAY_APP_ID: APP_ID,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      GATEWAY_PATH: "/notify",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   try {
@@ -347,7 +450,12 @@ test("`node server.mjs` serves the gateway from the environment", async () => {
     });
     assert.equal((await send(base, signed(KINDS[3], 210, { charset: "GBK" }), { path: "/notify" })).text, "success");
     assertRejected(await send(base, undefined, { path: "/notify", method: "GET" }), 405, "METHOD_NOT_ALLOWED", "GET");
-    assertRejected(await send(base, signed(KINDS[3], 211).replace("update_auth", "cancel_auth"), { path: "/notify" }), 400, "SIGNATURE_MISMATCH", "tampered");
+    assertRejected(
+      await send(base, signed(KINDS[3], 211).replace("update_auth", "cancel_auth"), { path: "/notify" }),
+      400,
+      "SIGNATURE_MISMATCH",
+      "tampered",
+    );
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -376,7 +484,9 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   const again = await pool(batch, 50, (b) => send(g.base, b.body));
   assert.ok(again.every((r) => r.text === "success"));
   assert.equal(g.handled.length, 500);
-  console.log(`# node load: 500 notifications, 50 concurrent: ${ms.toFixed(0)} ms (${(500 / (ms / 1000)).toFixed(0)}/s)`);
+  console.log(
+    `# node load: 500 notifications, 50 concurrent: ${ms.toFixed(0)} ms (${(500 / (ms / 1000)).toFixed(0)}/s)`,
+  );
 });
 
 test("re-framing: one genuine notification, its spellings and all its re-framings over HTTP → handled exactly once", async () => {
@@ -384,8 +494,10 @@ test("re-framing: one genuine notification, its spellings and all its re-framing
     const g = await startGateway({ alipayPublicKey: src.key, verifyOptions: src.options });
     const first = await send(g.base, src.same[0].body);
     assert.equal(first.text, "success", src.id);
-    for (const c of src.same.slice(1)) assert.equal((await send(g.base, c.body)).text, "success", `${src.id} / ${c.how}`);
-    for (const c of src.reframed) assertRejected(await send(g.base, c.body), 400, "AMBIGUOUS_FRAMING", `${src.id} / ${c.how}`);
+    for (const c of src.same.slice(1))
+      assert.equal((await send(g.base, c.body)).text, "success", `${src.id} / ${c.how}`);
+    for (const c of src.reframed)
+      assertRejected(await send(g.base, c.body), 400, "AMBIGUOUS_FRAMING", `${src.id} / ${c.how}`);
     assert.equal(g.handled.length, 1, `${src.id}: handled ${g.handled.length} times`);
     g.server.close();
   }

@@ -28,8 +28,14 @@ let scenarios;
 before(async () => {
   project = mkdtempSync(join(tmpdir(), "alipay-notify-client-"));
   installPacked(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "client-test", private: true, type: "commonjs" }));
-  scenarios = buildScenarios({ forged: snOf("alipayCertPublicKey_RSA2-forged.crt"), app: snOf(`appCertPublicKey_2021000000000001.crt`) });
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "client-test", private: true, type: "commonjs" }),
+  );
+  scenarios = buildScenarios({
+    forged: snOf("alipayCertPublicKey_RSA2-forged.crt"),
+    app: snOf(`appCertPublicKey_2021000000000001.crt`),
+  });
   // The certificates the mock serves for download: Alipay's (current, rotated, forged) and, as
   // a hostile case, the app certificate (it chains to the same root but is not Alipay's).
   const alipayCerts = {};
@@ -37,7 +43,8 @@ before(async () => {
     if (file.startsWith("alipayCertPublicKey")) alipayCerts[c.sn] = keyFile(file);
   }
   // With its Class 1 R1 intermediate, as an app certificate file ships: it chains to the root.
-  alipayCerts[snOf("appCertPublicKey_2021000000000001.crt")] = `${keyFile("appCertPublicKey_2021000000000001.crt").trim()}\n${keyFile("ca-class1-r1.crt")}`;
+  alipayCerts[snOf("appCertPublicKey_2021000000000001.crt")] =
+    `${keyFile("appCertPublicKey_2021000000000001.crt").trim()}\n${keyFile("ca-class1-r1.crt")}`;
   for (const mode of ["key", "cert"]) mocks[mode] = await startMockAlipay({ mode, alipayCerts });
 });
 
@@ -46,16 +53,25 @@ after(async () => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
-const load = { esm: `const client = await import("alipay-notify/client");`, cjs: `const client = require("alipay-notify/client");` };
+const load = {
+  esm: `const client = await import("alipay-notify/client");`,
+  cjs: `const client = require("alipay-notify/client");`,
+};
 
 /** Runs `body` (which sees `client`, `require`) in the project as ESM or CJS, asynchronously (the mock serves meanwhile). */
 async function runIn(kind, body, env = {}) {
   const source = `${load[kind]}\n${body}`;
-  const wrapped = kind === "esm"
-    ? `import { createRequire } from "node:module"; const require = createRequire(import.meta.url); ${source}`
-    : `(async () => { ${source} })().catch((e) => { console.error(e); process.exit(1); });`;
+  const wrapped =
+    kind === "esm"
+      ? `import { createRequire } from "node:module"; const require = createRequire(import.meta.url); ${source}`
+      : `(async () => { ${source} })().catch((e) => { console.error(e); process.exit(1); });`;
   const args = kind === "esm" ? ["--input-type=module", "-e", wrapped] : ["-e", wrapped];
-  const { stdout } = await run(process.execPath, args, { cwd: project, encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+  const { stdout } = await run(process.execPath, args, {
+    cwd: project,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(stdout);
 }
 
@@ -102,13 +118,23 @@ for (const kind of ["esm", "cjs"]) {
         if (cs.protocol === "v3") {
           assert.equal(s.target, cs.request.target, what);
           assert.equal(s.url, `https://openapi.alipay.com${cs.request.target}`, what);
-          for (const h of ["authorization", "alipay-request-id", "alipay-app-auth-token", "alipay-root-cert-sn", "content-type", "accept"]) {
+          for (const h of [
+            "authorization",
+            "alipay-request-id",
+            "alipay-app-auth-token",
+            "alipay-root-cert-sn",
+            "content-type",
+            "accept",
+          ]) {
             assert.equal(s.headers[h], cs.request.headers[h], `${what}: ${h}`);
           }
         } else {
           assert.equal(`/gateway.do${s.target}`, cs.request.target, what);
           // The decoded params, sign included, and the GMT+8 timestamp whatever TZ says.
-          const params = Object.fromEntries([...new URLSearchParams(s.target.slice(1)), ...new URLSearchParams(s.body)]);
+          const params = Object.fromEntries([
+            ...new URLSearchParams(s.target.slice(1)),
+            ...new URLSearchParams(s.body),
+          ]);
           assert.deepEqual(params, cs.request.params, what);
           assert.equal(params.timestamp, cs.input.v2Timestamp, what);
         }
@@ -117,7 +143,9 @@ for (const kind of ["esm", "cjs"]) {
   }
 
   test(`${kind}: every private-key form of the reference loads and signs identically; wrong keys fail by code without echoing the key`, async () => {
-    const out = await runIn(kind, `
+    const out = await runIn(
+      kind,
+      `
       const fs = require("node:fs");
       const key = (f) => fs.readFileSync(${JSON.stringify(KEYS)} + "/" + f, "utf8");
       const forms = ["app-private-pkcs1.pem", "app-private-pkcs1.txt", "app-private-pkcs1-wrapped.txt", "app-private-pkcs1-crlf.pem",
@@ -147,16 +175,23 @@ for (const kind of ["esm", "cjs"]) {
       })) {
         try { client.createClient({ appId: "2021000000000001", ...o }); create[name] = "ok"; } catch (e) { create[name] = e.code; }
       }
-      console.log(JSON.stringify({ signs, wrong, create, texts }));`);
+      console.log(JSON.stringify({ signs, wrong, create, texts }));`,
+    );
     const values = Object.values(out.signs);
     assert.equal(values.length, 9);
-    assert.ok(values.every((v) => v === values[0]), JSON.stringify(out.signs));
+    assert.ok(
+      values.every((v) => v === values[0]),
+      JSON.stringify(out.signs),
+    );
     for (const [name, e] of Object.entries(out.wrong)) {
       assert.equal(e.code, name === "number" || name === "empty" ? "INVALID_PRIVATE_KEY" : "INVALID_PRIVATE_KEY", name);
       assert.equal(e.name, "AlipayNotifyError", name);
       const text = String(out.texts[name]);
       for (const line of text.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"))) {
-        assert.ok(!e.message.includes(line.slice(0, 16)) && !String(e.reason).includes(line.slice(0, 16)), `${name} echoes the key`);
+        assert.ok(
+          !e.message.includes(line.slice(0, 16)) && !String(e.reason).includes(line.slice(0, 16)),
+          `${name} echoes the key`,
+        );
       }
     }
     assert.match(out.wrong.alipayPublic.message, /public key/);
@@ -182,11 +217,18 @@ async function mockSuite(kind) {
   const optionsByMode = { key: mocks.key.clientOptions, cert: mocks.cert.clientOptions };
   const file = join(project, `scenarios-${kind}.json`);
   writeFileSync(file, JSON.stringify({ optionsByMode, scenarios: scenarios.map(({ outcomes, expect, ...s }) => s) }));
-  const results = await runIn(kind, `
+  const results = await runIn(
+    kind,
+    `
     const { runScenarios } = await import(${JSON.stringify(join(jsDir, "lib/client-scenarios.mjs"))});
     const { optionsByMode, scenarios } = JSON.parse(require("node:fs").readFileSync(${JSON.stringify(file)}, "utf8"));
-    console.log(JSON.stringify(await runScenarios(client, optionsByMode, scenarios)));`);
-  return checkScenarioResults(assert, results, { scenarios, mocks, rotatedSn: snOf("alipayCertPublicKey_RSA2-rotated.crt") });
+    console.log(JSON.stringify(await runScenarios(client, optionsByMode, scenarios)));`,
+  );
+  return checkScenarioResults(assert, results, {
+    scenarios,
+    mocks,
+    rotatedSn: snOf("alipayCertPublicKey_RSA2-rotated.crt"),
+  });
 }
 
 for (const kind of ["esm", "cjs"]) {
@@ -196,7 +238,9 @@ for (const kind of ["esm", "cjs"]) {
 }
 
 test("network errors are coded, and state-changing calls are not retried after one", async () => {
-  const out = await runIn("esm", `
+  const out = await runIn(
+    "esm",
+    `
     const fs = require("node:fs");
     const key = (f) => fs.readFileSync(${JSON.stringify(KEYS)} + "/" + f, "utf8");
     let calls = 0;
@@ -215,7 +259,8 @@ test("network errors are coded, and state-changing calls are not retried after o
     let read = false;
     const huge = async () => ({ status: 200, headers: new Headers({ "content-length": String(9 * 1024 * 1024) }), arrayBuffer: async () => { read = true; return new ArrayBuffer(0); } });
     try { await client.createClient({ ...base, fetch: huge }).orderAccept({ commodityOrderId: "1" }); codes.push(["ok"]); } catch (e) { codes.push([e.code, read]); }
-    console.log(JSON.stringify(codes));`);
+    console.log(JSON.stringify(codes));`,
+  );
   assert.deepEqual(out, [["NETWORK_ERROR", 3], ["NETWORK_ERROR", 1], ["NETWORK_ERROR"], ["INPUT_TOO_LARGE", false]]);
 });
 
@@ -224,7 +269,12 @@ test("the Node example checks a new order with Alipay (order.query) when given a
   const { createClient } = await import("alipay-notify/client");
   mocks.key.reset();
   const app = createExampleApp({ alipay: createClient(mocks.key.clientOptions) });
-  await app.handle({ kind: "servicemarket_order_notify", commodityOrderId: "20250102000000000012345", notifyId: "n1", notifyTime: "2025-01-02 10:00:00" });
+  await app.handle({
+    kind: "servicemarket_order_notify",
+    commodityOrderId: "20250102000000000012345",
+    notifyId: "n1",
+    notifyTime: "2025-01-02 10:00:00",
+  });
   assert.equal(app.orders.get("20250102000000000012345").alipayStatus, "MERCHANT_ORDED");
   const rec = mocks.key.lastRequest();
   assert.equal(rec.api, "orderQuery");

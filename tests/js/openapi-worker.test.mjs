@@ -53,14 +53,22 @@ before(async () => {
   writeFileSync(join(dir, "src", "index.js"), ENTRY);
   for (const f of ["client-scenarios.mjs", "openapi-apis.mjs"]) cpSync(join(jsDir, "lib", f), join(dir, "src", f));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "client-worker", private: true, type: "module" }));
-  writeFileSync(join(dir, "wrangler.toml"), 'name = "client-worker"\nmain = "src/index.js"\ncompatibility_date = "2026-04-01"\n');
+  writeFileSync(
+    join(dir, "wrangler.toml"),
+    'name = "client-worker"\nmain = "src/index.js"\ncompatibility_date = "2026-04-01"\n',
+  );
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn", NO_COLOR: "1" };
   await run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env, maxBuffer: 1 << 24 });
 
-  scenarios = buildScenarios({ forged: snOf("alipayCertPublicKey_RSA2-forged.crt"), app: snOf("appCertPublicKey_2021000000000001.crt") });
+  scenarios = buildScenarios({
+    forged: snOf("alipayCertPublicKey_RSA2-forged.crt"),
+    app: snOf("appCertPublicKey_2021000000000001.crt"),
+  });
   const alipayCerts = {};
-  for (const [file, c] of Object.entries(SN.certificates)) if (file.startsWith("alipayCertPublicKey")) alipayCerts[c.sn] = keyFile(file);
-  alipayCerts[snOf("appCertPublicKey_2021000000000001.crt")] = `${keyFile("appCertPublicKey_2021000000000001.crt").trim()}\n${keyFile("ca-class1-r1.crt")}`;
+  for (const [file, c] of Object.entries(SN.certificates))
+    if (file.startsWith("alipayCertPublicKey")) alipayCerts[c.sn] = keyFile(file);
+  alipayCerts[snOf("appCertPublicKey_2021000000000001.crt")] =
+    `${keyFile("appCertPublicKey_2021000000000001.crt").trim()}\n${keyFile("ca-class1-r1.crt")}`;
   for (const mode of ["key", "cert"]) {
     mocks[mode] = await startMockAlipay({ mode, alipayCerts });
     mocks[mode].setHandler(mockHandler(scenarios));
@@ -90,7 +98,10 @@ async function post(path, body) {
 
 test("bundle: wrangler resolved alipay-notify/client through its workerd entry and bundled the client's module", () => {
   const files = readdirSync(join(dir, "dist"));
-  assert.ok(files.some((f) => f.endsWith(".wasm")), files.join(", "));
+  assert.ok(
+    files.some((f) => f.endsWith(".wasm")),
+    files.join(", "),
+  );
   const js = readFileSync(join(dir, "dist", "index.js"), "utf8");
   assert.match(js, /openapiPrepare/);
 });
@@ -102,10 +113,24 @@ test("workerd: signV3Request / signV2Request (WebCrypto) reproduce all 76 alipay
     protocol: cs.protocol,
     timestamp: cs.input.timestampMs,
     nonce: cs.input.nonce,
-    config: cs.mode === "cert" ? { appCert: key(captured.config.certMode.appCertContent), alipayRootCert: key(captured.config.certMode.alipayRootCertContent) } : {},
-    request: { method: cs.alipayMethod, params: cs.input.paramsCamel, camelCase: true, ...(cs.input.appAuthToken ? { appAuthToken: cs.input.appAuthToken } : {}) },
+    config:
+      cs.mode === "cert"
+        ? {
+            appCert: key(captured.config.certMode.appCertContent),
+            alipayRootCert: key(captured.config.certMode.alipayRootCertContent),
+          }
+        : {},
+    request: {
+      method: cs.alipayMethod,
+      params: cs.input.paramsCamel,
+      camelCase: true,
+      ...(cs.input.appAuthToken ? { appAuthToken: cs.input.appAuthToken } : {}),
+    },
   }));
-  const out = await post("/sign", { config: { appId: captured.config.appId, privateKey: key("app-private-pkcs1.txt") }, cases });
+  const out = await post("/sign", {
+    config: { appId: captured.config.appId, privateKey: key("app-private-pkcs1.txt") },
+    cases,
+  });
   assert.equal(out.length, 76);
   for (const [i, cs] of captured.cases.entries()) {
     const s = out[i];
@@ -118,6 +143,9 @@ test("workerd: signV3Request / signV2Request (WebCrypto) reproduce all 76 alipay
 
 test("workerd: the client against the mock Alipay over 127.0.0.1 — every scenario by code and request count", async () => {
   const optionsByMode = { key: mocks.key.clientOptions, cert: mocks.cert.clientOptions };
-  const results = await post("/scenarios", { optionsByMode, scenarios: scenarios.map(({ outcomes, expect, ...s }) => s) });
+  const results = await post("/scenarios", {
+    optionsByMode,
+    scenarios: scenarios.map(({ outcomes, expect, ...s }) => s),
+  });
   checkScenarioResults(assert, results, { scenarios, mocks, rotatedSn: snOf("alipayCertPublicKey_RSA2-rotated.crt") });
 });

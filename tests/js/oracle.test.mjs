@@ -48,7 +48,12 @@ function difference(v) {
   if (opts.variant && opts.variant !== "auto") return "pinned-variant";
   if (opts.emptyValues === "skip" || v.id === "mismatch-empties-skipped-default-keep") return "empty-values";
   if (err === "UNSUPPORTED_SIGN_TYPE") return "sign-type-policy";
-  if (["APP_ID_MISMATCH", "NOTIFICATION_EXPIRED", "INVALID_OPTIONS", "INVALID_BIZ_CONTENT", "INPUT_TOO_LARGE"].includes(err)) return "policy-check";
+  if (
+    ["APP_ID_MISMATCH", "NOTIFICATION_EXPIRED", "INVALID_OPTIONS", "INVALID_BIZ_CONTENT", "INPUT_TOO_LARGE"].includes(
+      err,
+    )
+  )
+    return "policy-check";
   if (err === "CHARSET_MISMATCH") return "charset-confusion";
   return null;
 }
@@ -118,7 +123,7 @@ test("documented differences: the SDK's behaviour in each, and why ours is right
         // The SDK always keeps empty values; `emptyValues: "skip"` is our named option for
         // notifications signed the Java way.
         assert.equal(o, v.expect.verified === true, v.id);
-        assert.equal(s, v.expect.verified === true && (v.options ?? {}).emptyValues !== "skip", v.id);
+        assert.equal(s, v.expect.verified === true && v.options?.emptyValues !== "skip", v.id);
         break;
       case "sign-type-policy":
         // The SDK accepts SHA-1 `RSA` whenever the notification says so (a downgrade an
@@ -142,7 +147,17 @@ test("documented differences: the SDK's behaviour in each, and why ours is right
         assert.fail(`unhandled category ${kind}`);
     }
   }
-  for (const kind of ["pkcs1-key", "plus-as-space", "lenient-base64", "duplicates", "pinned-variant", "empty-values", "sign-type-policy", "policy-check", "charset-confusion"]) {
+  for (const kind of [
+    "pkcs1-key",
+    "plus-as-space",
+    "lenient-base64",
+    "duplicates",
+    "pinned-variant",
+    "empty-values",
+    "sign-type-policy",
+    "policy-check",
+    "charset-confusion",
+  ]) {
     assert.ok(seen[kind] > 0, `no vector exercised ${kind}`);
   }
 });

@@ -35,17 +35,31 @@ console.log(JSON.stringify({ result, hostile: { calls: hostile.calls, bad: hosti
 for (const kind of ["esm", "cjs"]) {
   test(`${kind}: every vector gives the expected verdict, variant and code; 1,000 hostile inputs do not poison the instance`, () => {
     const load =
+      kind === "esm" ? `const api = await import("alipay-notify");` : `const api = require("alipay-notify");`;
+    const src =
       kind === "esm"
-        ? `const api = await import("alipay-notify");`
-        : `const api = require("alipay-notify");`;
-    const src = kind === "esm" ? vectorsScript(load) : `(async () => { ${vectorsScript(load)} })().catch((e) => { console.error(e); process.exit(1); });`;
+        ? vectorsScript(load)
+        : `(async () => { ${vectorsScript(load)} })().catch((e) => { console.error(e); process.exit(1); });`;
     const out = runIn(kind, src);
     assert.deepEqual(out.result.mismatches, []);
     assert.ok(out.result.count >= 90, `ran ${out.result.count} vectors`);
-    for (const code of ["MALFORMED_FORM", "DUPLICATE_PARAMETER", "MISSING_PARAMETER", "UNSUPPORTED_SIGN_TYPE",
-      "UNSUPPORTED_CHARSET", "CHARSET_MISMATCH", "INVALID_PUBLIC_KEY", "MALFORMED_SIGNATURE", "SIGNATURE_MISMATCH",
-      "INVALID_BIZ_CONTENT", "APP_ID_MISMATCH", "NOTIFICATION_EXPIRED", "INPUT_TOO_LARGE", "INVALID_OPTIONS",
-      "INVALID_ARGUMENT"]) {
+    for (const code of [
+      "MALFORMED_FORM",
+      "DUPLICATE_PARAMETER",
+      "MISSING_PARAMETER",
+      "UNSUPPORTED_SIGN_TYPE",
+      "UNSUPPORTED_CHARSET",
+      "CHARSET_MISMATCH",
+      "INVALID_PUBLIC_KEY",
+      "MALFORMED_SIGNATURE",
+      "SIGNATURE_MISMATCH",
+      "INVALID_BIZ_CONTENT",
+      "APP_ID_MISMATCH",
+      "NOTIFICATION_EXPIRED",
+      "INPUT_TOO_LARGE",
+      "INVALID_OPTIONS",
+      "INVALID_ARGUMENT",
+    ]) {
       assert.ok(out.result.codes.includes(code), `no vector produced ${code} through the JS API`);
     }
     assert.ok(out.hostile.calls >= 6000);
@@ -53,8 +67,19 @@ for (const kind of ["esm", "cjs"]) {
     assert.deepEqual(out.after.mismatches, []);
     assert.ok(out.after.count > 50);
     assert.equal(out.ack, "success");
-    for (const name of ["parseNotification", "verifyNotification", "inspectNotification", "rsaCheckV1", "rsaCheckV2",
-      "getSignCheckContentV1", "getSignCheckContentV2", "decodeOrderStatus", "ACK", "init", "default"]) {
+    for (const name of [
+      "parseNotification",
+      "verifyNotification",
+      "inspectNotification",
+      "rsaCheckV1",
+      "rsaCheckV2",
+      "getSignCheckContentV1",
+      "getSignCheckContentV2",
+      "decodeOrderStatus",
+      "ACK",
+      "init",
+      "default",
+    ]) {
       assert.ok(out.exportsList.includes(name), `missing export ${name}`);
     }
   });
@@ -78,10 +103,20 @@ test("esm and cjs throw the same coded errors with context", () => {
   const esm = runIn("esm", script(`const api = await import("alipay-notify");`));
   const cjs = runIn("cjs", script(`const api = require("alipay-notify");`));
   assert.deepEqual(esm, cjs);
-  assert.deepEqual(esm.map((e) => e && e.code), [
-    "INVALID_PUBLIC_KEY", "DUPLICATE_PARAMETER", "MALFORMED_FORM", "DUPLICATE_PARAMETER", "INVALID_PUBLIC_KEY",
-    "INVALID_OPTIONS", null, "INVALID_PUBLIC_KEY", "INVALID_ARGUMENT",
-  ]);
+  assert.deepEqual(
+    esm.map((e) => (e ? e.code : null)),
+    [
+      "INVALID_PUBLIC_KEY",
+      "DUPLICATE_PARAMETER",
+      "MALFORMED_FORM",
+      "DUPLICATE_PARAMETER",
+      "INVALID_PUBLIC_KEY",
+      "INVALID_OPTIONS",
+      null,
+      "INVALID_PUBLIC_KEY",
+      "INVALID_ARGUMENT",
+    ],
+  );
   for (const e of esm.filter(Boolean)) {
     assert.equal(e.name, "AlipayNotifyError");
     assert.equal(e.isError, true);
@@ -90,7 +125,9 @@ test("esm and cjs throw the same coded errors with context", () => {
 });
 
 test("plain objects, URLSearchParams, Uint8Array and strings verify alike; rsaCheck and sign content agree with Java semantics", () => {
-  const out = runIn("esm", `
+  const out = runIn(
+    "esm",
+    `
     const api = await import("alipay-notify");
     const { readFileSync } = await import("node:fs");
     const key = readFileSync(${JSON.stringify(join(jsDir, "../vectors/doc/alipay-public-key.txt"))}, "utf8");
@@ -103,7 +140,8 @@ test("plain objects, URLSearchParams, Uint8Array and strings verify alike; rsaCh
     const v2 = api.getSignCheckContentV2(obj);
     console.log(JSON.stringify({ verdicts, rsa1: api.rsaCheckV1(obj, key), rsa2: api.rsaCheckV2(obj, key),
       rsa1Sha1: api.rsaCheckV1(obj, key, { signType: "RSA" }), v1, v2,
-      status: api.decodeOrderStatus("MERCHANT_CHECKING"), unknown: api.decodeOrderStatus("NOPE") }));`);
+      status: api.decodeOrderStatus("MERCHANT_CHECKING"), unknown: api.decodeOrderStatus("NOPE") }));`,
+  );
   for (const v of out.verdicts) assert.deepEqual(v, [true, "v1", "202003250000000005945192"]);
   assert.equal(out.rsa1, true);
   assert.equal(out.rsa2, false);
@@ -117,7 +155,9 @@ test("plain objects, URLSearchParams, Uint8Array and strings verify alike; rsaCh
 });
 
 test("bad option values and body types are refused with a code, never silently defaulted or emptied", () => {
-  const out = runIn("esm", `
+  const out = runIn(
+    "esm",
+    `
     const api = await import("alipay-notify");
     const { readFileSync } = await import("node:fs");
     const key = readFileSync(${JSON.stringify(join(jsDir, "../vectors/doc/alipay-public-key.txt"))}, "utf8");
@@ -136,10 +176,19 @@ test("bad option values and body types are refused with a code, never silently d
       hugeKey: api.inspectNotification("a=1", "k".repeat(5_000_000)).outcome.error.code,
       hugeBody: code(() => api.verifyNotification("a".repeat(5_000_000), key)),
       after: api.verifyNotification(body, key).verified,
-    }));`);
+    }));`,
+  );
   assert.deepEqual(out, {
-    nan: "INVALID_OPTIONS", inf: "INVALID_OPTIONS", map: "INVALID_OPTIONS", mapBody: true, formData: true,
-    headersContent: "a=1&b=2", surrogate: "INVALID_ARGUMENT", hugeKey: "INPUT_TOO_LARGE", hugeBody: "INPUT_TOO_LARGE", after: true,
+    nan: "INVALID_OPTIONS",
+    inf: "INVALID_OPTIONS",
+    map: "INVALID_OPTIONS",
+    mapBody: true,
+    formData: true,
+    headersContent: "a=1&b=2",
+    surrogate: "INVALID_ARGUMENT",
+    hugeKey: "INPUT_TOO_LARGE",
+    hugeBody: "INPUT_TOO_LARGE",
+    after: true,
   });
 });
 

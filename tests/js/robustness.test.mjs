@@ -35,10 +35,20 @@ const HOSTILE = 10_000;
 
 // The error codes of the specification (SPEC §3), each of which must be produced below.
 const SPEC_CODES = [
-  "MALFORMED_FORM", "DUPLICATE_PARAMETER", "MISSING_PARAMETER", "UNSUPPORTED_SIGN_TYPE",
-  "UNSUPPORTED_CHARSET", "INVALID_PUBLIC_KEY", "MALFORMED_SIGNATURE", "SIGNATURE_MISMATCH",
-  "INVALID_BIZ_CONTENT", "APP_ID_MISMATCH", "NOTIFICATION_EXPIRED", "INPUT_TOO_LARGE",
-  "INVALID_OPTIONS", "INVALID_ARGUMENT",
+  "MALFORMED_FORM",
+  "DUPLICATE_PARAMETER",
+  "MISSING_PARAMETER",
+  "UNSUPPORTED_SIGN_TYPE",
+  "UNSUPPORTED_CHARSET",
+  "INVALID_PUBLIC_KEY",
+  "MALFORMED_SIGNATURE",
+  "SIGNATURE_MISMATCH",
+  "INVALID_BIZ_CONTENT",
+  "APP_ID_MISMATCH",
+  "NOTIFICATION_EXPIRED",
+  "INPUT_TOO_LARGE",
+  "INVALID_OPTIONS",
+  "INVALID_ARGUMENT",
 ];
 
 let dir; // private folder: the packed package under node_modules/, the Worker
@@ -70,7 +80,8 @@ function codeOf(fn) {
   try {
     fn();
     return null;
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     assert.ok(e instanceof Error, `not an Error: ${e}`);
     assert.equal(e.name, "AlipayNotifyError", String(e));
     assert.equal(typeof e.code, "string");
@@ -90,7 +101,10 @@ const validVectors = () => allVectors().filter((v) => v.expect.verified);
 
 // ESM gets the full run; CJS (its own wasm glue, `--target nodejs`) a shorter one, to keep the
 // suite's time reasonable — package.test.mjs runs 1,000 through each as well.
-for (const [name, api, n] of [["esm", () => esm, HOSTILE], ["cjs", () => cjs, 2_000]]) {
+for (const [name, api, n] of /** @type {[string, () => any, number][]} */ ([
+  ["esm", () => esm, HOSTILE],
+  ["cjs", () => cjs, 2_000],
+])) {
   test(`node ${name}: ${n.toLocaleString("en")} hostile inputs through one instance end in coded errors; valid notifications still verify`, () => {
     const before = runVectors(api(), validVectors());
     assert.deepEqual(before.mismatches, []);
@@ -105,11 +119,20 @@ for (const [name, api, n] of [["esm", () => esm, HOSTILE], ["cjs", () => cjs, 2_
 
 test("node: a huge string body (32 MiB) and a huge key are refused with INPUT_TOO_LARGE, and the instance keeps working", () => {
   const { body, key } = signed();
-  const huge = "a=" + "x".repeat(32 * 1024 * 1024);
-  assert.equal(codeOf(() => cjs.verifyNotification(huge, key)), "INPUT_TOO_LARGE");
-  assert.equal(codeOf(() => cjs.parseNotification(new TextEncoder().encode(huge))), "INPUT_TOO_LARGE");
+  const huge = `a=${"x".repeat(32 * 1024 * 1024)}`;
+  assert.equal(
+    codeOf(() => cjs.verifyNotification(huge, key)),
+    "INPUT_TOO_LARGE",
+  );
+  assert.equal(
+    codeOf(() => cjs.parseNotification(new TextEncoder().encode(huge))),
+    "INPUT_TOO_LARGE",
+  );
   assert.equal(cjs.inspectNotification(huge, key).outcome.error.code, "INPUT_TOO_LARGE");
-  assert.equal(codeOf(() => cjs.verifyNotification(body, " ".repeat(8 * 1024 * 1024) + key)), "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.verifyNotification(body, " ".repeat(8 * 1024 * 1024) + key)),
+    "INPUT_TOO_LARGE",
+  );
   assert.equal(cjs.verifyNotification(body, key).verified, true);
 });
 
@@ -130,7 +153,7 @@ test("every error code of the specification is produced through the JS API (ESM 
     INVALID_BIZ_CONTENT: (api) => api.parseNotification("biz_content=%7B"),
     APP_ID_MISMATCH: (api) => api.verifyNotification(body, key, { appId: "2021000000000001" }),
     NOTIFICATION_EXPIRED: (api) => api.verifyNotification(old.body, old.key, old.options),
-    INPUT_TOO_LARGE: (api) => api.parseNotification("a=" + "x".repeat(200_000)),
+    INPUT_TOO_LARGE: (api) => api.parseNotification(`a=${"x".repeat(200_000)}`),
     INVALID_OPTIONS: (api) => api.verifyNotification(body, key, { bogus: 1 }),
     INVALID_ARGUMENT: (api) => api.verifyNotification(42, key),
     // Not in the specification's list, but a stable code all the same.
@@ -138,7 +161,12 @@ test("every error code of the specification is produced through the JS API (ESM 
   };
   for (const code of SPEC_CODES) assert.ok(code in cases, `no case for ${code}`);
   for (const api of [cjs, esm]) {
-    for (const [code, fn] of Object.entries(cases)) assert.equal(codeOf(() => fn(api)), code, code);
+    for (const [code, fn] of Object.entries(cases))
+      assert.equal(
+        codeOf(() => fn(api)),
+        code,
+        code,
+      );
     const known = api.errorCodes();
     for (const code of Object.keys(cases)) assert.ok(known.includes(code), `errorCodes() lacks ${code}`);
     // The untouched notification still verifies.
@@ -150,16 +178,25 @@ test("every error code of the specification is produced through the JS API (ESM 
 
 test("limits(): the documented values", () => {
   assert.deepEqual(cjs.limits(), {
-    maxBodyBytes: 131072, maxParams: 256, maxValueBytes: 65536, maxNameBytes: 256,
-    maxKeyTextBytes: 16384, minKeyBits: 1024, maxKeyBits: 4096,
-    maxCertTextBytes: 65536, maxResponseBytes: 8388608, maxCiphertextBytes: 8388608,
-    maxV3HeaderBytes: 8192, maxOptionsBytes: 262144,
+    maxBodyBytes: 131072,
+    maxParams: 256,
+    maxValueBytes: 65536,
+    maxNameBytes: 256,
+    maxKeyTextBytes: 16384,
+    minKeyBits: 1024,
+    maxKeyBits: 4096,
+    maxCertTextBytes: 65536,
+    maxResponseBytes: 8388608,
+    maxCiphertextBytes: 8388608,
+    maxV3HeaderBytes: 8192,
+    maxOptionsBytes: 262144,
   });
   assert.deepEqual(esm.limits(), cjs.limits());
   // README "Limits" names every one of them.
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("### Limits"), readme.indexOf("## Debugging page"));
-  for (const name of Object.keys(cjs.limits())) assert.ok(section.includes(`\`${name}\``), `README Limits lacks ${name}`);
+  for (const name of Object.keys(cjs.limits()))
+    assert.ok(section.includes(`\`${name}\``), `README Limits lacks ${name}`);
 });
 
 test("body size: a signed notification padded to exactly the limit verifies (string and bytes); one byte more is INPUT_TOO_LARGE", () => {
@@ -171,18 +208,27 @@ test("body size: a signed notification padded to exactly the limit verifies (str
     assert.equal(cjs.verifyNotification(input, key).verified, true);
     assert.equal(cjs.inspectNotification(input, key).outcome.status, "verified");
   }
-  const past = at + "&";
+  const past = `${at}&`;
   for (const input of [past, new TextEncoder().encode(past)]) {
-    assert.equal(codeOf(() => cjs.verifyNotification(input, key)), "INPUT_TOO_LARGE");
-    assert.equal(codeOf(() => cjs.parseNotification(input)), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => cjs.verifyNotification(input, key)),
+      "INPUT_TOO_LARGE",
+    );
+    assert.equal(
+      codeOf(() => cjs.parseNotification(input)),
+      "INPUT_TOO_LARGE",
+    );
     const report = cjs.inspectNotification(input, key);
     assert.notEqual(report.outcome.status, "verified");
     assert.equal(report.outcome.error.code, "INPUT_TOO_LARGE");
   }
   // Multi-byte text counts in UTF-8 bytes, not UTF-16 units.
-  const cjk = "a=" + "中".repeat(Math.ceil((maxBodyBytes - 1) / 3));
+  const cjk = `a=${"中".repeat(Math.ceil((maxBodyBytes - 1) / 3))}`;
   assert.ok(cjk.length < maxBodyBytes);
-  assert.equal(codeOf(() => cjs.parseNotification(cjk)), "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.parseNotification(cjk)),
+    "INPUT_TOO_LARGE",
+  );
 });
 
 test("parameter count: 256 parse (string, object, URLSearchParams, pairs); 257 are INPUT_TOO_LARGE", () => {
@@ -194,9 +240,16 @@ test("parameter count: 256 parse (string, object, URLSearchParams, pairs); 257 a
   };
   for (const f of forms(maxParams)) assert.equal(Object.keys(cjs.parseNotification(f).params).length, maxParams);
   for (const f of forms(maxParams + 1)) {
-    assert.equal(codeOf(() => cjs.parseNotification(f)), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => cjs.parseNotification(f)),
+      "INPUT_TOO_LARGE",
+    );
     // getSignCheckContent takes decoded params only (a string is INVALID_ARGUMENT by design).
-    if (typeof f !== "string") assert.equal(codeOf(() => cjs.getSignCheckContentV1(f)), "INPUT_TOO_LARGE");
+    if (typeof f !== "string")
+      assert.equal(
+        codeOf(() => cjs.getSignCheckContentV1(f)),
+        "INPUT_TOO_LARGE",
+      );
   }
 });
 
@@ -205,10 +258,19 @@ test("value length: 65,536 decoded bytes parse; one more is INPUT_TOO_LARGE (als
   const v = (n) => "v".repeat(n);
   assert.equal(cjs.parseNotification(`a=${v(maxValueBytes)}`).params.a.length, maxValueBytes);
   assert.equal(cjs.parseNotification({ a: v(maxValueBytes) }).params.a.length, maxValueBytes);
-  assert.equal(codeOf(() => cjs.parseNotification(`a=${v(maxValueBytes + 1)}`)), "INPUT_TOO_LARGE");
-  assert.equal(codeOf(() => cjs.parseNotification({ a: v(maxValueBytes + 1) })), "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.parseNotification(`a=${v(maxValueBytes + 1)}`)),
+    "INPUT_TOO_LARGE",
+  );
+  assert.equal(
+    codeOf(() => cjs.parseNotification({ a: v(maxValueBytes + 1) })),
+    "INPUT_TOO_LARGE",
+  );
   // Decoded bytes count: "%E4%B8%AD" is 3 bytes.
-  assert.equal(codeOf(() => cjs.parseNotification(`a=${v(maxValueBytes - 2)}%E4%B8%AD`)), "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.parseNotification(`a=${v(maxValueBytes - 2)}%E4%B8%AD`)),
+    "INPUT_TOO_LARGE",
+  );
   assert.equal(cjs.parseNotification(`a=${v(maxValueBytes - 3)}%E4%B8%AD`).params.a.length, maxValueBytes - 2);
 });
 
@@ -216,8 +278,14 @@ test("name length: 256 bytes parse; 257 are INPUT_TOO_LARGE (also from objects)"
   const { maxNameBytes } = cjs.limits();
   const n = (k) => "n".repeat(k);
   assert.ok(n(maxNameBytes) in cjs.parseNotification(`${n(maxNameBytes)}=1`).params);
-  assert.equal(codeOf(() => cjs.parseNotification(`${n(maxNameBytes + 1)}=1`)), "INPUT_TOO_LARGE");
-  assert.equal(codeOf(() => cjs.parseNotification({ [n(maxNameBytes + 1)]: "1" })), "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.parseNotification(`${n(maxNameBytes + 1)}=1`)),
+    "INPUT_TOO_LARGE",
+  );
+  assert.equal(
+    codeOf(() => cjs.parseNotification({ [n(maxNameBytes + 1)]: "1" })),
+    "INPUT_TOO_LARGE",
+  );
 });
 
 test("key text: 16 KiB loads; one byte more is INPUT_TOO_LARGE", () => {
@@ -226,8 +294,11 @@ test("key text: 16 KiB loads; one byte more is INPUT_TOO_LARGE", () => {
   const trimmed = key.trim();
   const at = trimmed + " ".repeat(maxKeyTextBytes - trimmed.length);
   assert.equal(cjs.verifyNotification(body, at).verified, true);
-  assert.equal(codeOf(() => cjs.verifyNotification(body, at + " ")), "INPUT_TOO_LARGE");
-  assert.equal(cjs.inspectNotification(body, at + " ").key.error.code, "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.verifyNotification(body, `${at} `)),
+    "INPUT_TOO_LARGE",
+  );
+  assert.equal(cjs.inspectNotification(body, `${at} `).key.error.code, "INPUT_TOO_LARGE");
 });
 
 // The v1 response, certificate and AES inputs of the remaining limits (real vectors).
@@ -239,7 +310,11 @@ const realResponse = () => {
 const AES = { ciphertext: "ILpoMowjIQjfYMR847rnFQ==", key: "aa4BtZ4tspm2wnXLb1ThQA==", plain: "test1234567" };
 /** `timestamp\nnonce\nbody\n` signed RSA2 by the test signer, as the v3 gateway signs. */
 const signV3 = (timestamp, nonce, body) =>
-  rsaSign("sha256", Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.from(body), Buffer.from("\n")]), privateKey()).toString("base64");
+  rsaSign(
+    "sha256",
+    Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), Buffer.from(body), Buffer.from("\n")]),
+    privateKey(),
+  ).toString("base64");
 
 test("response body: a signed response padded to exactly maxResponseBytes verifies (string and bytes); one byte more is INPUT_TOO_LARGE", () => {
   const { maxResponseBytes } = cjs.limits();
@@ -249,46 +324,84 @@ test("response body: a signed response padded to exactly maxResponseBytes verifi
     for (const input of [at, new TextEncoder().encode(at)]) {
       assert.equal(api.verifyResponse(input, key, { method }).response.file_id, "CAxAToWB1JsAAAAAAAAAAAAADgSLAQBr");
     }
-    for (const input of [at + " ", new TextEncoder().encode(at + " ")]) {
-      assert.equal(codeOf(() => api.verifyResponse(input, key, { method })), "INPUT_TOO_LARGE");
+    for (const input of [`${at} `, new TextEncoder().encode(`${at} `)]) {
+      assert.equal(
+        codeOf(() => api.verifyResponse(input, key, { method })),
+        "INPUT_TOO_LARGE",
+      );
     }
   }
   // Fewer UTF-16 units than the limit but more UTF-8 bytes: the core counts the bytes.
-  const cjk = body + " ".repeat(maxResponseBytes - body.length - 3) + "中中";
+  const cjk = `${body}${" ".repeat(maxResponseBytes - body.length - 3)}中中`;
   assert.ok(cjk.length < maxResponseBytes);
-  assert.equal(codeOf(() => cjs.verifyResponse(cjk, key, { method })), "INPUT_TOO_LARGE");
+  assert.equal(
+    codeOf(() => cjs.verifyResponse(cjk, key, { method })),
+    "INPUT_TOO_LARGE",
+  );
   // Bytes are read as TextDecoder reads them: a BOM dropped, a bad sequence replaced (here in an
   // unsigned member, so the response still verifies — as it did when the wrapper decoded them).
   const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(body)]);
   assert.equal(cjs.verifyResponse(bom, key, { method }).verified, true);
   const bad = new TextEncoder().encode(body.replace(`"sign"`, `"x":"\u0000\u0000","sign"`));
   bad.set([0xc3, 0x28], bad.indexOf(0));
-  assert.deepEqual(cjs.verifyResponse(bad, key, { method }), cjs.verifyResponse(new TextDecoder().decode(bad), key, { method }));
-  assert.equal(codeOf(() => cjs.verifyResponse(42, key, { method })), "INVALID_ARGUMENT");
-  assert.equal(codeOf(() => cjs.verifyResponse(body, key, { method: "a".repeat(129) })), "INVALID_ARGUMENT");
-  assert.equal(codeOf(() => cjs.verifyResponse(body, key, { method, signType: "R".repeat(1000) })), "INVALID_OPTIONS");
+  assert.deepEqual(
+    cjs.verifyResponse(bad, key, { method }),
+    cjs.verifyResponse(new TextDecoder().decode(bad), key, { method }),
+  );
+  assert.equal(
+    codeOf(() => cjs.verifyResponse(42, key, { method })),
+    "INVALID_ARGUMENT",
+  );
+  assert.equal(
+    codeOf(() => cjs.verifyResponse(body, key, { method: "a".repeat(129) })),
+    "INVALID_ARGUMENT",
+  );
+  assert.equal(
+    codeOf(() => cjs.verifyResponse(body, key, { method, signType: "R".repeat(1000) })),
+    "INVALID_OPTIONS",
+  );
 });
 
 test("v3 response: one limit with verifyResponse — a signed body of exactly maxResponseBytes verifies; one byte more, or a header over maxV3HeaderBytes, is INPUT_TOO_LARGE", () => {
   const { maxResponseBytes, maxV3HeaderBytes, maxBodyBytes } = cjs.limits();
   const key = publicKeyPem();
   const [timestamp, nonce] = ["1700000000000", "2b7e5d0c-1f1e-4c5e-9a57-0f1c2d3e4f50"];
-  const body = "{" + " ".repeat(maxResponseBytes - 2) + "}";
+  const body = `{${" ".repeat(maxResponseBytes - 2)}}`;
   const signature = signV3(timestamp, nonce, body);
   assert.ok(body.length > maxBodyBytes, "over the notification limit, which once applied here");
   for (const api of [cjs, esm]) {
-    for (const b of [body, new TextEncoder().encode(body)]) assert.equal(api.verifyV3Response({ timestamp, nonce, body: b, signature }, key), true);
-    for (const b of [body + " ", new TextEncoder().encode(body + " ")]) {
-      assert.equal(codeOf(() => api.verifyV3Response({ timestamp, nonce, body: b, signature }, key)), "INPUT_TOO_LARGE");
+    for (const b of [body, new TextEncoder().encode(body)])
+      assert.equal(api.verifyV3Response({ timestamp, nonce, body: b, signature }, key), true);
+    for (const b of [`${body} `, new TextEncoder().encode(`${body} `)]) {
+      assert.equal(
+        codeOf(() => api.verifyV3Response({ timestamp, nonce, body: b, signature }, key)),
+        "INPUT_TOO_LARGE",
+      );
     }
   }
   const longNonce = "n".repeat(maxV3HeaderBytes);
-  assert.equal(cjs.verifyV3Response({ timestamp, nonce: longNonce, body: "{}", signature: signV3(timestamp, longNonce, "{}") }, key), true);
+  assert.equal(
+    cjs.verifyV3Response(
+      { timestamp, nonce: longNonce, body: "{}", signature: signV3(timestamp, longNonce, "{}") },
+      key,
+    ),
+    true,
+  );
   const over = "n".repeat(maxV3HeaderBytes + 1);
-  for (const parts of [{ timestamp: over, nonce }, { timestamp, nonce: over }, { timestamp, nonce, signature: over }]) {
-    assert.equal(codeOf(() => cjs.verifyV3Response({ body: "{}", signature, ...parts }, key)), "INPUT_TOO_LARGE");
+  for (const parts of [
+    { timestamp: over, nonce },
+    { timestamp, nonce: over },
+    { timestamp, nonce, signature: over },
+  ]) {
+    assert.equal(
+      codeOf(() => cjs.verifyV3Response({ body: "{}", signature, ...parts }, key)),
+      "INPUT_TOO_LARGE",
+    );
   }
-  assert.equal(codeOf(() => cjs.verifyV3Response({ timestamp, nonce, body: { a: "1" }, signature }, key)), "INVALID_ARGUMENT");
+  assert.equal(
+    codeOf(() => cjs.verifyV3Response({ timestamp, nonce, body: { a: "1" }, signature }, key)),
+    "INVALID_ARGUMENT",
+  );
 });
 
 test("aesDecrypt: a ciphertext of maxCiphertextBytes is read and a key text of maxKeyTextBytes works; one byte more of either is INPUT_TOO_LARGE", () => {
@@ -296,10 +409,19 @@ test("aesDecrypt: a ciphertext of maxCiphertextBytes is read and a key text of m
   const at = "A".repeat(maxCiphertextBytes); // whole blocks: decrypted, then refused for its padding
   const paddedKey = AES.key + " ".repeat(maxKeyTextBytes - AES.key.length);
   for (const api of [cjs, esm]) {
-    assert.equal(codeOf(() => api.aesDecrypt(at, AES.key)), "DECRYPTION_FAILED");
-    assert.equal(codeOf(() => api.aesDecrypt(at + "A", AES.key)), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => api.aesDecrypt(at, AES.key)),
+      "DECRYPTION_FAILED",
+    );
+    assert.equal(
+      codeOf(() => api.aesDecrypt(`${at}A`, AES.key)),
+      "INPUT_TOO_LARGE",
+    );
     assert.equal(api.aesDecrypt(AES.ciphertext, paddedKey), AES.plain);
-    assert.equal(codeOf(() => api.aesDecrypt(AES.ciphertext, paddedKey + " ")), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => api.aesDecrypt(AES.ciphertext, `${paddedKey} `)),
+      "INPUT_TOO_LARGE",
+    );
   }
 });
 
@@ -313,17 +435,32 @@ test("certificate text: certificates and root bundles padded to maxCertTextBytes
     assert.equal(api.getCertSN(pad(cert)), api.getCertSN(cert));
     assert.equal(api.getRootCertSN(pad(bundle)), api.getRootCertSN(bundle));
     assert.equal(api.verifyCertChain(pad(cert), pad(bundle), june2024), true);
-    assert.equal(codeOf(() => api.getCertSN(pad(cert) + "\n")), "INPUT_TOO_LARGE");
-    assert.equal(codeOf(() => api.getRootCertSN(pad(bundle) + "\n")), "INPUT_TOO_LARGE");
-    assert.equal(codeOf(() => api.verifyCertChain(pad(cert) + "\n", bundle, june2024)), "INPUT_TOO_LARGE");
-    assert.equal(codeOf(() => api.verifyCertChain(cert, pad(bundle) + "\n", june2024)), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => api.getCertSN(`${pad(cert)}\n`)),
+      "INPUT_TOO_LARGE",
+    );
+    assert.equal(
+      codeOf(() => api.getRootCertSN(`${pad(bundle)}\n`)),
+      "INPUT_TOO_LARGE",
+    );
+    assert.equal(
+      codeOf(() => api.verifyCertChain(`${pad(cert)}\n`, bundle, june2024)),
+      "INPUT_TOO_LARGE",
+    );
+    assert.equal(
+      codeOf(() => api.verifyCertChain(cert, `${pad(bundle)}\n`, june2024)),
+      "INPUT_TOO_LARGE",
+    );
   }
   // alipayRootCert at its limit fits in the options (its line breaks escaped), and is checked
   // as before: here the chain holds, and the signature (not Alipay's) is what fails.
   const body = readFileSync(join(root, "tests/vectors/doc/order-notify-2020.txt"), "utf8");
   const expected = codeOf(() => cjs.verifyNotification(body, cert, { alipayRootCert: bundle, now: june2024 }));
   assert.notEqual(expected, "INPUT_TOO_LARGE");
-  assert.equal(codeOf(() => cjs.verifyNotification(body, cert, { alipayRootCert: pad(bundle), now: june2024 })), expected);
+  assert.equal(
+    codeOf(() => cjs.verifyNotification(body, cert, { alipayRootCert: pad(bundle), now: june2024 })),
+    expected,
+  );
 });
 
 test("decoded params: a value or name one past its limit in an object, pairs or URLSearchParams is INPUT_TOO_LARGE for every function taking params; options over maxOptionsBytes too", () => {
@@ -331,24 +468,58 @@ test("decoded params: a value or name one past its limit in an object, pairs or 
   const { key } = signed();
   const value = "v".repeat(maxValueBytes + 1);
   const name = "n".repeat(maxNameBytes + 1);
-  const shapes = (k, v) => [{ a: "1", [k]: v }, [["a", "1"], [k, v]], new URLSearchParams([["a", "1"], [k, v]])];
+  const shapes = (k, v) => [
+    { a: "1", [k]: v },
+    [
+      ["a", "1"],
+      [k, v],
+    ],
+    new URLSearchParams([
+      ["a", "1"],
+      [k, v],
+    ]),
+  ];
   for (const api of [cjs, esm]) {
     for (const params of [...shapes("b", value), ...shapes(name, "1")]) {
-      assert.equal(codeOf(() => api.parseNotification(params)), "INPUT_TOO_LARGE");
-      assert.equal(codeOf(() => api.verifyNotification(params, key)), "INPUT_TOO_LARGE");
+      assert.equal(
+        codeOf(() => api.parseNotification(params)),
+        "INPUT_TOO_LARGE",
+      );
+      assert.equal(
+        codeOf(() => api.verifyNotification(params, key)),
+        "INPUT_TOO_LARGE",
+      );
       assert.equal(api.inspectNotification(params, key).outcome.error.code, "INPUT_TOO_LARGE");
-      assert.equal(codeOf(() => api.rsaCheckV1(params, key)), "INPUT_TOO_LARGE");
-      assert.equal(codeOf(() => api.rsaCheckV2(params, key)), "INPUT_TOO_LARGE");
-      assert.equal(codeOf(() => api.getSignCheckContentV1(params)), "INPUT_TOO_LARGE");
-      assert.equal(codeOf(() => api.getSignCheckContentV2(params)), "INPUT_TOO_LARGE");
+      assert.equal(
+        codeOf(() => api.rsaCheckV1(params, key)),
+        "INPUT_TOO_LARGE",
+      );
+      assert.equal(
+        codeOf(() => api.rsaCheckV2(params, key)),
+        "INPUT_TOO_LARGE",
+      );
+      assert.equal(
+        codeOf(() => api.getSignCheckContentV1(params)),
+        "INPUT_TOO_LARGE",
+      );
+      assert.equal(
+        codeOf(() => api.getSignCheckContentV2(params)),
+        "INPUT_TOO_LARGE",
+      );
     }
     // inspectNotification still shows the rest, and names the parameter verification refuses
     // (only its start was copied; a surrogate pair at the cut is kept whole).
     for (const v of [value, "😀".repeat(maxValueBytes)]) {
       const report = api.inspectNotification({ a: "1", b: v }, key);
       assert.equal(report.outcome.error.code, "INPUT_TOO_LARGE");
-      assert.deepEqual(report.params.map((p) => p.name), ["a", "b"]);
-      assert.ok(report.problems.some((p) => p.code === "INPUT_TOO_LARGE" && p.param === "b"), JSON.stringify(report.problems));
+      assert.deepEqual(
+        report.params.map((p) => p.name),
+        ["a", "b"],
+      );
+      assert.ok(
+        report.problems.some((p) => p.code === "INPUT_TOO_LARGE" && p.param === "b"),
+        JSON.stringify(report.problems),
+      );
     }
     // At the limits they are read.
     assert.equal(api.parseNotification(new URLSearchParams([["b", value.slice(1)]])).params.b.length, maxValueBytes);
@@ -356,17 +527,29 @@ test("decoded params: a value or name one past its limit in an object, pairs or 
     // `{"appId":"…"}`: 12 characters around the value. At the limit the options are read.
     const at = { appId: "x".repeat(maxOptionsBytes - 12) };
     assert.equal(JSON.stringify(at).length, maxOptionsBytes);
-    assert.equal(codeOf(() => api.verifyNotification(signed().body, key, at)), "APP_ID_MISMATCH");
+    assert.equal(
+      codeOf(() => api.verifyNotification(signed().body, key, at)),
+      "APP_ID_MISMATCH",
+    );
     const big = { appId: "x".repeat(maxOptionsBytes - 11) };
-    assert.equal(codeOf(() => api.parseNotification("a=1", big)), "INPUT_TOO_LARGE");
-    assert.equal(codeOf(() => api.verifyNotification("a=1", key, big)), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => api.parseNotification("a=1", big)),
+      "INPUT_TOO_LARGE",
+    );
+    assert.equal(
+      codeOf(() => api.verifyNotification("a=1", key, big)),
+      "INPUT_TOO_LARGE",
+    );
     assert.equal(api.inspectNotification("a=1", key, big).outcome.error.code, "INPUT_TOO_LARGE");
-    assert.equal(codeOf(() => api.rsaCheckV1({ a: "1" }, key, { charset: "x".repeat(maxOptionsBytes) })), "INPUT_TOO_LARGE");
+    assert.equal(
+      codeOf(() => api.rsaCheckV1({ a: "1" }, key, { charset: "x".repeat(maxOptionsBytes) })),
+      "INPUT_TOO_LARGE",
+    );
   }
 });
 
 // Run in a fresh process, so that memory earlier tests left in the module cannot absorb a copy.
-const HUGE_SCRIPT = String.raw`
+const HUGE_SCRIPT = `
 const api = require("alipay-notify");
 const fs = require("node:fs");
 const [resp, cert, bundle, key, body] = JSON.parse(process.argv[1]);
@@ -434,9 +617,12 @@ test("node, fresh process: 200-million-character strings and 200 MB byte arrays 
   const cert = readFileSync(join(certDir, "alipayCertPublicKey_RSA2.php-sdk.crt"), "utf8");
   const bundle = readFileSync(join(certDir, "alipayRootCert.crt"), "utf8");
   const { body, key } = signed();
-  const out = JSON.parse(execFileSync(process.execPath, ["-e", HUGE_SCRIPT, JSON.stringify([resp, cert, bundle, key, body])], {
-    cwd: dir, encoding: "utf8",
-  }));
+  const out = JSON.parse(
+    execFileSync(process.execPath, ["-e", HUGE_SCRIPT, JSON.stringify([resp, cert, bundle, key, body])], {
+      cwd: dir,
+      encoding: "utf8",
+    }),
+  );
   for (const [name, code] of Object.entries(out.codes)) assert.equal(code, "INPUT_TOO_LARGE", name);
   assert.equal(Object.keys(out.codes).length, 27);
   assert.equal(out.status, null, "decodeOrderStatus of a huge string is an unknown code");
@@ -468,11 +654,23 @@ test("key size: 1024- and 4096-bit keys verify; 1023 and 4097 bits are INVALID_P
   const { body } = signed();
   for (const bits of [1024, 4096]) {
     // A key of an accepted size loads; this 2048-bit signature then does not fit it.
-    assert.equal(codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))), "MALFORMED_SIGNATURE", `${bits}`);
+    assert.equal(
+      codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))),
+      "MALFORMED_SIGNATURE",
+      `${bits}`,
+    );
   }
   for (const bits of [1023, 4097, 512, 8192]) {
-    assert.equal(codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))), "INVALID_PUBLIC_KEY", `${bits}`);
-    assert.equal(codeOf(() => cjs.rsaCheckV1({ a: "1" }, pkcs1KeyOfBits(bits))), "INVALID_PUBLIC_KEY", `${bits}`);
+    assert.equal(
+      codeOf(() => cjs.verifyNotification(body, pkcs1KeyOfBits(bits))),
+      "INVALID_PUBLIC_KEY",
+      `${bits}`,
+    );
+    assert.equal(
+      codeOf(() => cjs.rsaCheckV1({ a: "1" }, pkcs1KeyOfBits(bits))),
+      "INVALID_PUBLIC_KEY",
+      `${bits}`,
+    );
   }
 });
 
@@ -487,9 +685,14 @@ test("double decoding: values are decoded once — `%41`, `%25` and `+` that wer
   assert.equal(n.params.title, "100%41 + 5%25 off");
   assert.equal(n.params.name, "a+b%2Bc");
   // A gateway that decodes twice hands over other values: they were not signed.
-  const twice = Object.fromEntries(Object.entries(n.params).map(([k, v]) => [k, k === "sign" ? v : decodeURIComponent(v.replace(/\+/g, " "))]));
+  const twice = Object.fromEntries(
+    Object.entries(n.params).map(([k, v]) => [k, k === "sign" ? v : decodeURIComponent(v.replace(/\+/g, " "))]),
+  );
   assert.equal(twice.title, "100A   5% off");
-  assert.equal(codeOf(() => cjs.verifyNotification(twice, key)), "SIGNATURE_MISMATCH");
+  assert.equal(
+    codeOf(() => cjs.verifyNotification(twice, key)),
+    "SIGNATURE_MISMATCH",
+  );
   assert.equal(cjs.rsaCheckV2(twice, key), false);
   assert.equal(cjs.rsaCheckV2(n.params, key), true);
 });
@@ -499,15 +702,28 @@ test("key from configuration only: a notification carrying its own key or certif
   const attackerPublic = publicKeyPem("app-rsa2048");
   const params = {
     ...notificationParams(KINDS[1], 901),
-    alipay_public_key: attackerPublic, public_key: attackerPublic, alipay_cert_sn: "0123456789abcdef", cert: attackerPublic,
+    alipay_public_key: attackerPublic,
+    public_key: attackerPublic,
+    alipay_cert_sn: "0123456789abcdef",
+    cert: attackerPublic,
   };
   const forged = signNotification(params, { key: privateKey("app-rsa2048") });
   // Verifies only with the key it names (the attacker's), which the caller never passes.
   assert.equal(cjs.verifyNotification(forged, attackerPublic).verified, true);
-  assert.equal(codeOf(() => cjs.verifyNotification(forged, key)), "SIGNATURE_MISMATCH");
+  assert.equal(
+    codeOf(() => cjs.verifyNotification(forged, key)),
+    "SIGNATURE_MISMATCH",
+  );
   for (const missing of [undefined, null, "", "   "]) {
-    assert.equal(codeOf(() => cjs.verifyNotification(forged, missing)), "INVALID_PUBLIC_KEY", String(missing));
-    assert.equal(codeOf(() => cjs.rsaCheckV1(cjs.parseNotification(forged).params, missing)), "INVALID_PUBLIC_KEY");
+    assert.equal(
+      codeOf(() => cjs.verifyNotification(forged, missing)),
+      "INVALID_PUBLIC_KEY",
+      String(missing),
+    );
+    assert.equal(
+      codeOf(() => cjs.rsaCheckV1(cjs.parseNotification(forged).params, missing)),
+      "INVALID_PUBLIC_KEY",
+    );
   }
   const report = cjs.inspectNotification(forged, key);
   assert.equal(report.outcome.status, "failed");
@@ -542,7 +758,10 @@ test(`workerd: ${HOSTILE.toLocaleString("en")} hostile inputs through one isolat
   cpSync(join(dir, "node_modules"), join(wdir, "node_modules"), { recursive: true });
   cpSync(join(jsDir, "lib", "vectors.mjs"), join(wdir, "vectors.mjs"));
   writeFileSync(join(wdir, "index.js"), WORKER);
-  writeFileSync(join(wdir, "wrangler.toml"), 'name = "robustness"\nmain = "index.js"\ncompatibility_date = "2026-04-01"\n');
+  writeFileSync(
+    join(wdir, "wrangler.toml"),
+    'name = "robustness"\nmain = "index.js"\ncompatibility_date = "2026-04-01"\n',
+  );
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn", NO_COLOR: "1" };
   await run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", "dist"], { cwd: wdir, env, maxBuffer: 1 << 24 });
   const bundle = readFileSync(join(wdir, "dist", "index.js"), "utf8");
@@ -560,14 +779,16 @@ test(`workerd: ${HOSTILE.toLocaleString("en")} hostile inputs through one isolat
   const vectors = JSON.stringify(validVectors());
   const res = await mf.dispatchFetch(`http://robustness.test/hostile?n=${HOSTILE}`, { method: "POST", body: vectors });
   assert.equal(res.status, 200);
-  const out = await res.json();
+  const out = /** @type {any} */ (await res.json());
   assert.deepEqual(out.before.mismatches, []);
   assert.equal(out.hostile.calls, HOSTILE * 6);
   assert.deepEqual(out.hostile.bad, [], "every hostile input ends in a coded error or a result");
   assert.deepEqual(out.after.mismatches, []);
   assert.ok(out.after.count >= 90);
   // A later request in the same isolate: still sound.
-  const again = await (await mf.dispatchFetch("http://robustness.test/verify", { method: "POST", body: vectors })).json();
+  const again = /** @type {any} */ (
+    await (await mf.dispatchFetch("http://robustness.test/verify", { method: "POST", body: vectors })).json()
+  );
   assert.deepEqual(again.after.mismatches, []);
   assert.equal(again.after.count, out.after.count);
 });

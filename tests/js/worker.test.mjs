@@ -15,7 +15,15 @@ import { bin, installPacked, jsDir, packedTarball, root } from "./lib/scratch.mj
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { certData } from "./lib/cert-data.mjs";
 import { CERT_CODES, runCertVectors } from "./lib/cert-vectors.mjs";
-import { APP_ID, KINDS, documentedVariant, notificationParams, privateKey, signNotification, signedBatch } from "./lib/sign.mjs";
+import {
+  APP_ID,
+  KINDS,
+  documentedVariant,
+  notificationParams,
+  privateKey,
+  signNotification,
+  signedBatch,
+} from "./lib/sign.mjs";
 
 const run = promisify(execFile);
 const MAX = 131072; // the package's limits().maxBodyBytes, checked against the package below
@@ -129,7 +137,8 @@ const worker = (name, host, dist, extra) => ({
 before(async () => {
   // The example as a user has it: its files plus `alipay-notify` installed from the tarball.
   dir = mkdtempSync(join(tmpdir(), "alipay-worker-"));
-  for (const f of ["src", "wrangler.toml", "package.json"]) cpSync(join(root, "examples/worker", f), join(dir, f), { recursive: true });
+  for (const f of ["src", "wrangler.toml", "package.json"])
+    cpSync(join(root, "examples/worker", f), join(dir, f), { recursive: true });
   installPacked(dir, packedTarball());
   mkdirSync(join(dir, "test"));
   writeFileSync(join(dir, "test", "index.js"), TEST_ENTRY);
@@ -159,7 +168,11 @@ before(async () => {
       worker("gateway-no-key", noKeyGateway, "dist", { kvNamespaces: { NOTIFY_KV: "notify-kv-no-key" } }),
       ...REFRAMING.map((src, i) =>
         worker(`gateway-reframe-${i}`, reframeHost(i), "dist", {
-          bindings: { ALIPAY_PUBLIC_KEY: src.key, ALIPAY_VERIFY_OPTIONS: JSON.stringify(src.options), GATEWAY_PATH: "/" },
+          bindings: {
+            ALIPAY_PUBLIC_KEY: src.key,
+            ALIPAY_VERIFY_OPTIONS: JSON.stringify(src.options),
+            GATEWAY_PATH: "/",
+          },
           kvNamespaces: { NOTIFY_KV: `notify-kv-reframe-${i}` },
           queueProducers: { NOTIFY_QUEUE: { queueName: REFRAME_QUEUE } },
         }),
@@ -272,13 +285,19 @@ test("bundle: wrangler resolved alipay-notify through its workerd entry and bund
 test("signed samples of all four kinds, UTF-8 and GBK, are acknowledged with exactly `success`", async () => {
   const key = testAlipayKey().trim();
   const vectors = notificationVectors().filter(
-    (v) => v.expect.verified && v.signType === "RSA2" && v.bodyType === "form" && Object.keys(v.options).length === 0 && v.key.trim() === key,
+    (v) =>
+      v.expect.verified &&
+      v.signType === "RSA2" &&
+      v.bodyType === "form" &&
+      Object.keys(v.options).length === 0 &&
+      v.key.trim() === key,
   );
   const samples = JSON.parse(readFileSync(join(root, "www/samples.json"), "utf8")).filter(
     (s) => s.expect.verified && s.key.trim() === key && Object.keys(s.options ?? {}).length === 0,
   );
   const covered = new Set(vectors.map((v) => `${v.kind}/${v.charset}`));
-  for (const kind of KINDS) for (const cs of ["UTF-8", "GBK"]) assert.ok(covered.has(`${kind}/${cs}`), `no vector for ${kind} ${cs}`);
+  for (const kind of KINDS)
+    for (const cs of ["UTF-8", "GBK"]) assert.ok(covered.has(`${kind}/${cs}`), `no vector for ${kind} ${cs}`);
   const all = [...vectors, ...samples];
   assert.ok(all.length >= 20, `${all.length} samples`);
   const results = await pool(all, 10, (v) =>
@@ -289,7 +308,9 @@ test("signed samples of all four kinds, UTF-8 and GBK, are acknowledged with exa
     assert.equal(r.text, "success", all[k].id);
   });
   // Our own signed notifications (Node crypto): the handler stored state and queued JSON.
-  const ours = KINDS.flatMap((kind, k) => ["UTF-8", "GBK"].map((charset, c) => ({ kind, charset, i: 100 + k * 2 + c })));
+  const ours = KINDS.flatMap((kind, k) =>
+    ["UTF-8", "GBK"].map((charset, c) => ({ kind, charset, i: 100 + k * 2 + c })),
+  );
   for (const o of ours) {
     const body = new TextEncoder().encode(signed(o.kind, o.i, { charset: o.charset }));
     const r = await post(gateway, body);
@@ -309,7 +330,10 @@ test("signed samples of all four kinds, UTF-8 and GBK, are acknowledged with exa
   const counts = await waitConsumed(QUEUE, ids);
   for (const id of ids) assert.equal(counts.get(id), 1, `queued once: ${id}`);
   const seen = await (await mf.dispatchFetch("http://origin.test/")).json();
-  assert.deepEqual(seen.find((m) => m.notifyId === ids[0]), { queue: QUEUE, notifyId: ids[0], kind: KINDS[0], verified: true, innerId: ids[0] });
+  assert.deepEqual(
+    seen.find((m) => m.notifyId === ids[0]),
+    { queue: QUEUE, notifyId: ids[0], kind: KINDS[0], verified: true, innerId: ids[0] },
+  );
 });
 
 test("the query string is verified when the body is empty; the Content-Type is not trusted", async () => {
@@ -317,7 +341,12 @@ test("the query string is verified when the body is empty; the Content-Type is n
   assert.equal((await post(gateway, undefined, { path: `/${q.body}` })).text, "success");
   const gbkQuery = notificationVectors().find((v) => v.id === "order-gbk-body-query");
   assert.equal((await post(gateway, undefined, { path: `/${gbkQuery.body}` })).text, "success");
-  for (const [i, type] of [[120, "application/json"], [121, "text/plain"], [122, "multipart/form-data; boundary=x"], [123, null]]) {
+  for (const [i, type] of [
+    [120, "application/json"],
+    [121, "text/plain"],
+    [122, "multipart/form-data; boundary=x"],
+    [123, null],
+  ]) {
     const body = new TextEncoder().encode(signed(KINDS[1], i));
     const r = await post(gateway, body, { headers: type ? { "Content-Type": type } : {} });
     assert.equal(r.status, 200, `${type}: ${r.text}`);
@@ -330,14 +359,23 @@ test("tampered, wrong-key, duplicate-parameter and malformed notifications get 4
   const id = notificationParams(KINDS[0], 130).notify_id;
   const cases = [
     ["tampered total_price", good.replace("total_price=0.01", "total_price=0.02"), "SIGNATURE_MISMATCH"],
-    ["wrong key (the app's own key)", signed(KINDS[0], 130, {}, { key: privateKey("app-rsa2048") }), "SIGNATURE_MISMATCH"],
+    [
+      "wrong key (the app's own key)",
+      signed(KINDS[0], 130, {}, { key: privateKey("app-rsa2048") }),
+      "SIGNATURE_MISMATCH",
+    ],
     ["duplicate notify_id", `${good}&notify_id=${id}`, "DUPLICATE_PARAMETER"],
     ["duplicate sign", `${good}&sign=AAAA`, "DUPLICATE_PARAMETER"],
     ["bad escape", "a=%zz", "MALFORMED_FORM"],
     ["not a notification", "hello=world", "MISSING_PARAMETER"],
     ["empty POST", "", "MISSING_PARAMETER"],
   ];
-  for (const id of ["mismatch-tampered-gbk-title", "mismatch-tampered-biz-content", "duplicate-after-decoding", "charset-utf8-declared-gbk-bytes"]) {
+  for (const id of [
+    "mismatch-tampered-gbk-title",
+    "mismatch-tampered-biz-content",
+    "duplicate-after-decoding",
+    "charset-utf8-declared-gbk-bytes",
+  ]) {
     const v = notificationVectors().find((x) => x.id === id);
     cases.push([id, v.body, v.expect.error]);
   }
@@ -355,7 +393,12 @@ test("GET → 405, other paths → 404, GATEWAY_PATH is honoured", async () => {
     assert.equal(r.headers.get("allow"), "POST");
   }
   assertRejected(await post(gateway, signed(KINDS[2], 140), { path: "/elsewhere" }), 404, "NOT_FOUND", "other path");
-  assertRejected(await post(testGateway, signed(KINDS[2], 141), { path: "/" }), 404, "NOT_FOUND", "root on GATEWAY_PATH");
+  assertRejected(
+    await post(testGateway, signed(KINDS[2], 141), { path: "/" }),
+    404,
+    "NOT_FOUND",
+    "root on GATEWAY_PATH",
+  );
   assert.equal((await post(testGateway, signed(KINDS[2], 141), { path: "/alipay/notify" })).text, "success");
 });
 
@@ -368,7 +411,7 @@ test("ALIPAY_APP_ID rejects another app's notification; a missing key is a 5xx (
 
 test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the bytes actually read", async () => {
   const filler = (n) => {
-    let s = "a=" + "x".repeat(60000) + "&b=" + "y".repeat(60000) + "&c=";
+    const s = `a=${"x".repeat(60000)}&b=${"y".repeat(60000)}&c=`;
     return s + "z".repeat(n - s.length);
   };
   assertRejected(await post(gateway, filler(MAX + 1)), 413, "INPUT_TOO_LARGE", "declared length");
@@ -405,7 +448,12 @@ test("a throwing handler → 5xx and nothing marked; Alipay's retry is then hand
   const p = notificationParams(KINDS[0], 170);
   await testKv.put(`test:fail:${p.notify_id}`, "1");
   for (let k = 0; k < 2; k++) {
-    assertRejected(await post(testGateway, body, { path: "/alipay/notify" }), 500, "HANDLER_FAILED", `failing delivery ${k + 1}`);
+    assertRejected(
+      await post(testGateway, body, { path: "/alipay/notify" }),
+      500,
+      "HANDLER_FAILED",
+      `failing delivery ${k + 1}`,
+    );
   }
   assert.equal(await testKv.get(`notify:${p.notify_id}`), null, "not marked as done");
   await testKv.delete(`test:fail:${p.notify_id}`);
@@ -443,10 +491,14 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   // The store: every notify_id marked, every order / authorization saved with its own notification.
   const marks = new Set(await listAll(kv, "notify:"));
   for (const id of ids) assert.ok(marks.has(`notify:${id}`), `not marked: ${id}`);
-  const stored = await pool(batch.filter((b) => b.orderKey), 50, async (b) => {
-    const v = await kv.get(`${b.kind === "open_app_auth_notify" ? "auth" : "order"}:${b.orderKey}`, "json");
-    return v?.notifyId === b.notifyId;
-  });
+  const stored = await pool(
+    batch.filter((b) => b.orderKey),
+    50,
+    async (b) => {
+      const v = await kv.get(`${b.kind === "open_app_auth_notify" ? "auth" : "order"}:${b.orderKey}`, "json");
+      return v?.notifyId === b.notifyId;
+    },
+  );
   assert.equal(stored.length, 375);
   assert.ok(stored.every(Boolean), "every order / authorization stored from its notification");
   // The origin: each verified notification consumed exactly once, nothing lost or duplicated.
@@ -457,8 +509,13 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   const again = await pool(batch.slice(0, 100), 50, (b) => post(gateway, b.body));
   assert.ok(again.every((r) => r.text === "success"));
   const after = await waitConsumed(QUEUE, ids, 1000);
-  assert.equal(ids.reduce((s, id) => s + after.get(id), 0), 500);
-  console.log(`# workerd load: 500 notifications, 50 concurrent: ${ms.toFixed(0)} ms (${(500 / (ms / 1000)).toFixed(0)}/s)`);
+  assert.equal(
+    ids.reduce((s, id) => s + after.get(id), 0),
+    500,
+  );
+  console.log(
+    `# workerd load: 500 notifications, 50 concurrent: ${ms.toFixed(0)} ms (${(500 / (ms / 1000)).toFixed(0)}/s)`,
+  );
 });
 
 test("certificate mode: every certificate-mode vector gives the exact value or code inside workerd, as in Node", async () => {
@@ -477,7 +534,10 @@ test("certificate mode: every certificate-mode vector gives the exact value or c
   const node = await import(pathToFileURL(join(dir, "node_modules", "alipay-notify", "index.node.mjs")).href);
   assert.deepEqual(out, runCertVectors(node, data));
   // The bundled Worker resolved the package through its workerd entry (see the first test).
-  assert.match(readFileSync(join(dir, "dist-test", "index.js"), "utf8"), /node_modules\/alipay-notify\/index\.workerd\.mjs/);
+  assert.match(
+    readFileSync(join(dir, "dist-test", "index.js"), "utf8"),
+    /node_modules\/alipay-notify\/index\.workerd\.mjs/,
+  );
 });
 
 test("CPU: verification inside workerd costs far less than the 10 ms free-plan limit", async () => {
@@ -488,7 +548,8 @@ test("CPU: verification inside workerd costs far less than the 10 ms free-plan l
     ["tampered (both variants tried)", signed(KINDS[0], 193).replace("total_price=0.01", "total_price=9.99")],
   ];
   const figures = [];
-  const bench = async (body, query) => (await mf.dispatchFetch(`http://${testGateway}/__bench?${query}`, { method: "POST", body })).json();
+  const bench = async (body, query) =>
+    (await mf.dispatchFetch(`http://${testGateway}/__bench?${query}`, { method: "POST", body })).json();
   for (const [what, body] of cases) {
     const b = await bench(body, "n=500");
     assert.equal(b.outcome, what.startsWith("tampered") ? "SIGNATURE_MISMATCH" : "verified", what);
@@ -509,7 +570,9 @@ test("CPU: verification inside workerd costs far less than the 10 ms free-plan l
   };
   const baseline = await time(() => post(gateway, undefined, { method: "GET" }));
   const verified = await time(() => post(gateway, body));
-  figures.push(`request wall time: verified re-delivery ${verified.toFixed(2)} ms, GET baseline ${baseline.toFixed(2)} ms`);
+  figures.push(
+    `request wall time: verified re-delivery ${verified.toFixed(2)} ms, GET baseline ${baseline.toFixed(2)} ms`,
+  );
   // Wall time includes the KV read and the local HTTP hop, so this is only a loose upper bound.
   assert.ok(verified - baseline < 50, `${verified} - ${baseline}`);
   console.log(`# workerd CPU per verification (500 in one request, I/O-bounded clock): ${figures.join("; ")}`);
@@ -521,8 +584,10 @@ test("re-framing: one genuine notification, its spellings and all its re-framing
     const notifyId = new URLSearchParams(src.body).get("notify_id");
     ids.push(notifyId);
     assert.equal((await post(reframeHost(i), src.same[0].body)).text, "success", src.id);
-    for (const c of src.same.slice(1)) assert.equal((await post(reframeHost(i), c.body)).text, "success", `${src.id} / ${c.how}`);
-    for (const c of src.reframed) assertRejected(await post(reframeHost(i), c.body), 400, "AMBIGUOUS_FRAMING", `${src.id} / ${c.how}`);
+    for (const c of src.same.slice(1))
+      assert.equal((await post(reframeHost(i), c.body)).text, "success", `${src.id} / ${c.how}`);
+    for (const c of src.reframed)
+      assertRejected(await post(reframeHost(i), c.body), 400, "AMBIGUOUS_FRAMING", `${src.id} / ${c.how}`);
   }
   await waitConsumed(REFRAME_QUEUE, ids);
   const counts = await consumedCounts(REFRAME_QUEUE);
@@ -531,5 +596,8 @@ test("re-framing: one genuine notification, its spellings and all its re-framing
     const gateways = ids.filter((x) => x === id).length;
     assert.equal(counts.get(id), gateways, `${id} handled ${counts.get(id)} times by ${gateways} gateway(s)`);
   }
-  assert.equal([...counts.values()].reduce((a, b) => a + b, 0), REFRAMING.length);
+  assert.equal(
+    [...counts.values()].reduce((a, b) => a + b, 0),
+    REFRAMING.length,
+  );
 });

@@ -44,20 +44,29 @@ test("readInput: a JSON object of params; non-string values are converted with a
   const r = readInput('{"a":"1","n":2,"z":null,"o":{"k":true}}');
   assert.equal(r.format, "json-params");
   assert.deepEqual(r.body, { a: "1", n: "2", z: "", o: '{"k":true}' });
-  assert.deepEqual(r.notes.map((n) => [n.level, n.key, n.arg]), [
-    ["warning", "noteJsonValue", "n"], ["warning", "noteJsonValue", "z"], ["warning", "noteJsonValue", "o"],
-  ]);
+  assert.deepEqual(
+    r.notes.map((n) => [n.level, n.key, n.arg]),
+    [
+      ["warning", "noteJsonValue", "n"],
+      ["warning", "noteJsonValue", "z"],
+      ["warning", "noteJsonValue", "o"],
+    ],
+  );
   assert.equal(readInput("[1,2]").format, "form", "an array is not params");
 });
 
 test("readInput: the docs' JSON dump after `Data=`, with the header charset and biz_content unescaped", () => {
-  const text = 'ISV_GATEWAY_URL?Data={"headers":{"Content-Type":"application/x-www-form-urlencoded; charset=GBK"},'
-    + '"data":{"biz_content":"{"a":"x","b":{"c":"}"}}","sign":"s"},"method":"POST"}';
+  const text =
+    'ISV_GATEWAY_URL?Data={"headers":{"Content-Type":"application/x-www-form-urlencoded; charset=GBK"},' +
+    '"data":{"biz_content":"{"a":"x","b":{"c":"}"}}","sign":"s"},"method":"POST"}';
   const r = readInput(text);
   assert.equal(r.format, "json-dump");
   assert.equal(r.headerCharset, "GBK");
   assert.deepEqual(r.body, { biz_content: '{"a":"x","b":{"c":"}"}}', sign: "s" });
-  assert.deepEqual(r.notes.map((n) => n.key), ["noteBizRepaired", "noteHeaderCharset"]);
+  assert.deepEqual(
+    r.notes.map((n) => n.key),
+    ["noteBizRepaired", "noteHeaderCharset"],
+  );
 });
 
 test("readInput: JSON that cannot be read is taken as a form, with a note", () => {
@@ -68,7 +77,10 @@ test("readInput: JSON that cannot be read is taken as a form, with a note", () =
 });
 
 test("readInput: unencoded Chinese in a body that declares GBK is flagged (the GBK bytes are lost)", () => {
-  assert.deepEqual(readInput("charset=GBK&title=中文").notes.map((n) => n.key), ["noteGbkText"]);
+  assert.deepEqual(
+    readInput("charset=GBK&title=中文").notes.map((n) => n.key),
+    ["noteGbkText"],
+  );
   assert.deepEqual(readInput("charset=GBK&title=%D6%D0").notes, []);
   assert.deepEqual(readInput("charset=UTF-8&title=中文").notes, []);
   assert.deepEqual(readInput("charset=GBK&x=1¬ify_id=2").notes, [], "a pasted ¬ is not Chinese");
@@ -86,18 +98,42 @@ test("repairBizContent and matchingBrace", () => {
 // ─── diff.js ──────────────────────────────────────────────────────────────────────────────
 
 test("diffPieces: the pieces one sign content has and the other lacks", () => {
-  assert.deepEqual(diffPieces("a=1&b=2", "a=1&b=2"), [["a=1", false], ["b=2", false]]);
-  assert.deepEqual(diffPieces("a=1&sign_type=RSA2&z=3", "a=1&z=3"), [["a=1", false], ["sign_type=RSA2", true], ["z=3", false]]);
-  assert.deepEqual(diffPieces("a=1&z=3", "a=1&sign_type=RSA2&z=3"), [["a=1", false], ["z=3", false]]);
+  assert.deepEqual(diffPieces("a=1&b=2", "a=1&b=2"), [
+    ["a=1", false],
+    ["b=2", false],
+  ]);
+  assert.deepEqual(diffPieces("a=1&sign_type=RSA2&z=3", "a=1&z=3"), [
+    ["a=1", false],
+    ["sign_type=RSA2", true],
+    ["z=3", false],
+  ]);
+  assert.deepEqual(diffPieces("a=1&z=3", "a=1&sign_type=RSA2&z=3"), [
+    ["a=1", false],
+    ["z=3", false],
+  ]);
   assert.deepEqual(diffPieces("b=2&a=1", "a=1&b=2").filter(([, d]) => d).length, 1, "order matters");
 });
 
 test("diffPieces on real sign contents: V2 has exactly sign_type more than V1", () => {
   const s = sample("order-utf-8-rsa2-spki-base64-v2");
   const { signContentV1: v1, signContentV2: v2 } = api.inspectNotification(s.body, s.key);
-  assert.deepEqual(diffPieces(v2, v1).filter(([, d]) => d).map(([p]) => p), ["sign_type=RSA2"]);
-  assert.deepEqual(diffPieces(v1, v2).filter(([, d]) => d), []);
-  assert.equal(diffPieces(v2, v1).map(([p]) => p).join("&"), v2, "the pieces rebuild the text");
+  assert.deepEqual(
+    diffPieces(v2, v1)
+      .filter(([, d]) => d)
+      .map(([p]) => p),
+    ["sign_type=RSA2"],
+  );
+  assert.deepEqual(
+    diffPieces(v1, v2).filter(([, d]) => d),
+    [],
+  );
+  assert.equal(
+    diffPieces(v2, v1)
+      .map(([p]) => p)
+      .join("&"),
+    v2,
+    "the pieces rebuild the text",
+  );
 });
 
 // ─── i18n.js ──────────────────────────────────────────────────────────────────────────────
@@ -137,13 +173,28 @@ test("t, pick and setLang: Chinese first, English on request; unknown keys show 
 });
 
 test("pickLanguage: ?lang= first, then the saved choice, else Chinese (storage may throw)", () => {
-  assert.equal(pickLanguage("?lang=en", () => "zh"), "en");
-  assert.equal(pickLanguage("?lang=xx", () => "en"), "en");
-  assert.equal(pickLanguage("", () => null), "zh");
-  assert.equal(pickLanguage("", () => "de"), "zh");
-  assert.equal(pickLanguage("", () => {
-    throw new Error("SecurityError");
-  }), "zh");
+  assert.equal(
+    pickLanguage("?lang=en", () => "zh"),
+    "en",
+  );
+  assert.equal(
+    pickLanguage("?lang=xx", () => "en"),
+    "en",
+  );
+  assert.equal(
+    pickLanguage("", () => null),
+    "zh",
+  );
+  assert.equal(
+    pickLanguage("", () => "de"),
+    "zh",
+  );
+  assert.equal(
+    pickLanguage("", () => {
+      throw new Error("SecurityError");
+    }),
+    "zh",
+  );
   assert.equal(pickLanguage("?lang=zh", undefined), "zh");
 });
 
@@ -159,20 +210,29 @@ test("beijing: epoch milliseconds as UTC+8", () => {
 
 test("derived samples: the docs' JSON dump reads back to the original params and verifies; the ¬ paste is PASTED_NOT_ENTITY", () => {
   const derived = derivedSamples(samples);
-  assert.deepEqual(derived.map((s) => s.id), ["derived-json-dump", "derived-not-entity"]);
+  assert.deepEqual(
+    derived.map((s) => s.id),
+    ["derived-json-dump", "derived-not-entity"],
+  );
   for (const s of derived) assert.ok(s.text in TEXT, s.id);
 
   const dump = derived[0];
   const input = readInput(dump.body);
   assert.equal(input.format, "json-dump");
-  assert.deepEqual(input.notes.map((n) => n.key), ["noteBizRepaired", "noteHeaderCharset"]);
+  assert.deepEqual(
+    input.notes.map((n) => n.key),
+    ["noteBizRepaired", "noteHeaderCharset"],
+  );
   assert.deepEqual(input.body, Object.fromEntries(new URLSearchParams(sample("auth-utf-8-rsa2-spki-base64-v1").body)));
   assert.equal(api.verifyNotification(input.body, dump.key).verified, true);
 
   const not = derived[1];
   assert.match(not.body, /¬ify_/);
   const report = api.inspectNotification(readInput(not.body).body, not.key);
-  assert.ok(report.problems.some((p) => p.code === "PASTED_NOT_ENTITY"), JSON.stringify(report.problems.map((p) => p.code)));
+  assert.ok(
+    report.problems.some((p) => p.code === "PASTED_NOT_ENTITY"),
+    JSON.stringify(report.problems.map((p) => p.code)),
+  );
 
   assert.deepEqual(derivedSamples([]), [], "nothing to derive from");
 });

@@ -17,6 +17,8 @@ export const DONE_TTL_SECONDS = 48 * 3600;
  * Builds the Worker's `fetch` handler around `handle(notification, env, ctx)`, which runs once
  * per verified notification and must throw if it could not finish (Alipay then retries).
  * `store(env)` gives the dedupe store (default: `kvStore(env.NOTIFY_KV)`, see below).
+ * @param {(notification: import("alipay-notify").Notification, env: any, ctx: any) => unknown} handle
+ * @param {{ store?: (env: any) => DedupeStore }} [options]
  */
 export function createGateway(handle, { store: storeFor = (env) => kvStore(env.NOTIFY_KV) } = {}) {
   return {
@@ -125,7 +127,9 @@ function configError(message, code = "INVALID_PUBLIC_KEY") {
 // Our own configuration is wrong: answer 5xx so nothing is lost while it gets fixed.
 const CONFIG_CODES = new Set(["INVALID_PUBLIC_KEY", "INVALID_OPTIONS"]);
 
-function rejection(e) {
+/** @param {unknown} thrown */
+function rejection(thrown) {
+  const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
   if (e instanceof Error && e.name === "AlipayNotifyError" && typeof e.code === "string") {
     if (CONFIG_CODES.has(e.code)) {
       console.error(`gateway misconfigured: ${e.code}: ${e.message}`);
@@ -147,7 +151,19 @@ export function dedupeIds(n) {
   return [n.notifyId ?? null, `sig:${n.fingerprint}`].filter((x) => x !== null);
 }
 
-/** Claims every key: "done" / "busy" as soon as one is (dropping the claims taken), else "new". */
+/**
+ * A dedupe store: Workers KV (`kvStore`) or any other with the same three methods.
+ * @typedef {object} DedupeStore
+ * @property {(id: string) => Promise<"new" | "done" | "busy">} begin
+ * @property {(id: string) => Promise<void>} finish
+ * @property {(id: string) => Promise<void>} abort
+ */
+
+/**
+ * Claims every key: "done" / "busy" as soon as one is (dropping the claims taken), else "new".
+ * @param {DedupeStore} store
+ * @param {string[]} ids
+ */
 async function claimAll(store, ids) {
   const claimed = [];
   for (const id of ids) {
@@ -171,6 +187,7 @@ async function claimAll(store, ids) {
  * and has no compare-and-set, so two deliveries of one notify_id that arrive close together
  * can both be handled: delivery is at-least-once and handling must be idempotent. Alipay's
  * retries come minutes apart, long after the mark has spread, so in practice this is rare.
+ * @returns {DedupeStore}
  */
 export function kvStore(kv) {
   return {

@@ -11,12 +11,12 @@
 import { createPrivateKey, createPublicKey, sign as nativeSign, verify as nativeVerify } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { readFileSync, writeFileSync, mkdtempSync, cpSync, mkdirSync, rmSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bin, root, scratch, prepareScratch } from "../lib/scratch.mjs";
-import { notificationParams, signNotification, publicKeyPem, privateKey, APP_ID } from "../lib/sign.mjs";
+import { notificationParams, signNotification, publicKeyPem, APP_ID } from "../lib/sign.mjs";
 
 const quick = process.argv.includes("--quick");
 const onlyResponse = process.argv.includes("--only=response");
@@ -36,7 +36,9 @@ const median = (xs) => {
 // make the body ambiguous), so this is the largest amount of that work one call can be handed.
 // Timed against JSON.parse of the same text in the same process: interleaved rounds, medians.
 function benchWorstResponse() {
-  const v = JSON.parse(readFileSync(join(root, "tests/vectors/cert/real/sync-response-alipay-open-file-upload.json"), "utf8"));
+  const v = JSON.parse(
+    readFileSync(join(root, "tests/vectors/cert/real/sync-response-alipay-open-file-upload.json"), "utf8"),
+  );
   const { maxResponseBytes } = api.limits();
   const parts = [v.raw_response_body.slice(0, -1)];
   let length = parts[0].length + 1;
@@ -49,7 +51,7 @@ function benchWorstResponse() {
     keys++;
   }
   // Whitespace after the object fills the last bytes: exactly the limit.
-  const text = parts.join("") + "}" + " ".repeat(maxResponseBytes - length);
+  const text = `${parts.join("")}}${" ".repeat(maxResponseBytes - length)}`;
   if (text.length !== maxResponseBytes) throw new Error("worst-case response: length");
   const opts = { method: v.method };
   const ours = () => api.verifyResponse(text, v.alipay_public_key, opts).verified;
@@ -58,7 +60,18 @@ function benchWorstResponse() {
   const rounds = quick ? 5 : 11;
   const samples = { ours: [], parse: [] };
   for (let round = 0; round < rounds; round++) {
-    for (const [k, fn] of round % 2 ? [["parse", parse], ["ours", ours]] : [["ours", ours], ["parse", parse]]) {
+    /** @type {[string, () => unknown][]} */
+    const order =
+      round % 2
+        ? [
+            ["parse", parse],
+            ["ours", ours],
+          ]
+        : [
+            ["ours", ours],
+            ["parse", parse],
+          ];
+    for (const [k, fn] of order) {
       const t = performance.now();
       fn();
       samples[k].push(performance.now() - t);
@@ -98,16 +111,26 @@ async function benchClient() {
   const pem = readFileSync(join(root, "tests/vectors/openapi/keys/app-private-pkcs8.pem"), "utf8");
   const keyObject = createPrivateKey(pem);
   const config = { appId: "2021000000000001", privateKey: pem };
-  const request = { method: "alipay.open.servicemarket.order.query", params: { commodity_order_id: "20250102000000000012345", start_page: "1" } };
+  const request = {
+    method: "alipay.open.servicemarket.order.query",
+    params: { commodity_order_id: "20250102000000000012345", start_page: "1" },
+  };
   const first = await client.signV3Request(config, request);
   const content = Buffer.from(first.stringToSign, "utf8");
-  if (nativeSign("sha256", content, keyObject).toString("base64") !== first.sign) throw new Error("WebCrypto and node:crypto signatures differ");
+  if (nativeSign("sha256", content, keyObject).toString("base64") !== first.sign)
+    throw new Error("WebCrypto and node:crypto signatures differ");
   const n = quick ? 50 : 200;
   const rounds = quick ? 5 : 15;
   const rowsClient = {
-    v3: async () => { for (let i = 0; i < n; i++) await client.signV3Request(config, request); },
-    v2: async () => { for (let i = 0; i < n; i++) await client.signV2Request(config, request); },
-    native: async () => { for (let i = 0; i < n; i++) nativeSign("sha256", content, keyObject); },
+    v3: async () => {
+      for (let i = 0; i < n; i++) await client.signV3Request(config, request);
+    },
+    v2: async () => {
+      for (let i = 0; i < n; i++) await client.signV2Request(config, request);
+    },
+    native: async () => {
+      for (let i = 0; i < n; i++) nativeSign("sha256", content, keyObject);
+    },
   };
   for (const fn of Object.values(rowsClient)) await fn(); // warm-up
   const samples = { v3: [], v2: [], native: [] };
@@ -167,15 +190,23 @@ const { AlipaySdk } = require("alipay-sdk");
 const keyPem = publicKeyPem("alipay-rsa2048");
 const keyBase64 = keyPem.replace(/-----[^-]+-----|\s/g, ""); // as the Alipay console shows it
 const cases = [
-  { id: "v1", label: "V1 order change (订单状态变更)", kind: "alipay.open.servicemarket.order.change.notify", variant: "v1" },
+  {
+    id: "v1",
+    label: "V1 order change (订单状态变更)",
+    kind: "alipay.open.servicemarket.order.change.notify",
+    variant: "v1",
+  },
   { id: "v2", label: "V2 order notification (订购通知)", kind: "servicemarket_order_notify", variant: "v2" },
 ].map((c) => {
   const params = notificationParams(c.kind, 7, { status: "ISV_ACCEPTED" });
   const body = signNotification(params, { variant: c.variant });
   const n = api.verifyNotification(body, keyBase64);
-  if (!n.verified || n.variant !== c.variant) throw new Error(`bench notification ${c.id} does not verify as ${c.variant}`);
+  if (!n.verified || n.variant !== c.variant)
+    throw new Error(`bench notification ${c.id} does not verify as ${c.variant}`);
   const postData = Object.fromEntries(new URLSearchParams(body));
-  const content = Buffer.from(c.variant === "v1" ? api.getSignCheckContentV1(postData) : api.getSignCheckContentV2(postData));
+  const content = Buffer.from(
+    c.variant === "v1" ? api.getSignCheckContentV1(postData) : api.getSignCheckContentV2(postData),
+  );
   const sig = Buffer.from(postData.sign, "base64");
   return { ...c, body, postData, content, sig, bytes: body.length };
 });
@@ -188,11 +219,23 @@ const sdk = new AlipaySdk({
 });
 
 const rows = (c) => [
-  { id: "native", label: "Node crypto.verify, cached KeyObject (native floor)", fn: () => nativeVerify("sha256", c.content, keyObject, c.sig) },
+  {
+    id: "native",
+    label: "Node crypto.verify, cached KeyObject (native floor)",
+    fn: () => nativeVerify("sha256", c.content, keyObject, c.sig),
+  },
   { id: "sdk", label: "alipay-sdk@4.14.0 checkNotifySignV2", fn: () => sdk.checkNotifySignV2(c.postData) },
-  { id: "verify", label: "alipay-notify verifyNotification(body, keyString)", fn: () => api.verifyNotification(c.body, keyBase64).verified },
+  {
+    id: "verify",
+    label: "alipay-notify verifyNotification(body, keyString)",
+    fn: () => api.verifyNotification(c.body, keyBase64).verified,
+  },
   { id: "parse", label: "alipay-notify parseNotification(body)", fn: () => api.parseNotification(c.body).kind },
-  { id: "inspect", label: "alipay-notify inspectNotification(body, keyString)", fn: () => api.inspectNotification(c.body, keyBase64).outcome.status },
+  {
+    id: "inspect",
+    label: "alipay-notify inspectNotification(body, keyString)",
+    fn: () => api.inspectNotification(c.body, keyBase64).outcome.status,
+  },
 ];
 
 function measure(fn, budgetMs) {
@@ -247,11 +290,19 @@ const t2 = performance.now();
 console.log(JSON.stringify({ importMs: t1 - t0, firstVerifyMs: t2 - t1, ok: n.verified }));`;
 const colds = [];
 for (let i = 0; i < (quick ? 3 : 9); i++) {
-  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", coldScript, cases[0].body, keyBase64], { cwd: scratch, encoding: "utf8" }));
+  const out = JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", coldScript, cases[0].body, keyBase64], {
+      cwd: scratch,
+      encoding: "utf8",
+    }),
+  );
   if (!out.ok) throw new Error("cold verify failed");
   colds.push(out);
 }
-const cold = { importMs: median(colds.map((c) => c.importMs)), firstVerifyMs: median(colds.map((c) => c.firstVerifyMs)) };
+const cold = {
+  importMs: median(colds.map((c) => c.importMs)),
+  firstVerifyMs: median(colds.map((c) => c.firstVerifyMs)),
+};
 
 // --- size -------------------------------------------------------------------------------------
 const wasm = readFileSync(join(scratch, "node_modules/alipay-notify/dist/web/alipay_notify_bg.wasm"));
@@ -267,12 +318,14 @@ const clientBench = await benchClient();
 const f = (x, d = 1) => x.toFixed(d);
 const lines = [];
 lines.push(`# Benchmark results`, ``);
-lines.push(`Node ${process.version}, one process, ${ROUNDS} interleaved rounds, medians (µs per call). 2048-bit RSA key, RSA2.`);
+lines.push(
+  `Node ${process.version}, one process, ${ROUNDS} interleaved rounds, medians (µs per call). 2048-bit RSA key, RSA2.`,
+);
 lines.push(`Ratios are against baselines measured in the same run. Command: \`make bench\`.`, ``);
 for (const c of cases) {
   const r = results[c.id];
   lines.push(`## ${c.label} — ${c.bytes} bytes`, ``, `| row | µs | × native | ÷ alipay-sdk |`, `|---|---:|---:|---:|`);
-  for (const [id, v] of Object.entries(r)) {
+  for (const v of Object.values(r)) {
     lines.push(`| ${v.label} | ${f(v.us)} | ${f(v.us / r.native.us, 2)} | ${f(v.us / r.sdk.us, 2)} |`);
   }
   lines.push(``);
@@ -288,25 +341,36 @@ for (const [name, v, goal] of goals) lines.push(`| ${name} | ${f(v, 2)} | ${goal
 lines.push(`| first verify after import, fresh process (ms) | ${f(cold.firstVerifyMs, 2)} | ≤ 2 |`);
 lines.push(`| import in a fresh process (ms) | ${f(cold.importMs, 2)} | — |`);
 lines.push(`| .wasm gzipped (KiB) | ${f(size.gzKiB)} (raw ${f(size.rawKiB)}) | ≤ 100 |`);
-lines.push(`| verifyResponse on 8 MiB of top-level keys ÷ JSON.parse of the same text | ${f(worstResponse.ratio, 2)} | — |`);
+lines.push(
+  `| verifyResponse on 8 MiB of top-level keys ÷ JSON.parse of the same text | ${f(worstResponse.ratio, 2)} | — |`,
+);
 lines.push(`| OpenAPI signV3Request per request ÷ node:crypto.sign | ${f(clientBench.ratioV3, 2)} | ≤ 1.5 |`);
-lines.push(`| growth of the verify-only module from the client (KiB gz) | 0.0 (the client's module: +${f(clientBench.size.withClientKiB - clientBench.size.verifyOnlyKiB)}) | ≤ 15 |`);
+lines.push(
+  `| growth of the verify-only module from the client (KiB gz) | 0.0 (the client's module: +${f(clientBench.size.withClientKiB - clientBench.size.verifyOnlyKiB)}) | ≤ 15 |`,
+);
 lines.push(``, `## workerd (Miniflare ${workerd.version}), per verification inside one request`, ``);
 lines.push(`| row | ms |`, `|---|---:|`);
 for (const [k, v] of Object.entries(workerd.rows)) lines.push(`| ${k} | ${f(v, 3)} |`);
-lines.push(``, `workerd advances its clock only across I/O: each timing ends with a KV read whose cost is measured alone and subtracted. The Workers free plan allows 10 ms of CPU per request.`);
+lines.push(
+  ``,
+  `workerd advances its clock only across I/O: each timing ends with a KV read whose cost is measured alone and subtracted. The Workers free plan allows 10 ms of CPU per request.`,
+);
 lines.push(``, ...worstResponseLines(worstResponse));
 lines.push(...clientLines(clientBench));
-const md = lines.join("\n") + "\n";
+const md = `${lines.join("\n")}\n`;
 writeFileSync(join(root, "docs/bench/results.md"), md);
 writeFileSync(join(root, "docs/bench/chart.svg"), chart(results));
 console.log(md);
 
 function chart(res) {
   const order = ["native", "verify", "parse", "inspect", "sdk"];
-  const W = 760, rowH = 22, left = 330, pad = 16;
+  const W = 760,
+    rowH = 22,
+    left = 330,
+    pad = 16;
   const max = Math.max(...Object.values(res).flatMap((r) => order.map((k) => r[k].us)));
-  let y = pad, out = "";
+  let y = pad,
+    out = "";
   for (const c of cases) {
     out += `<text x="${pad}" y="${y + 14}" font-weight="bold">${c.label.replace(/&/g, "&amp;")}</text>`;
     y += rowH + 4;
@@ -372,9 +436,15 @@ async function benchWorkerd() {
     execFileSync("tar", ["-xzf", join(scratch, tgz), "-C", pkgDir, "--strip-components=1"]);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-worker", private: true, type: "module" }));
     writeFileSync(join(dir, "index.js"), workerSource());
-    execFileSync(bin("wrangler"), ["deploy", "index.js", "--name", "bench", "--compatibility-date", "2026-04-01", "--dry-run", "--outdir", "dist"], {
-      cwd: dir, stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    });
+    execFileSync(
+      bin("wrangler"),
+      ["deploy", "index.js", "--name", "bench", "--compatibility-date", "2026-04-01", "--dry-run", "--outdir", "dist"],
+      {
+        cwd: dir,
+        stdio: "ignore",
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      },
+    );
     const mf = new Miniflare({
       modules: true,
       scriptPath: join(dir, "dist/index.js"),
@@ -386,10 +456,16 @@ async function benchWorkerd() {
     });
     const rows = {};
     for (const c of cases) {
-      const q = new URLSearchParams({ n: quick ? "100" : "400", content: c.content.toString("base64"), sig: c.sig.toString("base64") });
+      const q = new URLSearchParams({
+        n: quick ? "100" : "400",
+        content: c.content.toString("base64"),
+        sig: c.sig.toString("base64"),
+      });
       const samples = { ours: [], webcrypto: [] };
       for (let i = 0; i < (quick ? 3 : 7); i++) {
-        const r = await (await mf.dispatchFetch(`http://bench/?${q}`, { method: "POST", body: c.body })).json();
+        const r = /** @type {any} */ (
+          await (await mf.dispatchFetch(`http://bench/?${q}`, { method: "POST", body: c.body })).json()
+        );
         if (r.error) throw new Error(r.error);
         samples.ours.push(r.oursMs);
         samples.webcrypto.push(r.webcryptoMs);

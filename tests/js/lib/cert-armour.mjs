@@ -10,7 +10,8 @@
 function attempt(fn) {
   try {
     return { value: fn() };
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
       return { code: `NOT_A_CODED_ERROR: ${String(e)}` };
     }
@@ -57,9 +58,12 @@ export function runArmourVectors(api, armour) {
     for (const [op, want] of Object.entries(c.expected)) expect(`${c.id} ${op}`, got[op], want);
   }
   for (const c of armour.identity) {
-    const r = attempt(() => api.checkAlipayCertificate(c.alipay_cert_pem, armour.identity_root_bundle_pem, armour.now_ms));
+    const r = attempt(() =>
+      api.checkAlipayCertificate(c.alipay_cert_pem, armour.identity_root_bundle_pem, armour.now_ms),
+    );
     expect(`identity ${c.id}`, outcome(r), c.expected);
-    if (r.error) expect(`identity ${c.id} (reason)`, typeof r.error.reason === "string" && r.error.reason.length > 0, true);
+    if (r.error)
+      expect(`identity ${c.id} (reason)`, typeof r.error.reason === "string" && r.error.reason.length > 0, true);
     // The chain alone passes all of them but the forged one: it cannot tell them apart.
     const chain = attempt(() => api.verifyCertChain(c.alipay_cert_pem, armour.identity_root_bundle_pem, armour.now_ms));
     expect(`identity ${c.id} (chain only)`, outcome(chain), c.expected === "CERT_UNTRUSTED" ? "CERT_UNTRUSTED" : "OK");
@@ -67,7 +71,12 @@ export function runArmourVectors(api, armour) {
   const trailing = armour.cases.find((c) => c.id === "armour-trailing-space");
   const reasons = [
     attempt(() => api.verifyCertChain(trailing.text, armour.root_bundle_pem, armour.now_ms)),
-    attempt(() => api.verifyNotification(armour.notification.body, trailing.text, { alipayRootCert: armour.root_bundle_pem, now: armour.now_ms })),
+    attempt(() =>
+      api.verifyNotification(armour.notification.body, trailing.text, {
+        alipayRootCert: armour.root_bundle_pem,
+        now: armour.now_ms,
+      }),
+    ),
   ].map((r) => (r.error ? { code: r.code, reason: r.error.reason ?? null } : null));
   return { count, mismatches, reasons };
 }

@@ -34,7 +34,7 @@ function oid(text) {
   const out = [40 * a + b];
   for (let v of rest) {
     const bytes = [v & 0x7f];
-    while ((v >>= 7) > 0) bytes.unshift((v & 0x7f) | 0x80);
+    for (v >>= 7; v > 0; v >>= 7) bytes.unshift((v & 0x7f) | 0x80);
     out.push(...bytes);
   }
   return tlv(0x06, Buffer.from(out));
@@ -73,7 +73,9 @@ function certificate({ serial, issuer, subject, notBefore, notAfter, publicKey, 
 function javaStyleSn(x509) {
   // Node prints the issuer one attribute per line, in encoded order; RFC 2253 reverses it.
   const dn = x509.issuer.split("\n").reverse().join(",");
-  return createHash("md5").update(dn + BigInt(`0x${x509.serialNumber}`).toString(10)).digest("hex");
+  return createHash("md5")
+    .update(dn + BigInt(`0x${x509.serialNumber}`).toString(10))
+    .digest("hex");
 }
 
 // ─── the fixture ──────────────────────────────────────────────────────────────────────────
@@ -88,13 +90,24 @@ export function certFixture() {
   const rootName = { c: "CN", o: "Notify Test Root", cn: "Notify Test Root CA" };
   const leafName = { c: "CN", o: "Notify Test", cn: "2088000000000000-2021004112345678" };
   const rootPem = certificate({
-    serial: 1001, issuer: rootName, subject: rootName, notBefore: "2020-01-01T00:00:00Z", notAfter: "2049-12-31T00:00:00Z",
-    publicKey: createPublicKey(rootKey), signingKey: rootKey, ca: true,
+    serial: 1001,
+    issuer: rootName,
+    subject: rootName,
+    notBefore: "2020-01-01T00:00:00Z",
+    notAfter: "2049-12-31T00:00:00Z",
+    publicKey: createPublicKey(rootKey),
+    signingKey: rootKey,
+    ca: true,
   });
   const leafPem = certificate({
-    serial: 20240101000000000000000001n, issuer: rootName, subject: leafName,
-    notBefore: "2024-01-01T00:00:00Z", notAfter: "2044-01-01T00:00:00Z",
-    publicKey: createPublicKey(leafKey), signingKey: rootKey, ca: false,
+    serial: 20240101000000000000000001n,
+    issuer: rootName,
+    subject: leafName,
+    notBefore: "2024-01-01T00:00:00Z",
+    notAfter: "2044-01-01T00:00:00Z",
+    publicKey: createPublicKey(leafKey),
+    signingKey: rootKey,
+    ca: false,
   });
   // Checked by an independent X.509 implementation before anything uses them.
   const rootX = new X509Certificate(rootPem);
@@ -119,7 +132,10 @@ export function certFixture() {
     signed: signNotification(params(900, { alipay_cert_sn: leafSn }), { variant: "v1" }),
     signedOtherSn: signNotification(params(901, { alipay_cert_sn: otherSn }), { variant: "v1" }),
     signedNoSn: signNotification(params(902), { variant: "v1" }),
-    signedByOtherKey: signNotification(params(903, { alipay_cert_sn: leafSn }), { variant: "v1", key: privateKey("app-rsa2048") }),
+    signedByOtherKey: signNotification(params(903, { alipay_cert_sn: leafSn }), {
+      variant: "v1",
+      key: privateKey("app-rsa2048"),
+    }),
     otherSn,
   };
 }
@@ -136,10 +152,9 @@ export function certData() {
       "real/certmode-v2-rsa2-dotnet.json",
       "real/certmode-v2-rsa2-utf8-chinese-dotnet.json",
     ].map(json),
-    syncResponses: [
-      "real/sync-response-alipay-open-file-upload.json",
-      "real/sync-response-trade-query-gopay.json",
-    ].map(json),
+    syncResponses: ["real/sync-response-alipay-open-file-upload.json", "real/sync-response-trade-query-gopay.json"].map(
+      json,
+    ),
     aes: json("real/aes-vectors.json"),
     fixture: certFixture(),
   };

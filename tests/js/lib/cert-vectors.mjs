@@ -29,7 +29,8 @@ const EC_LEAF_CHAINS = new Set(["untrusted-ec-leaf"]);
 function attempt(fn) {
   try {
     return { value: fn() };
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
       return { code: `NOT_A_CODED_ERROR: ${String(e)}` };
     }
@@ -47,7 +48,7 @@ function sameJson(a, b) {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]));
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
 }
 
 /**
@@ -59,7 +60,15 @@ export function changeOneByte(text, region) {
   if (start < 0) throw new Error("region not found");
   for (let i = start + Math.floor(region.length / 2); i < start + region.length; i++) {
     const c = text[i];
-    const swap = /[0-8]/.test(c) ? String(Number(c) + 1) : c === "9" ? "0" : /[a-yA-Y]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 1) : /[zZ]/.test(c) ? String.fromCharCode(c.charCodeAt(0) - 1) : null;
+    const swap = /[0-8]/.test(c)
+      ? String(Number(c) + 1)
+      : c === "9"
+        ? "0"
+        : /[a-yA-Y]/.test(c)
+          ? String.fromCharCode(c.charCodeAt(0) + 1)
+          : /[zZ]/.test(c)
+            ? String.fromCharCode(c.charCodeAt(0) - 1)
+            : null;
     if (swap) return text.slice(0, i) + swap + text.slice(i + 1);
   }
   throw new Error("nothing to change");
@@ -98,9 +107,17 @@ export function runCertVectors(api, data) {
   /** Every coded error carries `name`, `code`, a message, and the context its code promises. */
   const errorShape = (id, r) => {
     if (!r.error) return;
-    expect(`${id} (error is an Error named AlipayNotifyError)`, r.error instanceof Error && r.error.name === "AlipayNotifyError", true);
+    expect(
+      `${id} (error is an Error named AlipayNotifyError)`,
+      r.error instanceof Error && r.error.name === "AlipayNotifyError",
+      true,
+    );
     expect(`${id} (error has a message)`, typeof r.error.message === "string" && r.error.message.length > 0, true);
-    if (/^(CERT_UNTRUSTED|CERT_EXPIRED|INVALID_CERTIFICATE|MALFORMED_RESPONSE|INVALID_AES_KEY|MALFORMED_CIPHERTEXT|DECRYPTION_FAILED)$/.test(r.code)) {
+    if (
+      /^(CERT_UNTRUSTED|CERT_EXPIRED|INVALID_CERTIFICATE|MALFORMED_RESPONSE|INVALID_AES_KEY|MALFORMED_CIPHERTEXT|DECRYPTION_FAILED)$/.test(
+        r.code,
+      )
+    ) {
       expect(`${id} (error.reason)`, typeof r.error.reason === "string" && r.error.reason.length > 0, true);
     }
   };
@@ -115,14 +132,23 @@ export function runCertVectors(api, data) {
     const isRoot = c.file_role.startsWith("root bundle");
     const r = run(id, () => (isRoot ? api.getRootCertSN(c.pem) : api.getCertSN(c.pem)), "OK");
     expect(id, r.value, c.sn_alipay_sdk_4_14_getSN);
-    if (c.upstream_asserted_sn) expect(`${id} (upstream assertion)`, c.upstream_asserted_sn.startsWith(r.value ?? "?"), true);
+    if (c.upstream_asserted_sn)
+      expect(`${id} (upstream assertion)`, c.upstream_asserted_sn.startsWith(r.value ?? "?"), true);
   }
   const [, nodeAlipayCert, productionRoot, , sandboxRoot, sm2AlipayCert] = certSn.vectors.map((c) => c.pem);
   const phpAlipayCert = certSn.vectors[11].pem;
   expect("production root bundle has 4 certificates", productionRoot.split("BEGIN CERTIFICATE").length - 1, 4);
   // An SM2 certificate has no RSA key: refused as a key, with a code.
-  run("SM2 certificate as a key", () => api.rsaCertCheckV2({ a: "1", sign: "AAAA", sign_type: "RSA2" }, sm2AlipayCert), "INVALID_PUBLIC_KEY");
-  run("a public key is not a certificate", () => api.getCertSN(syncResponses[0].alipay_public_key), "INVALID_CERTIFICATE");
+  run(
+    "SM2 certificate as a key",
+    () => api.rsaCertCheckV2({ a: "1", sign: "AAAA", sign_type: "RSA2" }, sm2AlipayCert),
+    "INVALID_PUBLIC_KEY",
+  );
+  run(
+    "a public key is not a certificate",
+    () => api.getCertSN(syncResponses[0].alipay_public_key),
+    "INVALID_CERTIFICATE",
+  );
   run("empty text is not a root bundle", () => api.getRootCertSN(""), "INVALID_CERTIFICATE");
   run("a number is not a certificate", () => api.getCertSN(42), "INVALID_ARGUMENT");
 
@@ -149,37 +175,78 @@ export function runCertVectors(api, data) {
     const options = signType === "RSA" ? { signTypes: ["RSA2", "RSA"] } : {};
     const sn = f.verification.results["derived appCertSn (getSN)"];
     expect(`${f.id} getCertSN`, attempt(() => api.getCertSN(pem)).value, sn);
-    expect(`${f.id} getSignCheckContentV2`, attempt(() => api.getSignCheckContentV2(f.params)).value, f.expected.canonical_string);
-    for (const [how, body] of [["params object", f.params], ["form body", f.derived_form_body.body]]) {
+    expect(
+      `${f.id} getSignCheckContentV2`,
+      attempt(() => api.getSignCheckContentV2(f.params)).value,
+      f.expected.canonical_string,
+    );
+    for (const [how, body] of [
+      ["params object", f.params],
+      ["form body", f.derived_form_body.body],
+    ]) {
       const r = run(`${f.id} verifyNotification (${how})`, () => api.verifyNotification(body, pem, options), "OK");
       expect(`${f.id} (${how}) verified`, r.value?.verified, true);
       expect(`${f.id} (${how}) variant`, r.value?.variant, "v2");
       expect(`${f.id} (${how}) signType`, r.value?.signType, signType);
       expect(`${f.id} (${how}) kind`, r.value?.kind, "generic");
     }
-    run(`${f.id} pinned v1`, () => api.verifyNotification(f.params, pem, { ...options, variant: "v1" }), "SIGNATURE_MISMATCH");
+    run(
+      `${f.id} pinned v1`,
+      () => api.verifyNotification(f.params, pem, { ...options, variant: "v1" }),
+      "SIGNATURE_MISMATCH",
+    );
     if (signType === "RSA") {
-      run(`${f.id} RSA (SHA-1) not admitted by default`, () => api.verifyNotification(f.params, pem), "UNSUPPORTED_SIGN_TYPE");
+      run(
+        `${f.id} RSA (SHA-1) not admitted by default`,
+        () => api.verifyNotification(f.params, pem),
+        "UNSUPPORTED_SIGN_TYPE",
+      );
     }
     expect(`${f.id} rsaCertCheckV2`, attempt(() => api.rsaCertCheckV2(f.params, pem, { signType })).value, true);
     expect(`${f.id} rsaCheckV2 (same key)`, attempt(() => api.rsaCheckV2(f.params, pem, { signType })).value, true);
     expect(`${f.id} rsaCertCheckV1`, attempt(() => api.rsaCertCheckV1(f.params, pem, { signType })).value, false);
-    expect(`${f.id} rsaCertCheckV2 with the other sign type`, attempt(() => api.rsaCertCheckV2(f.params, pem, { signType: signType === "RSA" ? "RSA2" : "RSA" })).value, false);
+    expect(
+      `${f.id} rsaCertCheckV2 with the other sign type`,
+      attempt(() => api.rsaCertCheckV2(f.params, pem, { signType: signType === "RSA" ? "RSA2" : "RSA" })).value,
+      false,
+    );
     // One byte changed in a signed value.
     const tampered = { ...f.params, app_id: changeOneByte(f.params.app_id, f.params.app_id) };
-    expect(`${f.id} tampered: rsaCertCheckV2`, attempt(() => api.rsaCertCheckV2(tampered, pem, { signType })).value, false);
-    run(`${f.id} tampered: verifyNotification`, () => api.verifyNotification(tampered, pem, options), "SIGNATURE_MISMATCH");
+    expect(
+      `${f.id} tampered: rsaCertCheckV2`,
+      attempt(() => api.rsaCertCheckV2(tampered, pem, { signType })).value,
+      false,
+    );
+    run(
+      `${f.id} tampered: verifyNotification`,
+      () => api.verifyNotification(tampered, pem, options),
+      "SIGNATURE_MISMATCH",
+    );
     // Alipay says it signed with another certificate: refused, naming both SNs.
     const other = "0123456789abcdef0123456789abcdef";
-    const r = run(`${f.id} alipay_cert_sn of another certificate`, () => api.verifyNotification({ ...f.params, alipay_cert_sn: other }, pem, options), "CERT_SN_MISMATCH");
+    const r = run(
+      `${f.id} alipay_cert_sn of another certificate`,
+      () => api.verifyNotification({ ...f.params, alipay_cert_sn: other }, pem, options),
+      "CERT_SN_MISMATCH",
+    );
     expect(`${f.id} CERT_SN_MISMATCH expected`, r.error?.expected, sn);
     expect(`${f.id} CERT_SN_MISMATCH actual`, r.error?.actual, other);
     // The same SN passes the check (then the unsigned extra param fails the signature).
-    run(`${f.id} alipay_cert_sn of this certificate, not signed`, () => api.verifyNotification({ ...f.params, alipay_cert_sn: sn }, pem, options), "SIGNATURE_MISMATCH");
-    const inspected = attempt(() => api.inspectNotification({ ...f.params, alipay_cert_sn: other }, pem, options)).value;
+    run(
+      `${f.id} alipay_cert_sn of this certificate, not signed`,
+      () => api.verifyNotification({ ...f.params, alipay_cert_sn: sn }, pem, options),
+      "SIGNATURE_MISMATCH",
+    );
+    const inspected = attempt(() =>
+      api.inspectNotification({ ...f.params, alipay_cert_sn: other }, pem, options),
+    ).value;
     expect(`${f.id} inspect: CERT_SN_MISMATCH`, inspected?.outcome?.error?.code, "CERT_SN_MISMATCH");
     // alipayRootCert: this certificate's file has no intermediate, so it cannot chain.
-    run(`${f.id} alipayRootCert (sandbox root)`, () => api.verifyNotification(f.params, pem, { ...options, alipayRootCert: sandboxRoot, now: JUNE_2024 }), "CERT_UNTRUSTED");
+    run(
+      `${f.id} alipayRootCert (sandbox root)`,
+      () => api.verifyNotification(f.params, pem, { ...options, alipayRootCert: sandboxRoot, now: JUNE_2024 }),
+      "CERT_UNTRUSTED",
+    );
   }
 
   // ─── the alipayRootCert option with the real production chain ─────────────────────────
@@ -187,19 +254,58 @@ export function runCertVectors(api, data) {
   // The chain is fine, so verification goes on to the signature (these params were signed by
   // another certificate's key): SIGNATURE_MISMATCH, not a chain error.
   const anyParams = certmode[1].params;
-  run("php cert + production root, June 2024", () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: productionRoot, now: JUNE_2024 }), "SIGNATURE_MISMATCH");
-  run("php cert + production root, now as a Date", () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: productionRoot, now: new Date(JUNE_2024) }), "SIGNATURE_MISMATCH");
-  run("php cert + production root, 2033", () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: productionRoot, now: 2_000_000_000_000 }), "CERT_EXPIRED");
-  run("php cert + sandbox root", () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: sandboxRoot, now: JUNE_2024 }), "CERT_UNTRUSTED");
-  run("alipayRootCert that is not PEM", () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: "MIIB", now: JUNE_2024 }), "INVALID_OPTIONS");
-  run("alipayRootCert with a bare key", () => api.verifyNotification(anyParams, syncResponses[0].alipay_public_key, { alipayRootCert: productionRoot, now: JUNE_2024 }), "INVALID_OPTIONS");
-  run("alipayRootCert not a string", () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: 1, now: JUNE_2024 }), "INVALID_OPTIONS");
+  run(
+    "php cert + production root, June 2024",
+    () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: productionRoot, now: JUNE_2024 }),
+    "SIGNATURE_MISMATCH",
+  );
+  run(
+    "php cert + production root, now as a Date",
+    () =>
+      api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: productionRoot, now: new Date(JUNE_2024) }),
+    "SIGNATURE_MISMATCH",
+  );
+  run(
+    "php cert + production root, 2033",
+    () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: productionRoot, now: 2_000_000_000_000 }),
+    "CERT_EXPIRED",
+  );
+  run(
+    "php cert + sandbox root",
+    () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: sandboxRoot, now: JUNE_2024 }),
+    "CERT_UNTRUSTED",
+  );
+  run(
+    "alipayRootCert that is not PEM",
+    () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: "MIIB", now: JUNE_2024 }),
+    "INVALID_OPTIONS",
+  );
+  run(
+    "alipayRootCert with a bare key",
+    () =>
+      api.verifyNotification(anyParams, syncResponses[0].alipay_public_key, {
+        alipayRootCert: productionRoot,
+        now: JUNE_2024,
+      }),
+    "INVALID_OPTIONS",
+  );
+  run(
+    "alipayRootCert not a string",
+    () => api.verifyNotification(anyParams, phpAlipayCert, { alipayRootCert: 1, now: JUNE_2024 }),
+    "INVALID_OPTIONS",
+  );
 
   // ─── real synchronous responses ──────────────────────────────────────────────────────
   section = "real-response";
   const [upload, query] = syncResponses;
   const responses = [
-    { f: upload, body: upload.raw_response_body, method: upload.method, signed: upload.expected.signed_content, key: upload.alipay_public_key },
+    {
+      f: upload,
+      body: upload.raw_response_body,
+      method: upload.method,
+      signed: upload.expected.signed_content,
+      key: upload.alipay_public_key,
+    },
     {
       f: query,
       // Only the signed value and its sign were kept: the body is rebuilt around the raw text.
@@ -210,7 +316,10 @@ export function runCertVectors(api, data) {
     },
   ];
   for (const { f, body, method, signed, key } of responses) {
-    for (const [how, raw] of [["string", body], ["bytes", new TextEncoder().encode(body)]]) {
+    for (const [how, raw] of [
+      ["string", body],
+      ["bytes", new TextEncoder().encode(body)],
+    ]) {
       const r = run(`${f.id} (${how})`, () => api.verifyResponse(raw, key, { method }), "OK");
       expect(`${f.id} (${how}) verified`, r.value?.verified, true);
       expect(`${f.id} (${how}) responseKey`, r.value?.responseKey, `${method.replaceAll(".", "_")}_response`);
@@ -222,13 +331,26 @@ export function runCertVectors(api, data) {
     const tampered = changeOneByte(body, signed);
     expect(`${f.id} one byte changed: same length`, tampered.length, body.length);
     run(`${f.id} one byte changed`, () => api.verifyResponse(tampered, key, { method }), "SIGNATURE_MISMATCH");
-    run(`${f.id} checked as RSA (SHA-1)`, () => api.verifyResponse(body, key, { method, signType: "RSA" }), "SIGNATURE_MISMATCH");
-    run(`${f.id} another method`, () => api.verifyResponse(body, key, { method: "alipay.trade.pay" }), "MISSING_PARAMETER");
+    run(
+      `${f.id} checked as RSA (SHA-1)`,
+      () => api.verifyResponse(body, key, { method, signType: "RSA" }),
+      "SIGNATURE_MISMATCH",
+    );
+    run(
+      `${f.id} another method`,
+      () => api.verifyResponse(body, key, { method: "alipay.trade.pay" }),
+      "MISSING_PARAMETER",
+    );
     run(`${f.id} no method`, () => api.verifyResponse(body, key, {}), "INVALID_ARGUMENT");
     run(`${f.id} bad signType`, () => api.verifyResponse(body, key, { method, signType: "SM2" }), "INVALID_OPTIONS");
     run(`${f.id} truncated`, () => api.verifyResponse(body.slice(0, -2), key, { method }), "MALFORMED_RESPONSE");
   }
-  expect("gopay fund channel", attempt(() => api.verifyResponse(responses[1].body, query.alipay_public_key, { method: "alipay.trade.query" })).value?.response?.fund_bill_list?.[0]?.fund_channel, "PCREDIT");
+  expect(
+    "gopay fund channel",
+    attempt(() => api.verifyResponse(responses[1].body, query.alipay_public_key, { method: "alipay.trade.query" }))
+      .value?.response?.fund_bill_list?.[0]?.fund_channel,
+    "PCREDIT",
+  );
 
   // ─── real AES vectors ────────────────────────────────────────────────────────────────
   section = "real-aes";
@@ -261,9 +383,19 @@ export function runCertVectors(api, data) {
   // The same chains through verifyNotification's alipayRootCert option: a good chain goes on to
   // the signature (these params were signed by another key), a bad one stops with its code.
   for (const c of g.chain) {
-    const want = EC_LEAF_CHAINS.has(c.id) ? "INVALID_PUBLIC_KEY" : c.expected === "OK" ? "SIGNATURE_MISMATCH" : c.expected;
-    run(c.id, () => api.verifyNotification(anyParams, c.alipay_cert_pem, { alipayRootCert: c.root_bundle_pem, now: c.now_ms }), want);
-    const report = attempt(() => api.inspectNotification(anyParams, c.alipay_cert_pem, { alipayRootCert: c.root_bundle_pem, now: c.now_ms })).value;
+    const want = EC_LEAF_CHAINS.has(c.id)
+      ? "INVALID_PUBLIC_KEY"
+      : c.expected === "OK"
+        ? "SIGNATURE_MISMATCH"
+        : c.expected;
+    run(
+      c.id,
+      () => api.verifyNotification(anyParams, c.alipay_cert_pem, { alipayRootCert: c.root_bundle_pem, now: c.now_ms }),
+      want,
+    );
+    const report = attempt(() =>
+      api.inspectNotification(anyParams, c.alipay_cert_pem, { alipayRootCert: c.root_bundle_pem, now: c.now_ms }),
+    ).value;
     expect(`${c.id} (inspect agrees)`, report?.outcome?.error?.code, want);
   }
   section = "generated-key";
@@ -276,11 +408,19 @@ export function runCertVectors(api, data) {
       const bits = BigInt(`0x${c.expected_modulus_hex}`).toString(2).length;
       expect(`${c.id} bits`, attempt(() => api.inspectNotification(anyParams, c.pem)).value?.key?.bits, bits);
     }
-    run(`${c.id} (verifyNotification)`, () => api.verifyNotification(anyParams, c.pem), c.expected === "OK" ? "SIGNATURE_MISMATCH" : c.expected);
+    run(
+      `${c.id} (verifyNotification)`,
+      () => api.verifyNotification(anyParams, c.pem),
+      c.expected === "OK" ? "SIGNATURE_MISMATCH" : c.expected,
+    );
   }
   section = "generated-response";
   for (const c of g.response) {
-    const r = run(c.id, () => api.verifyResponse(c.body, c.key_pem, { method: c.method, signType: c.sign_type }), c.expected);
+    const r = run(
+      c.id,
+      () => api.verifyResponse(c.body, c.key_pem, { method: c.method, signType: c.sign_type }),
+      c.expected,
+    );
     errorShape(c.id, r);
     if (r.value) {
       expect(`${c.id} verified`, r.value.verified, true);
@@ -298,8 +438,15 @@ export function runCertVectors(api, data) {
   }
   section = "generated-v3-response";
   for (const c of g.v3_response) {
-    for (const [how, body] of [["string", c.body], ["bytes", new TextEncoder().encode(c.body)]]) {
-      const r = run(`${c.id} (${how})`, () => api.verifyV3Response({ timestamp: c.timestamp, nonce: c.nonce, body, signature: c.signature }, c.key_pem), c.expected);
+    for (const [how, body] of [
+      ["string", c.body],
+      ["bytes", new TextEncoder().encode(c.body)],
+    ]) {
+      const r = run(
+        `${c.id} (${how})`,
+        () => api.verifyV3Response({ timestamp: c.timestamp, nonce: c.nonce, body, signature: c.signature }, c.key_pem),
+        c.expected,
+      );
       if (c.expected === "OK") expect(`${c.id} (${how}) returns true`, r.value, true);
     }
   }
@@ -313,7 +460,11 @@ export function runCertVectors(api, data) {
   // ─── end to end: a notification signed by the key of a certificate that chains to a root ─
   section = "fixture";
   const fx = fixture;
-  expect("leaf SN (getCertSN = md5 of the Java-style issuer + serial)", attempt(() => api.getCertSN(fx.leafPem)).value, fx.leafSn);
+  expect(
+    "leaf SN (getCertSN = md5 of the Java-style issuer + serial)",
+    attempt(() => api.getCertSN(fx.leafPem)).value,
+    fx.leafSn,
+  );
   expect("root SN (getRootCertSN)", attempt(() => api.getRootCertSN(fx.rootPem)).value, fx.rootSn);
   const inside = fx.leafValidFromMs + 86_400_000;
   const withRoot = (now) => ({ alipayRootCert: fx.rootPem, now });
@@ -337,45 +488,112 @@ export function runCertVectors(api, data) {
   // Without `now`, the package takes the runtime's clock (the leaf is valid until 2044).
   verified("alipayRootCert: now defaults to the clock", fx.signed, fx.leafPem, { alipayRootCert: fx.rootPem });
   verified("alipayRootCert: leaf + root in the key file", fx.signed, fx.leafPem + fx.rootPem, withRoot(inside));
-  verified("alipayRootCert: root bundle with other roots", fx.signed, fx.leafPem, { alipayRootCert: productionRoot + fx.rootPem, now: inside });
+  verified("alipayRootCert: root bundle with other roots", fx.signed, fx.leafPem, {
+    alipayRootCert: productionRoot + fx.rootPem,
+    now: inside,
+  });
   verified("pinned v1", fx.signed, fx.leafPem, { variant: "v1" });
   run("pinned v2", () => api.verifyNotification(fx.signed, fx.leafPem, { variant: "v2" }), "SIGNATURE_MISMATCH");
   // Validly signed, but Alipay names another certificate: refused before the signature.
-  const mismatch = run("validly signed, alipay_cert_sn of another certificate", () => api.verifyNotification(fx.signedOtherSn, fx.leafPem), "CERT_SN_MISMATCH");
+  const mismatch = run(
+    "validly signed, alipay_cert_sn of another certificate",
+    () => api.verifyNotification(fx.signedOtherSn, fx.leafPem),
+    "CERT_SN_MISMATCH",
+  );
   expect("CERT_SN_MISMATCH .expected", mismatch.error?.expected, fx.leafSn);
   expect("CERT_SN_MISMATCH .actual", mismatch.error?.actual, fx.otherSn);
   errorShape("CERT_SN_MISMATCH", mismatch);
-  run("validly signed, other SN, alipayRootCert", () => api.verifyNotification(fx.signedOtherSn, fx.leafPem, withRoot(inside)), "CERT_SN_MISMATCH");
+  run(
+    "validly signed, other SN, alipayRootCert",
+    () => api.verifyNotification(fx.signedOtherSn, fx.leafPem, withRoot(inside)),
+    "CERT_SN_MISMATCH",
+  );
   run("signed by another key", () => api.verifyNotification(fx.signedByOtherKey, fx.leafPem), "SIGNATURE_MISMATCH");
-  run("one byte changed", () => api.verifyNotification(changeOneByte(fx.signed, "order_no"), fx.leafPem), "SIGNATURE_MISMATCH");
-  run("alipayRootCert: before notBefore", () => api.verifyNotification(fx.signed, fx.leafPem, withRoot(fx.leafValidFromMs - 1000)), "CERT_EXPIRED");
-  run("alipayRootCert: after notAfter", () => api.verifyNotification(fx.signed, fx.leafPem, withRoot(fx.leafValidToMs + 1000)), "CERT_EXPIRED");
-  run("alipayRootCert: another root", () => api.verifyNotification(fx.signed, fx.leafPem, { alipayRootCert: productionRoot, now: inside }), "CERT_UNTRUSTED");
-  run("alipayRootCert: generated root", () => api.verifyNotification(fx.signed, fx.leafPem, { alipayRootCert: g.root_sn[0].pem, now: inside }), "CERT_UNTRUSTED");
-  run("alipayRootCert: bare key", () => api.verifyNotification(fx.signed, fx.bareKey, withRoot(inside)), "INVALID_OPTIONS");
-  run("alipayRootCert: the root itself as the key", () => api.verifyNotification(fx.signedNoSn, fx.rootPem, withRoot(inside)), "SIGNATURE_MISMATCH");
-  run("the root as the key, alipay_cert_sn of the leaf", () => api.verifyNotification(fx.signed, fx.rootPem), "CERT_SN_MISMATCH");
-  run("alipayRootCert + maxAgeSeconds: both checked", () => api.verifyNotification(fx.signed, fx.leafPem, { ...withRoot(inside), maxAgeSeconds: 60 }), "NOTIFICATION_EXPIRED");
+  run(
+    "one byte changed",
+    () => api.verifyNotification(changeOneByte(fx.signed, "order_no"), fx.leafPem),
+    "SIGNATURE_MISMATCH",
+  );
+  run(
+    "alipayRootCert: before notBefore",
+    () => api.verifyNotification(fx.signed, fx.leafPem, withRoot(fx.leafValidFromMs - 1000)),
+    "CERT_EXPIRED",
+  );
+  run(
+    "alipayRootCert: after notAfter",
+    () => api.verifyNotification(fx.signed, fx.leafPem, withRoot(fx.leafValidToMs + 1000)),
+    "CERT_EXPIRED",
+  );
+  run(
+    "alipayRootCert: another root",
+    () => api.verifyNotification(fx.signed, fx.leafPem, { alipayRootCert: productionRoot, now: inside }),
+    "CERT_UNTRUSTED",
+  );
+  run(
+    "alipayRootCert: generated root",
+    () => api.verifyNotification(fx.signed, fx.leafPem, { alipayRootCert: g.root_sn[0].pem, now: inside }),
+    "CERT_UNTRUSTED",
+  );
+  run(
+    "alipayRootCert: bare key",
+    () => api.verifyNotification(fx.signed, fx.bareKey, withRoot(inside)),
+    "INVALID_OPTIONS",
+  );
+  run(
+    "alipayRootCert: the root itself as the key",
+    () => api.verifyNotification(fx.signedNoSn, fx.rootPem, withRoot(inside)),
+    "SIGNATURE_MISMATCH",
+  );
+  run(
+    "the root as the key, alipay_cert_sn of the leaf",
+    () => api.verifyNotification(fx.signed, fx.rootPem),
+    "CERT_SN_MISMATCH",
+  );
+  run(
+    "alipayRootCert + maxAgeSeconds: both checked",
+    () => api.verifyNotification(fx.signed, fx.leafPem, { ...withRoot(inside), maxAgeSeconds: 60 }),
+    "NOTIFICATION_EXPIRED",
+  );
   // rsaCertCheck: Java's boolean check with the certificate's key.
   const p = formObject(fx.signed);
   expect("rsaCertCheckV1", attempt(() => api.rsaCertCheckV1(p, fx.leafPem)).value, true);
   expect("rsaCertCheckV2", attempt(() => api.rsaCertCheckV2(p, fx.leafPem)).value, false);
-  expect("rsaCertCheckV1, tampered", attempt(() => api.rsaCertCheckV1({ ...p, status: "DONE" }, fx.leafPem)).value, false);
-  run("rsaCertCheckV1, no certificate", () => api.rsaCertCheckV1(p, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"), "INVALID_PUBLIC_KEY");
+  expect(
+    "rsaCertCheckV1, tampered",
+    attempt(() => api.rsaCertCheckV1({ ...p, status: "DONE" }, fx.leafPem)).value,
+    false,
+  );
+  run(
+    "rsaCertCheckV1, no certificate",
+    () => api.rsaCertCheckV1(p, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"),
+    "INVALID_PUBLIC_KEY",
+  );
   // inspectNotification tells the same story.
   const inspect = (id, body, key, options, status, code) => {
     const report = attempt(() => api.inspectNotification(body, key, options)).value;
     expect(`${id} (inspect status)`, report?.outcome?.status, status);
     expect(`${id} (inspect code)`, report?.outcome?.error?.code ?? null, code);
     expect(`${id} (inspect notification.verified)`, report?.notification?.verified, status === "verified");
-    if (code) expect(`${id} (inspect problem with hints)`, report?.problems?.some((x) => x.code === code && x.hint && x.hintZh), true);
+    if (code)
+      expect(
+        `${id} (inspect problem with hints)`,
+        report?.problems?.some((x) => x.code === code && x.hint && x.hintZh),
+        true,
+      );
     return report;
   };
   inspect("inspect: verified with chain", fx.signed, fx.leafPem, withRoot(inside), "verified", null);
   const other = inspect("inspect: other SN", fx.signedOtherSn, fx.leafPem, {}, "failed", "CERT_SN_MISMATCH");
   expect("inspect: other SN, V1 itself matches", other?.v1, "verified");
   inspect("inspect: expired", fx.signed, fx.leafPem, withRoot(fx.leafValidToMs + 1000), "failed", "CERT_EXPIRED");
-  inspect("inspect: untrusted", fx.signed, fx.leafPem, { alipayRootCert: productionRoot, now: inside }, "failed", "CERT_UNTRUSTED");
+  inspect(
+    "inspect: untrusted",
+    fx.signed,
+    fx.leafPem,
+    { alipayRootCert: productionRoot, now: inside },
+    "failed",
+    "CERT_UNTRUSTED",
+  );
   inspect("inspect: bare key with alipayRootCert", fx.signed, fx.bareKey, withRoot(inside), "error", "INVALID_OPTIONS");
 
   // ─── the error codes ─────────────────────────────────────────────────────────────────

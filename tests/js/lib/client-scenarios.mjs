@@ -42,51 +42,165 @@ export function buildScenarios(sn) {
       // Success for every API (orderUpgrade is v2 only: in v3 it still goes to the gateway).
       for (const api of APIS) add({ ...base, api: api.name, outcomes: [], expect: { ok: true, requests: 1 } });
       add({ ...base, api: query, outcomes: [], check: "orderQuery", expect: { ok: true, requests: 1 } });
-      add({ ...base, api: "promotionRelationQuery", outcomes: [], check: "promotion", expect: { ok: true, requests: 1 } });
+      add({
+        ...base,
+        api: "promotionRelationQuery",
+        outcomes: [],
+        check: "promotion",
+        expect: { ok: true, requests: 1 },
+      });
       // Business and gateway errors, by code.
       for (const api of [query, change, "orderItemConfirm"]) {
         const code = APIS.find((a) => a.name === api).errors[0][0];
         add({
-          ...base, api, outcomes: ["business-error"],
-          expect: protocol === "v3"
-            ? { code: "ALIPAY_API_ERROR", alipayCode: code, httpStatus: 400, verified: true, requests: 1 }
-            : { code: "ALIPAY_API_ERROR", alipayCode: "40004", subCode: code, httpStatus: 200, verified: true, requests: 1 },
+          ...base,
+          api,
+          outcomes: ["business-error"],
+          expect:
+            protocol === "v3"
+              ? { code: "ALIPAY_API_ERROR", alipayCode: code, httpStatus: 400, verified: true, requests: 1 }
+              : {
+                  code: "ALIPAY_API_ERROR",
+                  alipayCode: "40004",
+                  subCode: code,
+                  httpStatus: 200,
+                  verified: true,
+                  requests: 1,
+                },
         });
       }
       add({
-        ...base, api: change, outcomes: ["gateway-error"],
-        expect: protocol === "v3"
-          ? { code: "ALIPAY_API_ERROR", alipayCode: "invalid-signature", httpStatus: 401, verified: true, requests: 1 }
-          : { code: "ALIPAY_API_ERROR", alipayCode: "40002", subCode: "isv.invalid-app-id", verified: true, requests: 1 },
+        ...base,
+        api: change,
+        outcomes: ["gateway-error"],
+        expect:
+          protocol === "v3"
+            ? {
+                code: "ALIPAY_API_ERROR",
+                alipayCode: "invalid-signature",
+                httpStatus: 401,
+                verified: true,
+                requests: 1,
+              }
+            : {
+                code: "ALIPAY_API_ERROR",
+                alipayCode: "40002",
+                subCode: "isv.invalid-app-id",
+                verified: true,
+                requests: 1,
+              },
       });
       // Answers that must never become data.
       for (const part of protocol === "v3" ? ["body", "timestamp", "nonce", "signature"] : ["body", "signature"]) {
-        add({ ...base, api: query, outcomes: [{ type: "tampered", part }], expect: { code: "SIGNATURE_MISMATCH", requests: 1 } });
+        add({
+          ...base,
+          api: query,
+          outcomes: [{ type: "tampered", part }],
+          expect: { code: "SIGNATURE_MISMATCH", requests: 1 },
+        });
       }
       add({ ...base, api: change, outcomes: ["unsigned"], expect: { code: "MISSING_PARAMETER", requests: 1 } });
       add({ ...base, api: query, outcomes: ["wrong-key"], expect: { code: "SIGNATURE_MISMATCH", requests: 1 } });
-      add({ ...base, api: change, outcomes: [{ type: "empty" }], expect: { code: "UNEXPECTED_RESPONSE", httpStatus: 200, requests: 1 } });
+      add({
+        ...base,
+        api: change,
+        outcomes: [{ type: "empty" }],
+        expect: { code: "UNEXPECTED_RESPONSE", httpStatus: 200, requests: 1 },
+      });
       // An HTML 502: a query is retried (then fails the same way), a state change is not.
-      add({ ...base, api: query, outcomes: ["html", "html", "html"], clientOptions: { retryDelayMs: 5 }, expect: { code: "UNEXPECTED_RESPONSE", httpStatus: 502, requests: 3 } });
-      add({ ...base, api: query, outcomes: ["html"], clientOptions: { retryDelayMs: 5 }, expect: { ok: true, requests: 2 } });
-      add({ ...base, api: change, outcomes: ["html"], clientOptions: { retryDelayMs: 5 }, expect: { code: "UNEXPECTED_RESPONSE", httpStatus: 502, requests: 1 } });
+      add({
+        ...base,
+        api: query,
+        outcomes: ["html", "html", "html"],
+        clientOptions: { retryDelayMs: 5 },
+        expect: { code: "UNEXPECTED_RESPONSE", httpStatus: 502, requests: 3 },
+      });
+      add({
+        ...base,
+        api: query,
+        outcomes: ["html"],
+        clientOptions: { retryDelayMs: 5 },
+        expect: { ok: true, requests: 2 },
+      });
+      add({
+        ...base,
+        api: change,
+        outcomes: ["html"],
+        clientOptions: { retryDelayMs: 5 },
+        expect: { code: "UNEXPECTED_RESPONSE", httpStatus: 502, requests: 1 },
+      });
       // Timeouts: a query tries again (and succeeds), a state change reports TIMEOUT once.
-      add({ ...base, api: query, outcomes: [{ type: "success", delayMs: 1500 }], clientOptions: { timeoutMs: 300, retryDelayMs: 5 }, expect: { ok: true, requests: 2 } });
-      add({ ...base, api: change, outcomes: [{ type: "success", delayMs: 1500 }], clientOptions: { timeoutMs: 300, retryDelayMs: 5 }, expect: { code: "TIMEOUT", requests: 1 } });
-      add({ ...base, api: "orderReject", outcomes: [{ type: "success", delayMs: 1500 }], clientOptions: { timeoutMs: 300 }, callOptions: { retries: 5 }, expect: { code: "TIMEOUT", requests: 1 } });
+      add({
+        ...base,
+        api: query,
+        outcomes: [{ type: "success", delayMs: 1500 }],
+        clientOptions: { timeoutMs: 300, retryDelayMs: 5 },
+        expect: { ok: true, requests: 2 },
+      });
+      add({
+        ...base,
+        api: change,
+        outcomes: [{ type: "success", delayMs: 1500 }],
+        clientOptions: { timeoutMs: 300, retryDelayMs: 5 },
+        expect: { code: "TIMEOUT", requests: 1 },
+      });
+      add({
+        ...base,
+        api: "orderReject",
+        outcomes: [{ type: "success", delayMs: 1500 }],
+        clientOptions: { timeoutMs: 300 },
+        callOptions: { retries: 5 },
+        expect: { code: "TIMEOUT", requests: 1 },
+      });
       // A merchant API without its app_auth_token is refused before anything is sent.
-      add({ ...base, api: "orderItemConfirm", outcomes: [], callOptions: {}, expect: { code: "MISSING_PARAMETER", requests: 0 } });
+      add({
+        ...base,
+        api: "orderItemConfirm",
+        outcomes: [],
+        callOptions: {},
+        expect: { code: "MISSING_PARAMETER", requests: 0 },
+      });
       if (protocol === "v2") {
-        add({ ...base, api: query, outcomes: [{ type: "success", escapeSlashes: true, result: { status: "a/b" } }], expect: { ok: true, requests: 1 } });
+        add({
+          ...base,
+          api: query,
+          outcomes: [{ type: "success", escapeSlashes: true, result: { status: "a/b" } }],
+          expect: { ok: true, requests: 1 },
+        });
       }
       if (mode === "cert") {
         add({ ...base, api: query, outcomes: ["wrong-sn"], expect: { code: "CERT_SN_MISMATCH", requests: 1 } });
         add({ ...base, api: change, outcomes: ["rotated"], expect: { code: "CERT_SN_MISMATCH", requests: 1 } });
         // Rotation: the new certificate is downloaded, checked, and verifies the same answer.
-        add({ ...base, api: change, outcomes: ["rotated"], clientOptions: { rotateAlipayCert: true }, check: "rotated", expect: { ok: true, requests: 2 } });
-        add({ ...base, api: change, outcomes: ["wrong-sn"], clientOptions: { rotateAlipayCert: true }, expect: { code: "CERT_SN_MISMATCH", requests: 2 } });
-        add({ ...base, api: change, outcomes: [{ type: "success", key: "rotated", sn: sn.forged }], clientOptions: { rotateAlipayCert: true }, expect: { code: "CERT_UNTRUSTED", requests: 2 } });
-        add({ ...base, api: change, outcomes: [{ type: "success", key: "rotated", sn: sn.app }], clientOptions: { rotateAlipayCert: true }, expect: { code: "CERT_NOT_ALIPAY", requests: 2 } });
+        add({
+          ...base,
+          api: change,
+          outcomes: ["rotated"],
+          clientOptions: { rotateAlipayCert: true },
+          check: "rotated",
+          expect: { ok: true, requests: 2 },
+        });
+        add({
+          ...base,
+          api: change,
+          outcomes: ["wrong-sn"],
+          clientOptions: { rotateAlipayCert: true },
+          expect: { code: "CERT_SN_MISMATCH", requests: 2 },
+        });
+        add({
+          ...base,
+          api: change,
+          outcomes: [{ type: "success", key: "rotated", sn: sn.forged }],
+          clientOptions: { rotateAlipayCert: true },
+          expect: { code: "CERT_UNTRUSTED", requests: 2 },
+        });
+        add({
+          ...base,
+          api: change,
+          outcomes: [{ type: "success", key: "rotated", sn: sn.app }],
+          clientOptions: { rotateAlipayCert: true },
+          expect: { code: "CERT_NOT_ALIPAY", requests: 2 },
+        });
       }
     }
   }
@@ -135,14 +249,23 @@ export async function runScenarios(client, optionsByMode, scenarios) {
       const result = await c[s.api](s.params, s.callOptions);
       r.ok = true;
       r.raw = { protocol: result.raw.protocol, httpStatus: result.raw.httpStatus };
-      if (s.check === "orderQuery") r.fields = { status: result.status, shopId: result.orderItems?.[0]?.shopId, autoUpgrade: result.autoUpgrade, totalSize: result.totalSize };
-      if (s.check === "promotion") r.fields = { pageSize: result.pageSize, promoterPid: result.promotionRelations?.[0]?.promoterPid };
-      if (s.check === "rotated") r.fields = { rotated: c.alipayCert !== optionsByMode[s.mode].alipayCert, sn: result.raw.alipayCertSn };
+      if (s.check === "orderQuery")
+        r.fields = {
+          status: result.status,
+          shopId: result.orderItems?.[0]?.shopId,
+          autoUpgrade: result.autoUpgrade,
+          totalSize: result.totalSize,
+        };
+      if (s.check === "promotion")
+        r.fields = { pageSize: result.pageSize, promoterPid: result.promotionRelations?.[0]?.promoterPid };
+      if (s.check === "rotated")
+        r.fields = { rotated: c.alipayCert !== optionsByMode[s.mode].alipayCert, sn: result.raw.alipayCertSn };
     } catch (e) {
       r.ok = false;
       r.name = e?.name;
       r.code = e?.code ?? String(e);
-      for (const k of ["alipayCode", "subCode", "httpStatus", "verified", "parameter"]) if (e?.[k] !== undefined) r[k] = e[k];
+      for (const k of ["alipayCode", "subCode", "httpStatus", "verified", "parameter"])
+        if (e?.[k] !== undefined) r[k] = e[k];
       r.message = String(e?.message);
     }
     out.push(r);
@@ -155,7 +278,10 @@ export async function runScenarios(client, optionsByMode, scenarios) {
  * that reached the mock, that every request verified there, and that every code occurred.
  */
 export function checkScenarioResults(assert, results, { scenarios, mocks, rotatedSn }) {
-  const counts = { key: requestCounts(mocks.key.requests, scenarios), cert: requestCounts(mocks.cert.requests, scenarios) };
+  const counts = {
+    key: requestCounts(mocks.key.requests, scenarios),
+    cert: requestCounts(mocks.cert.requests, scenarios),
+  };
   assert.equal(results.length, scenarios.length);
   const codes = new Set();
   for (const [i, s] of scenarios.entries()) {
@@ -175,7 +301,12 @@ export function checkScenarioResults(assert, results, { scenarios, mocks, rotate
       }
     }
     assert.equal(counts[s.mode].get(s.id) ?? 0, s.expect.requests, `${what}: requests that reached Alipay`);
-    if (s.check === "orderQuery") assert.deepEqual(r.fields, { status: "MERCHANT_ORDED", shopId: "2015052000077000000000182140", autoUpgrade: false, totalSize: 1 }, what);
+    if (s.check === "orderQuery")
+      assert.deepEqual(
+        r.fields,
+        { status: "MERCHANT_ORDED", shopId: "2015052000077000000000182140", autoUpgrade: false, totalSize: 1 },
+        what,
+      );
     if (s.check === "promotion") assert.deepEqual(r.fields, { pageSize: 10, promoterPid: "2088000000000456" }, what);
     if (s.check === "rotated") assert.deepEqual(r.fields, { rotated: true, sn: rotatedSn }, what);
   }
@@ -183,7 +314,16 @@ export function checkScenarioResults(assert, results, { scenarios, mocks, rotate
   for (const m of Object.values(mocks)) {
     for (const rec of m.requests) assert.equal(rec.verified, true, `${rec.target}: ${rec.error}`);
   }
-  for (const code of ["ALIPAY_API_ERROR", "SIGNATURE_MISMATCH", "MISSING_PARAMETER", "UNEXPECTED_RESPONSE", "TIMEOUT", "CERT_SN_MISMATCH", "CERT_UNTRUSTED", "CERT_NOT_ALIPAY"]) {
+  for (const code of [
+    "ALIPAY_API_ERROR",
+    "SIGNATURE_MISMATCH",
+    "MISSING_PARAMETER",
+    "UNEXPECTED_RESPONSE",
+    "TIMEOUT",
+    "CERT_SN_MISMATCH",
+    "CERT_UNTRUSTED",
+    "CERT_NOT_ALIPAY",
+  ]) {
     assert.ok(codes.has(code), `no scenario produced ${code}`);
   }
   return results;

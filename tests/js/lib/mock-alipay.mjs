@@ -11,7 +11,16 @@
 //   const sdk = new AlipaySdk(mock.sdkConfig);          // or createClient(mock.clientOptions)
 //   mock.enqueue("tampered", { type: "business-error", code: "ORDER_NOT_EXIST" });
 //   ...; mock.requests[0].verified; await mock.close();
-import { createPrivateKey, createPublicKey, KeyObject, randomBytes, randomUUID, sign, verify, X509Certificate } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  KeyObject,
+  randomBytes,
+  randomUUID,
+  sign,
+  verify,
+  X509Certificate,
+} from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
@@ -44,16 +53,48 @@ const MAX_BODY = 1 << 20;
 // v2 codes other than those in reference §6.4 are assumptions.
 const REFUSALS = {
   MALFORMED_AUTHORIZATION: { v3: [401, "invalid-signature", "Authorization 头格式错误"], v2: null },
-  INVALID_SIGNATURE: { v3: [401, "invalid-signature", "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配"], v2: ["40002", "Invalid Arguments", "isv.invalid-signature", "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配"] },
-  APP_ID_MISMATCH: { v3: [401, "invalid-app-id", "无效的AppID参数"], v2: ["40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数"] },
-  APP_CERT_SN_MISMATCH: { v3: [401, "invalid-app-cert-sn", "应用公钥证书序列号不匹配"], v2: ["40002", "Invalid Arguments", "isv.invalid-app-cert-sn", "应用公钥证书序列号不匹配"] },
-  ROOT_CERT_SN_MISMATCH: { v3: [401, "invalid-alipay-root-cert-sn", "支付宝根证书序列号不匹配"], v2: ["40002", "Invalid Arguments", "isv.invalid-alipay-root-cert-sn", "支付宝根证书序列号不匹配"] },
-  INVALID_TIMESTAMP: { v3: [401, "invalid-timestamp", "非法的时间戳参数"], v2: ["40002", "Invalid Arguments", "isv.invalid-timestamp", "非法的时间戳参数"] },
-  MISSING_APP_AUTH_TOKEN: { v3: [401, "invalid-app-auth-token", "无效的应用授权令牌"], v2: ["20001", "Insufficient Token Permissions", "aop.invalid-app-auth-token", "无效的应用授权令牌"] },
-  INVALID_APP_AUTH_TOKEN: { v3: [401, "invalid-app-auth-token", "无效的应用授权令牌"], v2: ["20001", "Insufficient Token Permissions", "aop.invalid-app-auth-token", "无效的应用授权令牌"] },
-  INVALID_METHOD: { v3: [400, "invalid-method", "不存在的方法名"], v2: ["40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名"] },
+  INVALID_SIGNATURE: {
+    v3: [401, "invalid-signature", "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配"],
+    v2: [
+      "40002",
+      "Invalid Arguments",
+      "isv.invalid-signature",
+      "验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配",
+    ],
+  },
+  APP_ID_MISMATCH: {
+    v3: [401, "invalid-app-id", "无效的AppID参数"],
+    v2: ["40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数"],
+  },
+  APP_CERT_SN_MISMATCH: {
+    v3: [401, "invalid-app-cert-sn", "应用公钥证书序列号不匹配"],
+    v2: ["40002", "Invalid Arguments", "isv.invalid-app-cert-sn", "应用公钥证书序列号不匹配"],
+  },
+  ROOT_CERT_SN_MISMATCH: {
+    v3: [401, "invalid-alipay-root-cert-sn", "支付宝根证书序列号不匹配"],
+    v2: ["40002", "Invalid Arguments", "isv.invalid-alipay-root-cert-sn", "支付宝根证书序列号不匹配"],
+  },
+  INVALID_TIMESTAMP: {
+    v3: [401, "invalid-timestamp", "非法的时间戳参数"],
+    v2: ["40002", "Invalid Arguments", "isv.invalid-timestamp", "非法的时间戳参数"],
+  },
+  MISSING_APP_AUTH_TOKEN: {
+    v3: [401, "invalid-app-auth-token", "无效的应用授权令牌"],
+    v2: ["20001", "Insufficient Token Permissions", "aop.invalid-app-auth-token", "无效的应用授权令牌"],
+  },
+  INVALID_APP_AUTH_TOKEN: {
+    v3: [401, "invalid-app-auth-token", "无效的应用授权令牌"],
+    v2: ["20001", "Insufficient Token Permissions", "aop.invalid-app-auth-token", "无效的应用授权令牌"],
+  },
+  INVALID_METHOD: {
+    v3: [400, "invalid-method", "不存在的方法名"],
+    v2: ["40002", "Invalid Arguments", "isv.invalid-method", "不存在的方法名"],
+  },
   INVALID_CONTENT_TYPE: { v3: [400, "invalid-content-type", "Content-Type 必须为 application/json"], v2: null },
-  UNSUPPORTED_SIGN_TYPE: { v3: null, v2: ["40002", "Invalid Arguments", "isv.invalid-signature-type", "无效的签名类型"] },
+  UNSUPPORTED_SIGN_TYPE: {
+    v3: null,
+    v2: ["40002", "Invalid Arguments", "isv.invalid-signature-type", "无效的签名类型"],
+  },
   UNSUPPORTED_CHARSET: { v3: null, v2: ["40002", "Invalid Arguments", "isv.invalid-charset", "字符集错误"] },
   MALFORMED_FORM: { v3: null, v2: ["40002", "Invalid Arguments", "isv.invalid-parameter", "参数无效"] },
   MISSING_PARAMETER: { v3: null, v2: ["40001", "Missing Required Arguments", null, "缺少必选参数"] },
@@ -133,7 +174,8 @@ function tamperJson(text) {
   return text === "{}" ? '{"tampered":true}' : text.replace(/^\{/, '{"tampered":true,');
 }
 
-const HTML_502 = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n";
+const HTML_502 =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n";
 
 /** Outcome shorthands → full outcome objects. */
 function normalise(outcome) {
@@ -144,7 +186,13 @@ function normalise(outcome) {
     case "wrong-sn":
       return { ...o, type: "success", sn: o.sn ?? FAKE_SN, label: "wrong-sn" };
     case "rotated":
-      return { ...o, type: "success", key: "rotated", sn: SN.certificates["alipayCertPublicKey_RSA2-rotated.crt"].sn, label: "rotated" };
+      return {
+        ...o,
+        type: "success",
+        key: "rotated",
+        sn: SN.certificates["alipayCertPublicKey_RSA2-rotated.crt"].sn,
+        label: "rotated",
+      };
     case "unsigned":
       return { ...o, type: "success", signed: false, label: "unsigned" };
     case "tampered":
@@ -176,7 +224,9 @@ export async function startMockAlipay(options = {}) {
   if (mode !== "key" && mode !== "cert") throw new TypeError(`mode must be "key" or "cert", not ${mode}`);
   const appId = options.appId ?? APP_ID;
   const cert = mode === "cert";
-  const appPublicKey = toPublicKey(options.appPublicKey ?? (cert ? keyFile(CERT_FILES.appCert) : keyFile("app-public.pem")));
+  const appPublicKey = toPublicKey(
+    options.appPublicKey ?? (cert ? keyFile(CERT_FILES.appCert) : keyFile("app-public.pem")),
+  );
   const keys = {
     alipay: toPrivateKey(options.alipayPrivateKey ?? keyFile("alipay-private-pkcs8.pem")),
     rotated: toPrivateKey(keyFile("alipay-rotated-private-pkcs8.pem")),
@@ -187,9 +237,13 @@ export async function startMockAlipay(options = {}) {
     alipayCertSn: options.alipayCertSn ?? SN.alipay_cert_sn,
     alipayRootCertSn: options.alipayRootCertSn ?? SN.alipay_root_cert_sn,
   };
-  const alipayCerts = options.alipayCerts ?? Object.fromEntries(
-    Object.entries(CERTIFICATE_SNS).filter(([, f]) => f.startsWith("alipayCertPublicKey")).map(([s, f]) => [s, keyFile(f)]),
-  );
+  const alipayCerts =
+    options.alipayCerts ??
+    Object.fromEntries(
+      Object.entries(CERTIFICATE_SNS)
+        .filter(([, f]) => f.startsWith("alipayCertPublicKey"))
+        .map(([s, f]) => [s, keyFile(f)]),
+    );
   const now = options.now ?? (() => Date.now());
   const tokens = options.appAuthTokens ? new Set(options.appAuthTokens) : null;
   const queue = (options.outcomes ?? []).map(normalise);
@@ -199,7 +253,8 @@ export async function startMockAlipay(options = {}) {
   let seq = 0;
 
   const keyOf = (k) => (k === undefined ? keys.alipay : typeof k === "string" && keys[k] ? keys[k] : toPrivateKey(k));
-  const rsa = (data, key) => sign("sha256", Buffer.isBuffer(data) ? data : Buffer.from(data, "utf8"), key).toString("base64");
+  const rsa = (data, key) =>
+    sign("sha256", Buffer.isBuffer(data) ? data : Buffer.from(data, "utf8"), key).toString("base64");
 
   // ---- verification ----
 
@@ -237,13 +292,15 @@ export async function startMockAlipay(options = {}) {
     if (fields.app_id !== appId) return "APP_ID_MISMATCH";
     if (cert ? fields.app_cert_sn !== sn.appCertSn : "app_cert_sn" in fields) return "APP_CERT_SN_MISMATCH";
     if (cert && req.headers["alipay-root-cert-sn"] !== sn.alipayRootCertSn) return "ROOT_CERT_SN_MISMATCH";
-    if (options.maxSkewMs != null && Math.abs(Number(fields.timestamp) - now()) > options.maxSkewMs) return "INVALID_TIMESTAMP";
+    if (options.maxSkewMs != null && Math.abs(Number(fields.timestamp) - now()) > options.maxSkewMs)
+      return "INVALID_TIMESTAMP";
     if (!verify("sha256", rec.stringToSign, appPublicKey, Buffer.from(m[2], "base64"))) return "INVALID_SIGNATURE";
     rec.verified = true;
     if (!route && APIS.some((a) => a.v3?.path === url.pathname)) return "INVALID_METHOD";
     const type = req.headers["content-type"] ?? "";
     const encrypted = req.headers["alipay-encrypt-type"] === "AES";
-    if (rec.body !== "" && !(encrypted ? /^text\/plain/i : /^application\/json/i).test(type)) return "INVALID_CONTENT_TYPE";
+    if (rec.body !== "" && !(encrypted ? /^text\/plain/i : /^application\/json/i).test(type))
+      return "INVALID_CONTENT_TYPE";
     return checkToken(rec, route);
   }
 
@@ -257,7 +314,10 @@ export async function startMockAlipay(options = {}) {
     const url = new URL(req.url, "http://mock");
     let pairs;
     try {
-      pairs = [...decodeForm(url.search.slice(1)).map((p) => [...p, "query"]), ...decodeForm(rec.body).map((p) => [...p, "form"])];
+      pairs = [
+        ...decodeForm(url.search.slice(1)).map((p) => [...p, "query"]),
+        ...decodeForm(rec.body).map((p) => [...p, "form"]),
+      ];
     } catch {
       return "MALFORMED_FORM";
     }
@@ -281,7 +341,9 @@ export async function startMockAlipay(options = {}) {
       return "UNSUPPORTED_CHARSET";
     }
     rec.params = params;
-    rec.query = pairs.filter((p) => p[2] === "query").map(([k]) => [k.toString("latin1"), params[k.toString("latin1")]]);
+    rec.query = pairs
+      .filter((p) => p[2] === "query")
+      .map(([k]) => [k.toString("latin1"), params[k.toString("latin1")]]);
     rec.form = pairs.filter((p) => p[2] === "form").map(([k]) => [k.toString("latin1"), params[k.toString("latin1")]]);
     rec.alipayMethod = params.method ?? null;
     rec.appAuthToken = params.app_auth_token ?? null;
@@ -293,7 +355,9 @@ export async function startMockAlipay(options = {}) {
       rec.bizParams = null;
     }
     const content = [...raw.keys()].filter((k) => k !== "sign" && raw.get(k).bytes.length > 0).sort();
-    rec.stringToSign = Buffer.concat(content.flatMap((k, i) => [Buffer.from(`${i ? "&" : ""}${k}=`, "latin1"), raw.get(k).bytes]));
+    rec.stringToSign = Buffer.concat(
+      content.flatMap((k, i) => [Buffer.from(`${i ? "&" : ""}${k}=`, "latin1"), raw.get(k).bytes]),
+    );
     for (const p of ["method", "app_id", "sign_type", "sign", "timestamp", "version"]) {
       if (!params[p]) {
         rec.missingParameter = p;
@@ -305,9 +369,14 @@ export async function startMockAlipay(options = {}) {
     if (cert ? params.app_cert_sn !== sn.appCertSn : "app_cert_sn" in params) return "APP_CERT_SN_MISMATCH";
     if (cert && params.alipay_root_cert_sn !== sn.alipayRootCertSn) return "ROOT_CERT_SN_MISMATCH";
     const ts = parseGmt8(params.timestamp);
-    if (ts === null || (options.maxSkewMs != null && Math.abs(ts - now()) > options.maxSkewMs)) return "INVALID_TIMESTAMP";
+    if (ts === null || (options.maxSkewMs != null && Math.abs(ts - now()) > options.maxSkewMs))
+      return "INVALID_TIMESTAMP";
     const sig = params.sign;
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(sig) || !verify("sha256", rec.stringToSign, appPublicKey, Buffer.from(sig, "base64"))) return "INVALID_SIGNATURE";
+    if (
+      !/^[A-Za-z0-9+/]+={0,2}$/.test(sig) ||
+      !verify("sha256", rec.stringToSign, appPublicKey, Buffer.from(sig, "base64"))
+    )
+      return "INVALID_SIGNATURE";
     rec.verified = true;
     return checkToken(rec, api);
   }
@@ -315,7 +384,10 @@ export async function startMockAlipay(options = {}) {
   // ---- responses ----
 
   function v3Answer(status, body, o) {
-    const headers = { "content-type": "application/json;charset=utf-8", "alipay-trace-id": randomBytes(15).toString("hex") };
+    const headers = {
+      "content-type": "application/json;charset=utf-8",
+      "alipay-trace-id": randomBytes(15).toString("hex"),
+    };
     if (o.signed !== false) {
       let ts = String(now());
       let nonce = randomUUID();
@@ -360,7 +432,9 @@ export async function startMockAlipay(options = {}) {
   }
 
   function links() {
-    return [{ link: `https://open.alipay.com/api/errCheck?traceId=${randomBytes(12).toString("hex")}`, desc: "解决方案" }];
+    return [
+      { link: `https://open.alipay.com/api/errCheck?traceId=${randomBytes(12).toString("hex")}`, desc: "解决方案" },
+    ];
   }
 
   function successResult(rec) {
@@ -376,30 +450,47 @@ export async function startMockAlipay(options = {}) {
     switch (o.type) {
       case "success": {
         const result = o.result ?? successResult(rec);
-        if (result === null) return build(rec, { ...o, type: "business-error", code: "isv.cert-not-exist", message: "证书不存在" });
+        if (result === null)
+          return build(rec, { ...o, type: "business-error", code: "isv.cert-not-exist", message: "证书不存在" });
         if (rec.protocol === "v3") return v3Answer(o.status ?? 200, JSON.stringify(result), o);
         return v2Answer(responseKey(rec.alipayMethod ?? "unknown"), { code: "10000", msg: "Success", ...result }, o);
       }
       case "business-error": {
         const code = o.code ?? api?.errors[0][0] ?? "SYSTEM_ERROR";
         const message = o.message ?? o.subMsg ?? api?.errors.find((e) => e[0] === code)?.[1] ?? "业务处理失败";
-        if (rec.protocol === "v3") return v3Answer(o.status ?? 400, JSON.stringify({ code, message, links: links() }), o);
+        if (rec.protocol === "v3")
+          return v3Answer(o.status ?? 400, JSON.stringify({ code, message, links: links() }), o);
         const inner = { code: "40004", msg: "Business Failed", sub_code: o.subCode ?? code, sub_msg: message };
         return v2Answer(responseKey(rec.alipayMethod ?? "unknown"), inner, o);
       }
       case "gateway-error": {
         if (rec.protocol === "v3") {
-          const body = { code: o.code ?? "invalid-signature", message: o.message ?? REFUSALS.INVALID_SIGNATURE.v3[2], links: links() };
+          const body = {
+            code: o.code ?? "invalid-signature",
+            message: o.message ?? REFUSALS.INVALID_SIGNATURE.v3[2],
+            links: links(),
+          };
           return v3Answer(o.status ?? 401, JSON.stringify(body), o);
         }
-        const inner = { code: o.code ?? "40002", msg: o.msg ?? "Invalid Arguments", sub_code: o.subCode ?? "isv.invalid-app-id", sub_msg: o.subMsg ?? "无效的AppID参数" };
+        const inner = {
+          code: o.code ?? "40002",
+          msg: o.msg ?? "Invalid Arguments",
+          sub_code: o.subCode ?? "isv.invalid-app-id",
+          sub_msg: o.subMsg ?? "无效的AppID参数",
+        };
         return v2Answer("error_response", inner, o);
       }
       case "html":
         return { status: o.status ?? 502, headers: { "content-type": "text/html" }, body: HTML_502 };
       case "empty":
         if (rec.protocol === "v3" && o.signed) return v3Answer(o.status ?? 200, "", o);
-        return { status: o.status ?? 200, headers: { "content-type": rec.protocol === "v3" ? "application/json;charset=utf-8" : "text/html;charset=utf-8" }, body: "" };
+        return {
+          status: o.status ?? 200,
+          headers: {
+            "content-type": rec.protocol === "v3" ? "application/json;charset=utf-8" : "text/html;charset=utf-8",
+          },
+          body: "",
+        };
       case "raw":
         return { status: o.status ?? 200, headers: o.headers ?? {}, body: o.body ?? "" };
       default:
@@ -496,9 +587,9 @@ export async function startMockAlipay(options = {}) {
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(undefined));
   });
-  const { port } = server.address();
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
   const certs = Object.fromEntries(Object.entries(CERT_FILES).map(([k, f]) => [k, keyFile(f)]));
   const privateKey = keyFile("app-private-pkcs8.pem");
@@ -525,9 +616,13 @@ export async function startMockAlipay(options = {}) {
     sdkConfig: {
       appId,
       privateKey,
-      keyType: "PKCS8",
+      keyType: /** @type {"PKCS8"} */ ("PKCS8"),
       ...(cert
-        ? { appCertContent: certs.appCert, alipayPublicCertContent: certs.alipayCert, alipayRootCertContent: certs.alipayRootCert }
+        ? {
+            appCertContent: certs.appCert,
+            alipayPublicCertContent: certs.alipayCert,
+            alipayRootCertContent: certs.alipayRootCert,
+          }
         : { alipayPublicKey: keyFile("alipay-public.pem") }),
       endpoint: url,
       gateway: `${url}/gateway.do`,

@@ -203,7 +203,10 @@ export const APIS = [
     method: "alipay.open.servicemarket.order.upgrade",
     v3: null,
     appAuthToken: false,
-    params: { commodity_order_id: "2018071900000015585789", product_codes: ["i1080300001000041016", "i1080300001000041605"] },
+    params: {
+      commodity_order_id: "2018071900000015585789",
+      product_codes: ["i1080300001000041016", "i1080300001000041605"],
+    },
     result: {},
     errors: [
       ["UPGRADE_ILLEGAL_STATUS", "当前订单状态不允许发起升级"],
@@ -226,5 +229,7 @@ export function responseKey(method) {
 
 /** snake_case → camelCase for plain ASCII keys (the client's input form); values kept. */
 export function camelKeys(params) {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), v]));
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()), v]),
+  );
 }

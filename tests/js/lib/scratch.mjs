@@ -21,7 +21,9 @@ export const installed = join(scratch, "node_modules", "alipay-notify");
 /** Packs pkg/ into `dir` (`npm pack`); returns the tarball's path. */
 export function packInto(dir) {
   mkdirSync(dir, { recursive: true });
-  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, join(root, "pkg")], { encoding: "utf8" });
+  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir, join(root, "pkg")], {
+    encoding: "utf8",
+  });
   return join(dir, out.trim().split("\n").pop());
 }
 
@@ -56,9 +58,16 @@ export function prepareScratch() {
   const name = tarball.slice(scratch.length + 1);
   writeFileSync(
     join(scratch, "package.json"),
-    JSON.stringify({ name: "scratch", private: true, type: "commonjs", dependencies: { "alipay-notify": `file:./${name}` } }, null, 2),
+    JSON.stringify(
+      { name: "scratch", private: true, type: "commonjs", dependencies: { "alipay-notify": `file:./${name}` } },
+      null,
+      2,
+    ),
   );
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--silent"], { cwd: scratch, stdio: "inherit" });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--silent"], {
+    cwd: scratch,
+    stdio: "inherit",
+  });
   if (!existsSync(join(installed, "package.json"))) throw new Error("the tarball did not install");
   return { tarball, files: readdirSync(installed) };
 }

@@ -29,8 +29,9 @@ export function packageDir() {
  * wins. Resolves to `{ server, url }` once listening.
  */
 export function serve({ port = 0, mounts = {} } = {}) {
-  const table = Object.entries({ "/": join(root, "www"), "/pkg/": packageDir(), ...mounts })
-    .sort((a, b) => b[0].length - a[0].length);
+  const table = Object.entries({ "/": join(root, "www"), "/pkg/": packageDir(), ...mounts }).sort(
+    (a, b) => b[0].length - a[0].length,
+  );
   const server = createServer((req, res) => {
     const send = (status, body, type = "text/plain; charset=utf-8") => {
       res.writeHead(status, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" });
@@ -56,7 +57,10 @@ export function serve({ port = 0, mounts = {} } = {}) {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {
       server.off("error", reject);
-      resolve({ server, url: `http://127.0.0.1:${server.address().port}/` });
+      resolve({
+        server,
+        url: `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}/`,
+      });
     });
   });
 }

@@ -60,7 +60,7 @@ function formEncode(bytes) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9*\-._]/.test(c)) s += c;
     else if (b === 0x20) s += "+";
-    else s += "%" + b.toString(16).toUpperCase().padStart(2, "0");
+    else s += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return s;
 }
@@ -104,6 +104,10 @@ export const KINDS = [
 /**
  * The params of notification number `i` of `kind`, with a distinct notify_id and order number.
  * `order` overrides the order number (commodity_order_id / order_no), `time` the second offset.
+ * @param {string} kind
+ * @param {number} i
+ * @param {{ charset?: string, order?: string, status?: string, time?: number }} [options]
+ * @returns {Record<string, string>}
  */
 export function notificationParams(kind, i, { charset = "UTF-8", order, status = "ISV_ACCEPTED", time = i } = {}) {
   const notifyId = `2026060100${pad(i, 8)}${kind.length}${charset === "GBK" ? "g" : "u"}`;
@@ -156,7 +160,10 @@ export function notificationParams(kind, i, { charset = "UTF-8", order, status =
         ...envelope,
         version: "1.1",
         utc_timestamp: String(Date.UTC(2026, 5, 1) + time * 1000),
-        biz_content: JSON.stringify({ wait_for_renew_order_count_30_day: String(i), wait_for_renew_merchant_count_30_day: "3" }),
+        biz_content: JSON.stringify({
+          wait_for_renew_order_count_30_day: String(i),
+          wait_for_renew_merchant_count_30_day: "3",
+        }),
       };
     case "open_app_auth_notify":
       return {
@@ -201,10 +208,13 @@ export function signedBatch(n, { start = 0, key = privateKey() } = {}) {
     const params = notificationParams(kind, i, { charset });
     const body = signNotification(params, { key, variant: documentedVariant(kind) });
     const orderKey =
-      kind === "servicemarket_order_notify" ? params.commodity_order_id
-      : kind === "alipay.open.servicemarket.order.change.notify" ? JSON.parse(params.biz_content).order_no
-      : kind === "open_app_auth_notify" ? params.auth_app_id
-      : null;
+      kind === "servicemarket_order_notify"
+        ? params.commodity_order_id
+        : kind === "alipay.open.servicemarket.order.change.notify"
+          ? JSON.parse(params.biz_content).order_no
+          : kind === "open_app_auth_notify"
+            ? params.auth_app_id
+            : null;
     out.push({ i, kind, charset, notifyId: params.notify_id, orderKey, body });
   }
   return out;

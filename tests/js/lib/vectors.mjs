@@ -12,7 +12,8 @@ export function outcome(api, v) {
   try {
     const n = api.verifyNotification(vectorBody(v), v.key, v.options ?? {});
     return { verified: n.verified, variant: n.variant, signType: n.signType, kind: n.kind };
-  } catch (e) {
+  } catch (thrown) {
+    const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
     if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
       return { error: `NOT_A_CODED_ERROR: ${String(e)}` };
     }
@@ -92,17 +93,56 @@ export function runVectors(api, vectors) {
  * wrong types. Every call must end in a coded error or a result, never a trap.
  */
 export function* hostileInputs(n, validKey) {
-  const junkKeys = ["", "x", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "A".repeat(20000), null, 7, {}];
-  const bodies = [
-    "%", "a=%zz", "=x", "a=1&a=2", "sign=***&sign_type=RSA2", "\u0000\uffff", "?&&&=&",
-    "charset=latin1&sign=a&sign_type=RSA2", "biz_content=%7B&sign=a&sign_type=RSA2",
-    "https://x.example/?", new Uint8Array([0xff, 0xfe, 0x25, 0x32]), 42, null, undefined, true,
-    [["a"]], [[1, 2]], { a: 1 }, Symbol.iterator, () => 1,
+  const junkKeys = [
+    "",
+    "x",
+    "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+    "A".repeat(20000),
+    null,
+    7,
+    {},
   ];
-  const options = [undefined, null, "x", 5, [], { bogus: 1 }, { variant: "v3" }, { signTypes: [] },
-    { now: "yesterday", maxAgeSeconds: 1 }, { maxAgeSeconds: -1 }, { appId: 3 }, { charset: "EBCDIC" }];
+  const bodies = [
+    "%",
+    "a=%zz",
+    "=x",
+    "a=1&a=2",
+    "sign=***&sign_type=RSA2",
+    "\u0000\uffff",
+    "?&&&=&",
+    "charset=latin1&sign=a&sign_type=RSA2",
+    "biz_content=%7B&sign=a&sign_type=RSA2",
+    "https://x.example/?",
+    new Uint8Array([0xff, 0xfe, 0x25, 0x32]),
+    42,
+    null,
+    undefined,
+    true,
+    [["a"]],
+    [[1, 2]],
+    { a: 1 },
+    Symbol.iterator,
+    () => 1,
+  ];
+  const options = [
+    undefined,
+    null,
+    "x",
+    5,
+    [],
+    { bogus: 1 },
+    { variant: "v3" },
+    { signTypes: [] },
+    { now: "yesterday", maxAgeSeconds: 1 },
+    { maxAgeSeconds: -1 },
+    { appId: 3 },
+    { charset: "EBCDIC" },
+  ];
   let seed = 12345;
-  const rand = (m) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % m; };
+  const rand = (m) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % m;
+  };
   for (let i = 0; i < n; i++) {
     const kind = i % 5;
     if (kind === 0) {
@@ -143,9 +183,10 @@ export function runHostile(api, n, validKey) {
     calls++;
     try {
       fn();
-    } catch (e) {
+    } catch (thrown) {
+      const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
       if (!(e instanceof Error) || e.name !== "AlipayNotifyError" || typeof e.code !== "string") {
-        bad.push(String(e && e.stack ? e.stack : e).slice(0, 300));
+        bad.push(String(e?.stack ? e.stack : e).slice(0, 300));
       }
     }
   };
@@ -154,7 +195,7 @@ export function runHostile(api, n, validKey) {
     check(() => api.parseNotification(body, opts));
     check(() => {
       const r = api.inspectNotification(body, key, opts);
-      if (!r || !r.outcome) throw new TypeError("inspectNotification returned no outcome");
+      if (!r?.outcome) throw new TypeError("inspectNotification returned no outcome");
     });
     check(() => api.rsaCheckV1(body, key));
     check(() => api.getSignCheckContentV2(body));

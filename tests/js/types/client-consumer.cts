@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const body: string = s.body;
   // @ts-expect-error orderUpgrade takes productCodes as an array
   await c.orderUpgrade({ commodityOrderId: "1", productCodes: "i1" });
-  void total; void body;
+  void total;
+  void body;
 }
 void main;
 export {};

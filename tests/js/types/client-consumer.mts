@@ -1,7 +1,14 @@
 // A strict ESM consumer of `alipay-notify/client`'s types, with misuse that must not compile.
 import init, {
-  createClient, signV3Request, signV2Request, verifyV3Response,
-  type AlipayNotifyError, type Client, type ErrorCode, type OrderQueryResult, type SignedRequest,
+  createClient,
+  signV3Request,
+  signV2Request,
+  verifyV3Response,
+  type AlipayNotifyError,
+  type Client,
+  type ErrorCode,
+  type OrderQueryResult,
+  type SignedRequest,
 } from "alipay-notify/client";
 
 await init();
@@ -16,8 +23,15 @@ const client: Client = createClient({
   fetch: (url, init) => fetch(url, init),
 });
 const cert = createClient({
-  appId: "2021000000000001", privateKey: "k", appCert: "pem", alipayCert: "pem", alipayRootCert: "pem",
-  rotateAlipayCert: true, onAlipayCertRotated: ({ alipayCertSn }) => { void alipayCertSn; },
+  appId: "2021000000000001",
+  privateKey: "k",
+  appCert: "pem",
+  alipayCert: "pem",
+  alipayRootCert: "pem",
+  rotateAlipayCert: true,
+  onAlipayCertRotated: ({ alipayCertSn }) => {
+    void alipayCertSn;
+  },
 });
 const order: OrderQueryResult = await client.orderQuery({ commodityOrderId: "2016", startPage: "1" });
 const status: string | undefined = order.status;
@@ -30,10 +44,20 @@ await cert.commodityShopOnline({ commodityId: "1", shopId: "2" }, { appAuthToken
 const rel = await client.promotionRelationQuery({ commodityId: "SS01", pageSize: 10, pageNum: 1 });
 const pid: string | undefined = rel.promotionRelations?.[0]?.promoterPid;
 await client.orderUpgrade({ commodityOrderId: "2018", productCodes: ["i1"] }, { protocol: "v2" });
-const any = await client.call("alipay.open.app.qrcode.create", { url_param: "page/index" }, { httpMethod: "POST", idempotent: false });
+const any = await client.call(
+  "alipay.open.app.qrcode.create",
+  { url_param: "page/index" },
+  { httpMethod: "POST", idempotent: false },
+);
 const raw = any.raw.data;
-const signed: SignedRequest = await signV3Request({ appId: "1", privateKey: "k" }, { method: "alipay.open.servicemarket.order.query", params: { commodity_order_id: "1" } });
-const v2: SignedRequest = await signV2Request({ appId: "1", privateKey: "k", now: () => 0 }, { method: "x.y", params: { a: 1 } });
+const signed: SignedRequest = await signV3Request(
+  { appId: "1", privateKey: "k" },
+  { method: "alipay.open.servicemarket.order.query", params: { commodity_order_id: "1" } },
+);
+const v2: SignedRequest = await signV2Request(
+  { appId: "1", privateKey: "k", now: () => 0 },
+  { method: "x.y", params: { a: 1 } },
+);
 const header: string | undefined = signed.headers.authorization;
 verifyV3Response({ timestamp: "1", nonce: "n", body: "{}", signature: "s" }, "key");
 try {
@@ -44,7 +68,8 @@ try {
   if (code === "ALIPAY_API_ERROR") {
     const sub: string | null | undefined = err.subCode;
     const links = err.links?.map((l) => l.link);
-    void sub; void links;
+    void sub;
+    void links;
   }
 }
 // @ts-expect-error a merchant API needs { appAuthToken }
@@ -65,4 +90,11 @@ createClient({ appId: "1", privateKey: "k" });
 createClient({ appId: "1", privateKey: "k", alipayPublicKey: "a", bogus: true });
 // @ts-expect-error the error code union has no such code
 const nope: ErrorCode = "NOPE";
-void status; void shop; void http; void pid; void raw; void v2; void header; void nope;
+void status;
+void shop;
+void http;
+void pid;
+void raw;
+void v2;
+void header;
+void nope;

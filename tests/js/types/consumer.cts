@@ -8,5 +8,7 @@ const s = api.decodeOrderStatus("ISV_ACCEPTED");
 const days: number | undefined = s?.rule?.days;
 // @ts-expect-error signType is RSA2 | RSA
 api.rsaCheckV2({}, "key", { signType: "SM2" });
-void verified; void variant; void days;
+void verified;
+void variant;
+void days;
 export {};

@@ -1,17 +1,35 @@
 // A strict ESM consumer of the package's types.
 import init, {
-  ACK, verifyNotification, parseNotification, inspectNotification, rsaCheckV1, getSignCheckContentV2,
-  decodeOrderStatus, type AlipayNotifyError, type Notification, type VerifyOptions, type ErrorCode,
+  ACK,
+  verifyNotification,
+  parseNotification,
+  inspectNotification,
+  rsaCheckV1,
+  getSignCheckContentV2,
+  decodeOrderStatus,
+  type AlipayNotifyError,
+  type Notification,
+  type VerifyOptions,
+  type ErrorCode,
 } from "alipay-notify";
 
 await init();
-const options: VerifyOptions = { variant: "auto", signTypes: ["RSA2", "RSA"], emptyValues: "keep", appId: "2021", now: new Date(), maxAgeSeconds: 300 };
+const options: VerifyOptions = {
+  variant: "auto",
+  signTypes: ["RSA2", "RSA"],
+  emptyValues: "keep",
+  appId: "2021",
+  now: new Date(),
+  maxAgeSeconds: 300,
+};
 const n: Notification = verifyNotification(new Uint8Array([1]), "key", options);
 if (n.kind === "alipay.open.servicemarket.order.change.notify") {
   const status: string | null = n.status;
   const terminal: boolean | undefined = n.statusInfo?.terminal;
   const at: string | undefined = n.deadline?.at;
-  void status; void terminal; void at;
+  void status;
+  void terminal;
+  void at;
 } else if (n.kind === "open_app_auth_notify") {
   const expires: number | null | undefined = n.detail?.expiresIn;
   void expires;
@@ -39,4 +57,9 @@ verifyNotification("a=1", "k", { bogus: 1 });
 verifyNotification("a=1", "k", { variant: "v3" });
 // @ts-expect-error a number is not a body
 parseNotification(42);
-void p; void firstHint; void ok; void content; void label; void ack;
+void p;
+void firstHint;
+void ok;
+void content;
+void label;
+void ack;

@@ -223,9 +223,15 @@ async function runCase(port, mode, protocol, api, withToken, index) {
     assert(a.app_id === APP_ID && a.nonce === nonce && a.timestamp === String(timestampMs), `${id}: auth string`);
     assert(mode === "cert" ? a.app_cert_sn === SN.app_cert_sn : !("app_cert_sn" in a), `${id}: app_cert_sn`);
     assert(r.headers["alipay-request-id"] === nonce.replaceAll("-", ""), `${id}: request id`);
-    assert((r.headers["alipay-root-cert-sn"] ?? null) === (mode === "cert" ? SN.alipay_root_cert_sn : null), `${id}: root sn`);
+    assert(
+      (r.headers["alipay-root-cert-sn"] ?? null) === (mode === "cert" ? SN.alipay_root_cert_sn : null),
+      `${id}: root sn`,
+    );
     assert((r.headers["alipay-app-auth-token"] ?? null) === appAuthToken, `${id}: token header`);
-    const expectTarget = api.v3.httpMethod === "GET" ? `${api.v3.path}?${new URLSearchParams(Object.entries(api.params).map(([k, v]) => [k, String(v)]))}` : api.v3.path;
+    const expectTarget =
+      api.v3.httpMethod === "GET"
+        ? `${api.v3.path}?${new URLSearchParams(Object.entries(api.params).map(([k, v]) => [k, String(v)]))}`
+        : api.v3.path;
     assert(r.target === expectTarget, `${id}: target`);
     assert(r.body === (api.v3.httpMethod === "GET" ? "" : JSON.stringify(api.params)), `${id}: body`);
   } else {
@@ -247,18 +253,32 @@ async function runCase(port, mode, protocol, api, withToken, index) {
     assert(params.biz_content === JSON.stringify(api.params), `${id}: biz_content`);
     assert((params.app_auth_token ?? null) === appAuthToken, `${id}: app_auth_token`);
     assert((params.app_cert_sn ?? null) === (mode === "cert" ? SN.app_cert_sn : null), `${id}: app_cert_sn`);
-    assert((params.alipay_root_cert_sn ?? null) === (mode === "cert" ? SN.alipay_root_cert_sn : null), `${id}: root sn`);
+    assert(
+      (params.alipay_root_cert_sn ?? null) === (mode === "cert" ? SN.alipay_root_cert_sn : null),
+      `${id}: root sn`,
+    );
     assert(r.headers["alipay-request-id"] === nonce.replaceAll("-", ""), `${id}: request id`);
     // The SDK snake-cases bizContent keys: camelCase input gives the same request.
     const again = await capture(
-      () => sdkFor(mode, port).exec(api.method, { bizContent: camelKeys(api.params), ...(appAuthToken ? { appAuthToken } : {}) }, { validateSign: true }),
+      () =>
+        sdkFor(mode, port).exec(
+          api.method,
+          { bizContent: camelKeys(api.params), ...(appAuthToken ? { appAuthToken } : {}) },
+          { validateSign: true },
+        ),
       frozenAt,
       response,
     );
     assert(JSON.stringify(again.received) === JSON.stringify(r), `${id}: camelCase bizContent gives the same request`);
   }
-  assert(crypto.verify("sha256", Buffer.from(stringToSign, "utf8"), APP_PUBLIC, Buffer.from(sign, "base64")), `${id}: sign verifies`);
-  assert(rsaSign(stringToSign, crypto.createPrivateKey(key("app-private-pkcs8.pem"))) === sign, `${id}: re-sign identical`);
+  assert(
+    crypto.verify("sha256", Buffer.from(stringToSign, "utf8"), APP_PUBLIC, Buffer.from(sign, "base64")),
+    `${id}: sign verifies`,
+  );
+  assert(
+    rsaSign(stringToSign, crypto.createPrivateKey(key("app-private-pkcs8.pem"))) === sign,
+    `${id}: re-sign identical`,
+  );
 
   return {
     id,
@@ -282,7 +302,12 @@ async function runCase(port, mode, protocol, api, withToken, index) {
     request,
     stringToSign,
     sign,
-    response: { status: response.status, headers: response.headers, body: response.body, signedContent: response.signedContent },
+    response: {
+      status: response.status,
+      headers: response.headers,
+      body: response.body,
+      signedContent: response.signedContent,
+    },
     sdkResult: result,
   };
 }
@@ -329,15 +354,21 @@ async function generate() {
   const { port } = server.address();
   try {
     const probe = sdkFor("cert", port);
-    const sdkSn = { app_cert_sn: probe.config.appCertSn, alipay_cert_sn: probe.config.alipayCertSn, alipay_root_cert_sn: probe.config.alipayRootCertSn };
-    for (const k of Object.keys(sdkSn)) assert(sdkSn[k] === SN[k], `SN ${k}: alipay-sdk ${sdkSn[k]} != Python ${SN[k]}`);
+    const sdkSn = {
+      app_cert_sn: probe.config.appCertSn,
+      alipay_cert_sn: probe.config.alipayCertSn,
+      alipay_root_cert_sn: probe.config.alipayRootCertSn,
+    };
+    for (const k of Object.keys(sdkSn))
+      assert(sdkSn[k] === SN[k], `SN ${k}: alipay-sdk ${sdkSn[k]} != Python ${SN[k]}`);
 
     const cases = [];
     for (const mode of ["key", "cert"]) {
       for (const api of APIS) {
         for (const protocol of ["v3", "v2"]) {
           if (protocol === "v3" && !api.v3) continue;
-          for (const withToken of [false, true]) cases.push(await runCase(port, mode, protocol, api, withToken, cases.length));
+          for (const withToken of [false, true])
+            cases.push(await runCase(port, mode, protocol, api, withToken, cases.length));
         }
       }
     }
@@ -366,7 +397,14 @@ async function generate() {
         certMode: CERT_FILES,
         appPublicKey: "app-public.pem",
         alipayPrivateKey: "alipay-private-pkcs8.pem",
-        sn: { python: { app_cert_sn: SN.app_cert_sn, alipay_cert_sn: SN.alipay_cert_sn, alipay_root_cert_sn: SN.alipay_root_cert_sn }, alipaySdk: sdkSn },
+        sn: {
+          python: {
+            app_cert_sn: SN.app_cert_sn,
+            alipay_cert_sn: SN.alipay_cert_sn,
+            alipay_root_cert_sn: SN.alipay_root_cert_sn,
+          },
+          alipaySdk: sdkSn,
+        },
       },
       counts: {
         cases: cases.length,
@@ -387,14 +425,15 @@ async function generate() {
 function format(value, pad = "") {
   if (Array.isArray(value)) {
     const flat = JSON.stringify(value);
-    if (value.every((v) => v === null || typeof v !== "object") && (value.length <= 2 || flat.length <= 100)) return flat;
-    const inner = pad + " ";
+    if (value.every((v) => v === null || typeof v !== "object") && (value.length <= 2 || flat.length <= 100))
+      return flat;
+    const inner = `${pad} `;
     return `[\n${value.map((v) => inner + format(v, inner)).join(",\n")}\n${pad}]`;
   }
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value);
     if (entries.length === 0) return "{}";
-    const inner = pad + " ";
+    const inner = `${pad} `;
     return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${format(v, inner)}`).join(",\n")}\n${pad}}`;
   }
   return JSON.stringify(value);

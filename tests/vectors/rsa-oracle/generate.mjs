@@ -42,7 +42,7 @@ const MUTATIONS = [
 
 const randInt = (n) => crypto.randomInt(n);
 const hex = (buf) => Buffer.from(buf).toString("hex");
-const toBig = (buf) => BigInt("0x" + (buf.length ? hex(buf) : "0"));
+const toBig = (buf) => BigInt(`0x${buf.length ? hex(buf) : "0"}`);
 const toLen = (big, len) => Buffer.from(big.toString(16).padStart(len * 2, "0"), "hex");
 
 const keys = KEY_SPECS.map(({ bits, e }) => {
@@ -156,4 +156,4 @@ const out = {
   })),
   cases,
 };
-process.stdout.write(JSON.stringify(out, null, 1) + "\n");
+process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
