@@ -211,14 +211,16 @@ test("every built-in sample shows the right verdict, variant, kind and error cod
   );
 });
 
-test("a pasted tampered notification shows SIGNATURE_MISMATCH and a hint; V1 and V2 differ only by sign_type", async () => {
+test("a pasted tampered notification shows SIGNATURE_MISMATCH and says the content changed (not the key); V1 and V2 differ only by sign_type", async () => {
   const s = sample("order-utf-8-rsa2-spki-base64-v2");
   assert.ok(s.body.includes("total_price=0.01"));
   const v = await paste(s.body.replace("total_price=0.01", "total_price=100.00"), s.key);
   assert.equal(v.status, "failed");
   assert.equal(v.code, "SIGNATURE_MISMATCH");
-  const hint = v.problems.find((p) => p.code === "WRONG_KEY");
-  assert.ok(hint && /支付宝公钥/.test(hint.hint), JSON.stringify(v.problems));
+  // The right key, changed content: CONTENT_CHANGED, never the wrong-key hint.
+  const hint = v.problems.find((p) => p.code === "CONTENT_CHANGED");
+  assert.ok(hint && /签名后被改动/.test(hint.hint), JSON.stringify(v.problems));
+  assert.ok(!v.problems.some((p) => p.code === "WRONG_KEY"), JSON.stringify(v.problems));
   const diff = await page.getByTestId("sign-diff").textContent();
   assert.match(diff, /sign_type=RSA2/);
   const v2 = await page.getByTestId("sign-content-v2").textContent();
