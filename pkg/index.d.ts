@@ -437,6 +437,7 @@ export declare function getSignCheckContentV2(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
 ): string;
 /** The meaning of an order `status`, or `null` for an unknown code. */
+/** `null` for an unknown code; throws `INVALID_ARGUMENT` for a non-string. */
 export declare function decodeOrderStatus(code: string): OrderStatus | null;
 
 /**

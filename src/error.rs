@@ -341,6 +341,9 @@ impl fmt::Display for Error {
             Error::InvalidBizContent { reason } => {
                 write!(f, "biz_content is not a JSON object: {reason}")
             }
+            Error::AppIdMismatch { expected, actual } if actual.is_empty() => {
+                write!(f, "app_id is missing (expected `{expected}`)")
+            }
             Error::AppIdMismatch { expected, actual } => {
                 write!(f, "app_id `{actual}` is not the expected `{expected}`")
             }

@@ -76,8 +76,29 @@ pub(crate) fn decode(text: &[u8], policy: Policy) -> Result<Vec<u8>, DecodeError
     match strict {
         Err(_) if policy.padding_optional => base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(&cleaned)
-            .map_err(|e| e.to_string()),
-        other => other.map_err(|e| e.to_string()),
+            .map_err(|e| describe(&e)),
+        other => other.map_err(|e| describe(&e)),
+    }
+}
+
+/// The base64 crate's error in this crate's words (its own wording is not part of our API).
+fn describe(e: &base64::DecodeError) -> DecodeError {
+    match e {
+        base64::DecodeError::InvalidByte(at, b) => {
+            let shown = if b.is_ascii_graphic() {
+                format!("`{}`", char::from(*b))
+            } else {
+                format!("byte 0x{b:02x}")
+            };
+            format!("{shown} at position {at} is not a base64 character")
+        }
+        base64::DecodeError::InvalidLength(n) => {
+            format!("{n} characters cannot be base64 (cut or joined?)")
+        }
+        base64::DecodeError::InvalidLastSymbol(at, _) => {
+            format!("the character at position {at} cannot end base64 text (cut?)")
+        }
+        base64::DecodeError::InvalidPadding => "the `=` padding is wrong (cut?)".into(),
     }
 }
 
@@ -98,5 +119,13 @@ mod tests {
             .unwrap_err()
             .contains("space"));
         assert!(decode(b"", Policy::KEY_TEXT).is_err());
+        // Our words, not the base64 crate's.
+        assert_eq!(
+            decode(b"ab$d", Policy::SIGNATURE).unwrap_err(),
+            "`$` at position 2 is not a base64 character"
+        );
+        assert!(decode(b"abcde", Policy::SIGNATURE)
+            .unwrap_err()
+            .contains("cannot be base64"));
     }
 }

@@ -201,6 +201,22 @@ fn check_freshness(form: &Form, options: &VerifyOptions) -> Result<()> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_missing_app_id_is_named_missing() {
+        let options = VerifyOptions {
+            app_id: Some("2021000000000000".into()),
+            ..VerifyOptions::default()
+        };
+        let err = check_app_id(&Form::parse(b"a=1").unwrap(), &options).unwrap_err();
+        assert_eq!(err.code(), "APP_ID_MISMATCH");
+        assert_eq!(
+            err.to_string(),
+            "app_id is missing (expected `2021000000000000`)"
+        );
+        let err = check_app_id(&Form::parse(b"app_id=1").unwrap(), &options).unwrap_err();
+        assert!(err.to_string().contains("`1` is not the expected"));
+    }
+
     /// Regression: `now` at the ends of the i64 range made the age saturate to `i64::MIN`,
     /// whose negation overflowed (a panic in debug builds, a wrong verdict otherwise).
     #[test]

@@ -61,11 +61,49 @@ pub(crate) fn body_from_js_with(v: &JsValue, oversize: Oversize) -> Result<Body>
         return Ok(Body::Bytes(bytes.to_vec()));
     }
     if v.is_object() && !v.is_function() {
+        if let Some(mistake) = not_a_body(v) {
+            return Err(bad(mistake));
+        }
         return params_from_js_with(v, oversize).map(Body::Pairs);
     }
     Err(bad(
         "body must be a string, Uint8Array, URLSearchParams or an object of params",
     ))
+}
+
+/// Names the usual mistakes of passing what holds a body instead of the body: a Promise (a
+/// forgotten `await`), a `Request` / `Response`, a stream. Each would otherwise read as an
+/// object without params and fail later as a missing `sign_type`.
+fn not_a_body(v: &JsValue) -> Option<&'static str> {
+    let has_fn = |name: &str| {
+        js_sys::Reflect::get(v, &JsValue::from_str(name)).is_ok_and(|f| f.is_function())
+    };
+    if has_fn("then") {
+        return Some(
+            "the body is a Promise: did you forget `await` (e.g. `await request.text()`)?",
+        );
+    }
+    if has_fn("arrayBuffer") && has_fn("text") {
+        return Some(
+            "the body is a Request or Response: pass its raw bytes (`new Uint8Array(await request.arrayBuffer())`)",
+        );
+    }
+    if has_fn("getReader") || (has_fn("pipe") && has_fn("on")) {
+        return Some("the body is a stream: read it to the end first and pass the raw bytes");
+    }
+    None
+}
+
+/// A JSON text where a form is expected: `JSON.stringify(params)`, or an `application/json`
+/// post. It would otherwise read as one parameter with a huge name.
+pub(crate) fn json_instead_of_form(bytes: &[u8]) -> Option<Error> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    match bytes.get(start) {
+        Some(b'{') | Some(b'[') => Some(bad(
+            "the body is JSON, not a form: pass the parsed object of params (`JSON.parse(text)`), or the raw form body Alipay posted",
+        )),
+        _ => None,
+    }
 }
 
 /// Reads params: an array of `[name, value]` pairs or a plain object of string values. A name or

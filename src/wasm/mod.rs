@@ -116,7 +116,10 @@ fn options(v: &JsValue) -> Result<VerifyOptions, JsValue> {
 /// Decodes the body into a form, using the charset the options give when the body is text pairs.
 fn form_of(body: Body, opts: &VerifyOptions) -> Result<Form, Error> {
     match body {
-        Body::Bytes(b) => Form::parse(&b),
+        Body::Bytes(b) => match input::json_instead_of_form(&b) {
+            Some(e) => Err(e),
+            None => Form::parse(&b),
+        },
         Body::Pairs(pairs) => input::pairs_to_form(pairs, opts.charset),
     }
 }
@@ -242,15 +245,21 @@ pub fn get_sign_check_content_v2(params: &JsValue) -> Result<String, JsValue> {
     sign_check_content_v2(&pairs).map_err(|e| js_error(&e))
 }
 
-/// `decodeOrderStatus(code)` → JSON of the status, or `null` for an unknown code or a non-string.
+/// `decodeOrderStatus(code)` → JSON of the status, or `null` for an unknown code; a non-string
+/// is `INVALID_ARGUMENT` (a number or `undefined` is a caller's mistake, not an unknown code).
 #[wasm_bindgen(js_name = decodeOrderStatus)]
-pub fn decode_order_status_js(code: &JsValue) -> String {
-    code.dyn_ref::<js_sys::JsString>()
+pub fn decode_order_status_js(code: &JsValue) -> Result<String, JsValue> {
+    let Some(code) = code.dyn_ref::<js_sys::JsString>() else {
+        return Err(js_error(&Error::InvalidArgument {
+            reason: "the order status code must be a string such as \"MERCHANT_ORDED\"".into(),
+        }));
+    };
+    Ok(Some(code)
         .filter(|c| c.length() <= MAX_STATUS_CODE_LEN)
         .and_then(|c| c.as_string())
         .and_then(|c| decode_order_status(&c))
         .and_then(|s| serde_json::to_string(s).ok())
-        .unwrap_or_else(|| String::from("null"))
+        .unwrap_or_else(|| String::from("null")))
 }
 
 /// Every stable error code.
