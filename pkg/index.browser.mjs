@@ -60,4 +60,6 @@ export const verifyResponse = guarded(api.verifyResponse);
 export const verifyV3Response = guarded(api.verifyV3Response);
 export const aesDecrypt = guarded(api.aesDecrypt);
 export const errorCodes = guarded(api.errorCodes);
+// Needs no module: usable in a `catch` before `init()` finished.
+export const isAlipayNotifyError = api.isAlipayNotifyError;
 export const limits = guarded(api.limits);

@@ -39,6 +39,9 @@ export type ErrorCode =
   /** Browser entry only: a function was called before `await init()`. */
   | "NOT_INITIALIZED";
 
+/** Whether `e` is an error of this package (narrows `catch (e)`). */
+export declare function isAlipayNotifyError(e: unknown): e is AlipayNotifyError;
+
 /** What every function throws: a real `Error` with `name === "AlipayNotifyError"` and a `code`. */
 export interface AlipayNotifyError extends Error {
   name: "AlipayNotifyError";
@@ -96,6 +99,20 @@ export type Variant = "v1" | "v2";
 export type SignType = "RSA2" | "RSA";
 export type Charset = "UTF-8" | "GBK";
 
+/** The charset labels accepted (any case; GB2312, GB18030 and CP936 are read as GBK). */
+export type CharsetLabel =
+  | Charset
+  | "utf-8"
+  | "UTF8"
+  | "utf8"
+  | "gbk"
+  | "GB2312"
+  | "gb2312"
+  | "GB18030"
+  | "gb18030"
+  | "CP936"
+  | "cp936";
+
 /** Options of `verifyNotification` / `parseNotification` / `inspectNotification`. */
 export interface VerifyOptions {
   /** `"auto"` (default): the kind's documented variant first, then the other. */
@@ -105,7 +122,7 @@ export interface VerifyOptions {
   /** `"keep"` (default) or `"skip"` empty values in the sign content (Java's SDK skips). */
   emptyValues?: "keep" | "skip";
   /** Charset when the body declares none (`UTF-8`, `GBK`, `GB2312`, `GB18030`). */
-  charset?: string;
+  charset?: CharsetLabel;
   /** The `app_id` the notification must carry. */
   appId?: string;
   /** The current time (default `Date.now()` when `maxAgeSeconds` or `alipayRootCert` is set). */
@@ -123,7 +140,7 @@ export interface VerifyOptions {
 /** Options of `rsaCheckV1` / `rsaCheckV2`. */
 export interface RsaCheckOptions {
   /** Charset of the values (default UTF-8). */
-  charset?: string;
+  charset?: CharsetLabel;
   /** Algorithm (default `"RSA2"`). */
   signType?: SignType;
 }

@@ -127,6 +127,11 @@ function createApi(wasm) {
     errorCodes() {
       return wasm.errorCodes();
     },
+    // A type guard for `catch (e)`: the same test in every runtime (errors cross realms in
+    // workerd and browsers, so no `instanceof` on a class of ours).
+    isAlipayNotifyError(e) {
+      return e instanceof Error && e.name === "AlipayNotifyError" && typeof e.code === "string";
+    },
     limits() {
       return JSON.parse(wasm.limits());
     },

@@ -27,5 +27,6 @@ export const {
   verifyV3Response,
   aesDecrypt,
   errorCodes,
+  isAlipayNotifyError,
   limits,
 } = createApi(wasm);

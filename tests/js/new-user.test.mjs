@@ -37,6 +37,12 @@ for (const kind of ["esm", "cjs"]) {
         status42: attempt(() => api.decodeOrderStatus(42)),
         statusUndefined: attempt(() => api.decodeOrderStatus(undefined)),
         unknown: api.decodeOrderStatus("NOPE"),
+        guard: [
+          (() => { try { api.decodeOrderStatus(42); } catch (e) { return api.isAlipayNotifyError(e); } })(),
+          api.isAlipayNotifyError(new Error("x")),
+          api.isAlipayNotifyError({ name: "AlipayNotifyError", code: "X" }),
+          api.isAlipayNotifyError(undefined),
+        ],
         after: api.verifyNotification(v.body, v.key).verified,
       };
       console.log(JSON.stringify(out));`,
@@ -50,6 +56,7 @@ for (const kind of ["esm", "cjs"]) {
     assert.match(r.status42, /^AlipayNotifyError:INVALID_ARGUMENT:.*must be a string/);
     assert.match(r.statusUndefined, /^AlipayNotifyError:INVALID_ARGUMENT:/);
     assert.equal(r.unknown, null);
+    assert.deepEqual(r.guard, [true, false, false, false], "isAlipayNotifyError narrows only our errors");
     assert.equal(r.after, true);
   });
 

@@ -7,6 +7,7 @@ import init, {
   rsaCheckV1,
   getSignCheckContentV2,
   decodeOrderStatus,
+  isAlipayNotifyError,
   type AlipayNotifyError,
   type Notification,
   type VerifyOptions,
@@ -37,6 +38,16 @@ if (n.kind === "alipay.open.servicemarket.order.change.notify") {
   const names: (string | null)[] = n.miniappReleaseBundle.map((c) => c.zh);
   void names;
 }
+try {
+  verifyNotification("a=1", "key", { charset: "gbk" });
+} catch (e) {
+  if (isAlipayNotifyError(e)) {
+    const code: ErrorCode = e.code;
+    void code;
+  }
+}
+// @ts-expect-error: not a charset the package reads
+verifyNotification("a=1", "key", { charset: "latin1" });
 const p = parseNotification(new URLSearchParams("a=1"));
 const report = inspectNotification("a=1", null);
 const firstHint: string | undefined = report.problems[0]?.hintZh;
