@@ -130,7 +130,11 @@ function createApi(wasm) {
     // A type guard for `catch (e)`: the same test in every runtime (errors cross realms in
     // workerd and browsers, so no `instanceof` on a class of ours).
     isAlipayNotifyError(e) {
-      return e instanceof Error && e.name === "AlipayNotifyError" && typeof e.code === "string";
+      return (
+        e instanceof Error &&
+        e.name === "AlipayNotifyError" &&
+        typeof (/** @type {{ code?: unknown }} */ (e).code) === "string"
+      );
     },
     limits() {
       return JSON.parse(wasm.limits());
