@@ -99,7 +99,7 @@ export type Variant = "v1" | "v2";
 export type SignType = "RSA2" | "RSA";
 export type Charset = "UTF-8" | "GBK";
 
-/** The charset labels accepted (any case; GB2312, GB18030 and CP936 are read as GBK). */
+/** The charset labels accepted (upper or lower case; GB2312, GB18030 and CP936 are read as GBK). */
 export type CharsetLabel =
   | Charset
   | "utf-8"
