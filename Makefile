@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup build pack demo test lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser screenshots bench fuzz deny clean
+.PHONY: setup build pack demo test lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser test-node-lts screenshots bench fuzz deny clean
 
 setup:
 	.ci/setup
@@ -22,7 +22,7 @@ demo: pack
 	node scripts/demo.mjs
 	node tests/js/lib/serve.mjs
 
-test: lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser
+test: lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser test-node-lts
 
 test-rust: setup
 	cargo fmt --all --check
@@ -71,6 +71,16 @@ test-node-server: pack
 test-checkout: build
 	.ci/setup js
 	cd tests/js && $(NODE_TEST) checkout.test.mjs
+
+# The package and example suites again on the current LTS lines, Node 22 and 24 (pinned binaries from
+# the npm registry, .ci/setup nodes); the suites above run on the machine's Node (20).
+NODE_LTS_SUITES := package.test.mjs new-user.test.mjs reframing.test.mjs lifecycle.test.mjs openapi-client.test.mjs node-server.test.mjs worker.test.mjs openapi-worker.test.mjs
+test-node-lts: pack
+	.ci/setup js nodes
+	for v in 22 24; do \
+	  echo "== Node $$(.tools/node-$$v/node_modules/.bin/node --version)"; \
+	  (cd tests/js && PATH="$(CURDIR)/.tools/node-$$v/node_modules/.bin:$$PATH" $(NODE_TEST) $(NODE_LTS_SUITES)); \
+	done
 
 # The debugging page (www/) and the browser entry in headless Chromium (screenshots into a
 # temporary folder; `make screenshots` rewrites docs/screenshots/).

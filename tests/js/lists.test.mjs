@@ -296,3 +296,21 @@ test("kinds: Rust's wire names are the d.ts `kind` literals and the page's KINDS
   assert.deepEqual([...dts].sort(), [...wire].sort(), "index.d.ts kind literals");
   assert.deepEqual(Object.keys(KINDS).sort(), [...wire].sort(), "www/i18n.js KINDS");
 });
+
+// The Node versions: `engines` promises no older major than the one `make test` runs on (this
+// machine's Node) and the LTS lines `.ci/setup nodes` installs for `make test-node-lts`.
+test("engines.node matches the Node versions make test runs", () => {
+  const engines = JSON.parse(read("pkg/package.json")).engines.node;
+  const min = Number(/^>=(\d+)$/.exec(engines)?.[1]);
+  const setup = read(".ci/setup");
+  const pinned = [...(/for v in ([\d. ]+); do/.exec(setup)?.[1] ?? "").matchAll(/(\d+)\.\d+\.\d+/g)].map((m) =>
+    Number(m[1]),
+  );
+  assert.deepEqual(pinned, [22, 24], "the LTS lines .ci/setup installs");
+  assert.match(read("Makefile"), /for v in 22 24; do/, "make test-node-lts runs both");
+  const here = Number(process.versions.node.split(".")[0]);
+  const tested = new Set([here, ...pinned]);
+  assert.ok(tested.has(min), `engines ${engines}: Node ${min} is not among the tested ${[...tested]}`);
+  for (const doc of ["README.md"])
+    assert.ok(read(doc).includes(`Node ${[min, ...pinned].join(", ")}`), `${doc} names the tested versions`);
+});
