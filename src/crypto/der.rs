@@ -26,6 +26,25 @@ pub(crate) mod tag {
     pub const CONTEXT_3: u8 = 0xa3;
 }
 
+/// Encodes one element with a minimal length, as DER requires (and as Java's
+/// `DerValue.toByteArray()` re-encodes it).
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let mut out = Vec::with_capacity(len + 6);
+    out.push(tag);
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        let significant = bytes.get(skip..).unwrap_or(&[]);
+        out.push(0x80 | significant.len() as u8);
+        out.extend_from_slice(significant);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
 /// One encoded element: its tag byte, its contents and its whole encoding.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tlv<'a> {
@@ -100,5 +119,15 @@ impl<'a> Der<'a> {
             )));
         }
         Ok(tlv)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn der_lengths_are_minimal() {
+        assert_eq!(super::tlv(0x04, &[1, 2]), vec![0x04, 2, 1, 2]);
+        assert_eq!(&super::tlv(0x04, &[0; 200])[..3], &[0x04, 0x81, 200]);
+        assert_eq!(&super::tlv(0x04, &[0; 300])[..4], &[0x04, 0x82, 1, 44]);
     }
 }

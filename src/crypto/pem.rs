@@ -112,6 +112,21 @@ enum Edge {
     End,
 }
 
+/// Turns the literal `\n` / `\r\n` escapes of a key kept in an environment variable (the
+/// usual `.env` form) into line breaks, and drops a stray `\r`. PEM and base64 never contain a
+/// backslash, so this cannot change a key that has none; text without one is borrowed as is.
+pub(crate) fn unescape_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\\') {
+        std::borrow::Cow::Owned(
+            text.replace("\\r\\n", "\n")
+                .replace("\\n", "\n")
+                .replace("\\r", ""),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Reads `text` (see the module docs); malformed armour is `err(reason)`.
 pub(crate) fn read(text: &str, err: fn(String) -> Error) -> Result<Pem<'_>> {
     let bytes = text.as_bytes();
@@ -245,6 +260,13 @@ fn known_labels() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn env_escapes_become_line_breaks() {
+        use super::unescape_newlines as u;
+        assert_eq!(u("a\\nb\\r\\nc\\rd"), "a\nb\ncd");
+        assert!(matches!(u("no escapes\n"), std::borrow::Cow::Borrowed(_)));
+    }
+
     use super::*;
 
     fn e(reason: String) -> Error {

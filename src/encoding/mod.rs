@@ -6,6 +6,7 @@ pub(crate) mod charset;
 pub(crate) mod form;
 pub(crate) mod gbk;
 mod gbk_table;
+pub(crate) mod hex;
 pub(crate) mod time;
 
 pub use charset::Charset;

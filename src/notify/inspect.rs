@@ -718,7 +718,7 @@ fn diagnose_mismatch(
     // The right key turns the signature into a well-formed DigestInfo even when the content
     // changed; another key gives noise. That tells a wrong key from changed content.
     if let Some((hash_type, recovered)) = rec.recovered_digest() {
-        let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let hex = crate::encoding::hex::lower;
         let content =
             |v: Variant| hex(&hash_type.digest(&sign_content(form, v, options.empty_values)));
         let gbk_as_utf8 = form

@@ -85,15 +85,8 @@ pub fn verify_form(form: &Form, key: &PublicKey, options: &VerifyOptions) -> Res
 /// is deterministic, the signature must be exactly the modulus length and below the modulus, and
 /// every spelling of `sign` (`+`, a space, `%2B`) decodes to the same bytes.
 fn fingerprint(sig: &[u8]) -> String {
-    use core::fmt::Write as _;
     use sha2::Digest as _;
-    sha2::Sha256::digest(sig)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            // Writing to a String cannot fail.
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    crate::encoding::hex::lower(&sha2::Sha256::digest(sig))
 }
 
 /// Parses a notification without verifying it: `verified` is `false`. Fails only on malformed

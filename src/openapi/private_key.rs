@@ -12,6 +12,7 @@ use core::fmt;
 
 use base64::Engine as _;
 
+use crate::crypto::der;
 use crate::error::{Error, Result};
 use crate::PublicKey;
 
@@ -81,13 +82,7 @@ impl PrivateKey {
             });
         }
         // Environment files often hold the PEM on one line with literal `\n` escapes.
-        let unescaped;
-        let text = if text.contains("\\n") {
-            unescaped = text.replace("\\r", "").replace("\\n", "\n");
-            unescaped.as_str()
-        } else {
-            text
-        };
+        let text = crate::crypto::pem::unescape_newlines(text);
         let text = text.trim();
         if text.is_empty() {
             return Err(invalid("the private key is empty"));
@@ -197,14 +192,14 @@ impl PrivateKey {
                 "unsupported key size (RSA keys of 1024 to 4096 bits are accepted; Alipay's tool makes 2048)",
             ));
         }
-        let pkcs1 = der_tlv(SEQUENCE, contents);
-        let mut alg = der_tlv(OID, RSA_ENCRYPTION);
+        let pkcs1 = der::tlv(SEQUENCE, contents);
+        let mut alg = der::tlv(OID, RSA_ENCRYPTION);
         alg.extend_from_slice(&[NULL, 0]);
-        let mut info = der_tlv(INTEGER, &[0]);
-        info.extend(der_tlv(SEQUENCE, &alg));
-        info.extend(der_tlv(OCTET_STRING, &pkcs1));
+        let mut info = der::tlv(INTEGER, &[0]);
+        info.extend(der::tlv(SEQUENCE, &alg));
+        info.extend(der::tlv(OCTET_STRING, &pkcs1));
         Ok(PrivateKey {
-            pkcs8: der_tlv(SEQUENCE, &info),
+            pkcs8: der::tlv(SEQUENCE, &info),
             modulus,
             exponent: strip_zeros(e).to_vec(),
             format,
@@ -358,24 +353,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Encodes one DER TLV with a minimal length.
-fn der_tlv(tag: u8, value: &[u8]) -> Vec<u8> {
-    let len = value.len();
-    let mut out = Vec::with_capacity(len + 6);
-    out.push(tag);
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        let significant = bytes.get(skip..).unwrap_or(&[]);
-        out.push(0x80 | significant.len() as u8);
-        out.extend_from_slice(significant);
-    }
-    out.extend_from_slice(value);
-    out
-}
-
 fn strip_zeros(b: &[u8]) -> &[u8] {
     let first = b.iter().position(|x| *x != 0).unwrap_or(b.len());
     b.get(first..).unwrap_or(&[])
@@ -391,13 +368,6 @@ fn bit_len(n: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn der_lengths_are_minimal() {
-        assert_eq!(der_tlv(0x04, &[1, 2]), vec![0x04, 2, 1, 2]);
-        assert_eq!(&der_tlv(0x04, &[0; 200])[..3], &[0x04, 0x81, 200]);
-        assert_eq!(&der_tlv(0x04, &[0; 300])[..4], &[0x04, 0x82, 1, 44]);
-    }
 
     #[test]
     fn garbage_is_refused_without_echo() {

@@ -37,16 +37,8 @@ impl PublicKey {
                 "public key text is over {MAX_KEY_TEXT_BYTES} bytes"
             )));
         }
-        // A key kept in an environment variable often has its line breaks written as `\n`
-        // (the usual `.env` form): base64 and PEM never contain a backslash, so read them as
-        // line breaks.
-        let unescaped;
-        let text = if text.contains("\\n") {
-            unescaped = text.replace("\\r\\n", "\n").replace("\\n", "\n");
-            unescaped.as_str()
-        } else {
-            text
-        };
+        // The usual `.env` form: line breaks written as `\n`.
+        let text = pem::unescape_newlines(text);
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(Error::key("the key is empty"));

@@ -23,11 +23,12 @@
 
 use md5::Digest as _;
 
-use crate::crypto::der::{tag, Der, Tlv};
+use crate::crypto::der::{self, tag, Der, Tlv};
 use crate::crypto::pem::{self, Label, Pem};
 use crate::crypto::rsa::pkcs1v15::{verify_pkcs1v15, SignType};
 use crate::crypto::RsaPublicKey;
 use crate::encoding::base64::{decode as decode_base64, Policy};
+use crate::encoding::hex;
 use crate::encoding::time::{civil_to_epoch_seconds, digits};
 use crate::error::{Error, Result};
 
@@ -107,20 +108,6 @@ fn oid_string(content: &[u8]) -> Result<String> {
     Ok(out)
 }
 
-/// Lowercase hexadecimal, as Java's `Character.forDigit(_, 16)` writes it.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        for nibble in [b >> 4, b & 0x0f] {
-            if let Some(d) = DIGITS.get(usize::from(nibble)) {
-                s.push(char::from(*d));
-            }
-        }
-    }
-    s
-}
-
 /// Decimal form of a big-endian two's complement integer (Java's `BigInteger.toString()`).
 /// Serial numbers exceed 64 bits (Alipay's are 128, iTrusChina's root 160), hence bignum.
 fn signed_decimal(twos_complement: &[u8]) -> String {
@@ -158,23 +145,6 @@ fn signed_decimal(twos_complement: &[u8]) -> String {
             }
         }
     }
-    out
-}
-
-/// Re-encodes an element with a minimal DER length, as Java's `DerValue.toByteArray()` does.
-fn der_reencode(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        let significant = bytes.get(skip..).unwrap_or(&[]);
-        out.push(0x80 | significant.len() as u8);
-        out.extend_from_slice(significant);
-    }
-    out.extend_from_slice(content);
     out
 }
 
@@ -274,7 +244,7 @@ impl<'a> Certificate<'a> {
         // Java's `getSerialNumber()` is a signed BigInteger; `toString()` is its decimal form.
         let serial = signed_decimal(self.serial);
         let digest = md5::Md5::digest(format!("{issuer}{serial}").as_bytes());
-        Ok(hex(&digest))
+        Ok(hex::lower(&digest))
     }
 
     /// The subject's RSA public key.
@@ -462,7 +432,7 @@ fn java_rfc2253_ava(oid: &[u8], value: Tlv<'_>) -> Result<String> {
     );
     if keyword.is_none() || !is_text {
         out.push('#');
-        out.push_str(&hex(&der_reencode(value.tag, value.content)));
+        out.push_str(&hex::lower(&der::tlv(value.tag, value.content)));
         return Ok(out);
     }
     let text = String::from_utf8_lossy(value.content);
@@ -846,11 +816,11 @@ mod tests {
         for rdn in rdns {
             let mut set = Vec::new();
             for (oid, t, v) in *rdn {
-                let mut ava = der_reencode(tag::OID, oid);
-                ava.extend(der_reencode(*t, v));
-                set.extend(der_reencode(tag::SEQUENCE, &ava));
+                let mut ava = der::tlv(tag::OID, oid);
+                ava.extend(der::tlv(*t, v));
+                set.extend(der::tlv(tag::SEQUENCE, &ava));
             }
-            seq.extend(der_reencode(tag::SET, &set));
+            seq.extend(der::tlv(tag::SET, &set));
         }
         seq
     }
@@ -925,7 +895,7 @@ mod tests {
     #[test]
     fn long_lengths_are_reencoded_minimally() {
         let long = vec![b'a'; 200];
-        let enc = der_reencode(tag::UTF8_STRING, &long);
+        let enc = der::tlv(tag::UTF8_STRING, &long);
         assert_eq!(enc.get(..3).unwrap(), &[0x0c, 0x81, 200]);
         let mut d = Der::new(bad, &enc);
         assert_eq!(d.read("x").unwrap().content.len(), 200);
