@@ -209,6 +209,114 @@ def main() -> None:
     for data, name in responses.items():
         write("verify_response", slug(name), data)
 
+    # OpenAPI answers (`status\ntimestamp\nnonce\nsignature\nalipay-sn\nbody`): signed by the
+    # OpenAPI vectors' throw-away Alipay key, so some verify; then each broken one way.
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    keys_dir = VECTORS / "openapi" / "keys"
+    alipay = serialization.load_pem_private_key((keys_dir / "alipay-private-pkcs8.pem").read_bytes(), None)
+    sn = json.loads((keys_dir / "sn.json").read_text("utf-8"))["alipay_cert_sn"]
+
+    def rsa2(text: str) -> str:
+        return base64.b64encode(alipay.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+    def v3(status: int, body: str, ts: str = "1735747200123", nonce: str = "n0nce", sign: str | None = None,
+           alipay_sn: str = "") -> bytes:
+        sig = rsa2(f"{ts}\n{nonce}\n{body}\n") if sign is None else sign
+        return f"{status}\n{ts}\n{nonce}\n{sig}\n{alipay_sn}\n{body}".encode()
+
+    def v2(method: str, inner: str, sign: bool = True, extra: str = "") -> bytes:
+        key = method.replace(".", "_") + "_response"
+        tail = f',"sign":"{rsa2(inner)}"' if sign else ""
+        return f'200\n\n\n\n\n{{"{key}":{inner}{extra}{tail}}}'.encode()
+
+    query = '{"commodity_id":"2019","status":"MERCHANT_ORDED","order_items":[{"shop_id":"s1","order_status":"TO_DO"}]}'
+    replies = {
+        "v3-ok": v3(200, query),
+        "v3-ok-sn": v3(200, query, alipay_sn=sn),
+        "v3-wrong-sn": v3(200, query, alipay_sn="0" * 32),
+        "v3-empty-signed": v3(200, ""),
+        "v3-empty-unsigned": v3(200, "", sign=""),
+        "v3-unsigned": v3(200, query, sign=""),
+        "v3-tampered": v3(200, query).replace(b"TO_DO", b"DONE!"),
+        "v3-error": v3(400, '{"code":"ORDER_NOT_EXIST","message":"订单不存在","links":[{"link":"x","desc":"y"}]}'),
+        "v3-error-unsigned": v3(400, '{"code":"ORDER_NOT_EXIST","message":"x"}', sign=""),
+        "v3-401": v3(401, '{"code":"invalid-signature","message":"验签出错"}', sign=""),
+        "v3-html-502": v3(502, "<html>bad gateway</html>", sign=""),
+        "v3-not-json": v3(200, "not json"),
+        "v3-not-utf8": b"200\n1\nn\nAA==\n\n\xff\xfe",
+        "v3-no-timestamp": v3(200, query, ts=""),
+        "v3-null-signature": v3(200, query, sign="null"),
+        "v3-bad-base64": v3(200, query, sign="%%%"),
+        "v2-ok": v2("alipay.open.servicemarket.order.query", '{"code":"10000","msg":"Success","status":"MERCHANT_ORDED"}'),
+        "v2-ok-sn": v2("alipay.open.servicemarket.order.query", '{"code":"10000","msg":"Success"}', extra=f',"alipay_cert_sn":"{sn}"'),
+        "v2-business-error": v2("alipay.open.servicemarket.order.query", '{"code":"40004","msg":"Business Failed","sub_code":"ORDER_NOT_EXIST","sub_msg":"订单不存在"}'),
+        "v2-unsigned-error": v2("alipay.open.servicemarket.order.query", '{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature"}', sign=False),
+        "v2-unsigned-success": v2("alipay.open.servicemarket.order.query", '{"code":"10000","msg":"Success"}', sign=False),
+        "v2-escaped-slash": v2("alipay.open.file.upload", '{"code":"10000","msg":"Success","url":"https:\\/\\/x"}'),
+        "v2-error-response": b'200\n\n\n\n\n{"error_response":{"code":"40002","msg":"Invalid Arguments"},"sign":"AA=="}',
+        "garbage": b"\n\n\n\n\n\n\n",
+        "status-only": b"999",
+        "empty": b"",
+    }
+    for name, data in replies.items():
+        write("openapi_reply", name, data)
+
+    # Private keys: every committed app key form (PKCS#1/#8, PEM, bare, wrapped, CRLF), their
+    # DER, the .env form, public keys and certificates passed by mistake, and junk.
+    private: dict[bytes, str] = {}
+    for p in sorted(keys_dir.glob("*private*")) + sorted(keys_dir.glob("app-p*")) + sorted(keys_dir.glob("*.crt"))[:2]:
+        private.setdefault(p.read_bytes(), slug(p.name))
+    pkcs8 = (keys_dir / "app-private-pkcs8.pem").read_text()
+    private.setdefault(pkcs8.replace("\n", "\\n").encode(), "env-escaped-pkcs8")
+    private.setdefault(pem_der(pkcs8), "der-pkcs8")
+    private.setdefault(pem_der((keys_dir / "app-private-pkcs1.pem").read_text()), "der-pkcs1")
+    for extra in [b"", b"x", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+                  b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END RSA PRIVATE KEY-----",
+                  b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----",
+                  b"\x30\x82\xff\xff", b"\x30\x03\x02\x01\x00", b"MIIE" + b"A" * 100]:
+        private.setdefault(extra, "junk-" + hashlib.sha1(extra).hexdigest()[:10])
+    for data, name in private.items():
+        write("private_key", name, data)
+
+    # Lifecycle JSON: every event type, states at each status, `[state, event]` pairs, and the
+    # shapes the readers must refuse.
+    events = [
+        {"type": "orderNotified", "id": "n1", "atMs": 1735747200000, "orderTimeMs": 1735747100000},
+        {"type": "statusChanged", "id": "n2", "atMs": 1735747300000, "status": "ISV_ACCEPTED"},
+        {"type": "statusChanged", "id": "n3", "atMs": 1735747400000, "status": "MERCHANT_CANCELLED"},
+        {"type": "renewalNotified", "id": "n4", "atMs": 1735747500000},
+        {"type": "authorizationNotified", "id": "n5", "atMs": 1735747600000, "granted": True},
+        {"type": "accepted", "id": "c1", "atMs": 1735747700000},
+        {"type": "rejected", "id": "c2", "atMs": 1735747700000},
+        {"type": "itemCompleted", "id": "c3", "atMs": 1735747800000, "item": "s1"},
+        {"type": "itemCancelled", "id": "c4", "atMs": 1735747800000, "item": "s1"},
+        {"type": "itemConfirmed", "id": "c5", "atMs": 1735747900000, "item": "s1"},
+        {"type": "queried", "id": "q1", "atMs": 1735748000000, "status": "MERCHANT_CHECKING", "items": {"s1": "TO_CONFIRM"}},
+        {"type": "queried", "id": "q2", "atMs": 1735748000000, "status": None, "items": {}},
+    ]
+    states = [
+        None, {},
+        {"status": "MERCHANT_ORDED", "statusAtMs": 1735747200000, "orderedAtMs": 1735747100000, "items": {}, "authorized": False, "applied": ["n1"]},
+        {"status": "ISV_ACCEPTED", "statusAtMs": 1735747300000, "orderedAtMs": 1735747100000, "items": {"s1": "DOING"}, "authorized": True, "applied": ["n1", "n2"]},
+        {"status": "DONE", "statusAtMs": 9e15, "orderedAtMs": None, "items": {}, "authorized": True, "applied": []},
+    ]
+    for i, e in enumerate(events):
+        write("lifecycle_json", f"event-{i}-{e['type']}", json.dumps(e).encode())
+        for j, st in enumerate(states):
+            write("lifecycle_json", f"pair-{i}-{j}", json.dumps([st, e]).encode())
+    for name, data in [
+        ("not-json", b"{"), ("number", b"5"), ("array3", b"[1,2,3]"),
+        ("unknown-type", b'{"type":"x","id":"a","atMs":1}'), ("no-id", b'{"type":"accepted","atMs":1}'),
+        ("ms-float", b'{"type":"accepted","id":"a","atMs":1.5}'), ("ms-huge", b'{"type":"accepted","id":"a","atMs":1e300}'),
+        ("ms-negative", b'{"type":"accepted","id":"a","atMs":-9223372036854775808}'),
+        ("status-unknown", b'{"type":"statusChanged","id":"a","atMs":1,"status":"NOPE"}'),
+        ("items-not-strings", b'[{"items":{"a":1}},{"type":"accepted","id":"a","atMs":1}]'),
+        ("applied-huge", json.dumps([{"applied": [str(i) for i in range(5000)]}, events[0]]).encode()),
+    ]:
+        write("lifecycle_json", name, data)
+
 
 if __name__ == "__main__":
     main()

@@ -35,6 +35,9 @@ pub const TARGETS: &[&str] = &[
     "verify_options",
     "certificate",
     "verify_response",
+    "openapi_reply",
+    "private_key",
+    "lifecycle_json",
 ];
 
 /// Runs the named target on one input (the replay test's dispatcher).
@@ -48,6 +51,9 @@ pub fn run(target: &str, data: &[u8]) {
         "verify_options" => verify_options(data),
         "certificate" => certificate(data),
         "verify_response" => response(data),
+        "openapi_reply" => openapi_reply(data),
+        "private_key" => private_key(data),
+        "lifecycle_json" => lifecycle_json(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -597,6 +603,159 @@ pub fn response(data: &[u8]) {
                     "INPUT_TOO_LARGE",
                 ],
             );
+        }
+    }
+}
+
+/// The keys of the OpenAPI targets: the throw-away "Alipay" key of the OpenAPI vectors, and the
+/// key of their Alipay certificate (certificate mode: the answer's SN is checked).
+fn openapi_keys() -> &'static [PublicKey; 2] {
+    static KEYS: std::sync::OnceLock<[PublicKey; 2]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        [
+            PublicKey::parse(include_str!(
+                "../../tests/vectors/openapi/keys/alipay-public.pem"
+            ))
+            .expect("the OpenAPI Alipay key parses"),
+            PublicKey::parse(include_str!(
+                "../../tests/vectors/openapi/keys/alipayCertPublicKey_RSA2.crt"
+            ))
+            .expect("the OpenAPI Alipay certificate parses"),
+        ]
+    })
+}
+
+/// What reading an answer may fail with.
+const REPLY_ERRORS: &[&str] = &[
+    "ALIPAY_API_ERROR",
+    "CERT_SN_MISMATCH",
+    "INPUT_TOO_LARGE",
+    "MALFORMED_RESPONSE",
+    "MALFORMED_SIGNATURE",
+    "MISSING_PARAMETER",
+    "SIGNATURE_MISMATCH",
+    "UNEXPECTED_RESPONSE",
+];
+
+/// `openapi::read_v3_reply` and `read_v2_reply` on one answer, written
+/// `status\ntimestamp\nnonce\nsignature\nalipay-sn\nbody` (an empty line is a missing header).
+/// Data comes back only when it was verified: a v3 success with a signature, a v2 `10000`.
+pub fn openapi_reply(data: &[u8]) {
+    use alipay_notify::openapi::{read_v2_reply, read_v3_reply, V3Reply};
+    let mut parts = data.splitn(6, |b| *b == b'\n');
+    let mut header = || {
+        parts
+            .next()
+            .and_then(|p| core::str::from_utf8(p).ok())
+            .filter(|s| !s.is_empty())
+    };
+    let status = header().and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
+    let (timestamp, nonce, signature, alipay_sn) = (header(), header(), header(), header());
+    let consumed = [timestamp, nonce, signature, alipay_sn]
+        .iter()
+        .map(|h| h.map_or(0, str::len) + 1)
+        .sum::<usize>()
+        + data
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(data.len(), |i| i + 1);
+    let body = data.get(consumed.min(data.len())..).unwrap_or(&[]);
+    for key in openapi_keys() {
+        let reply = V3Reply {
+            status,
+            body,
+            timestamp,
+            nonce,
+            signature,
+            alipay_sn,
+            trace_id: None,
+        };
+        match read_v3_reply(&reply, key) {
+            Ok(r) => {
+                assert!((200..300).contains(&status), "data from HTTP {status}");
+                assert!(signature.is_some(), "unsigned data was returned");
+                assert_eq!(r.signed_content.as_bytes(), body);
+            }
+            Err(e) => check_error(&e, REPLY_ERRORS),
+        }
+        let text = String::from_utf8_lossy(body);
+        for method in [
+            "alipay.open.servicemarket.order.query",
+            "alipay.open.file.upload",
+        ] {
+            match read_v2_reply(status, &text, method, key) {
+                Ok(r) => {
+                    assert_eq!(r.data.get("code").and_then(|c| c.as_str()), Some("10000"));
+                    assert!(text.contains(&r.signed_content));
+                }
+                Err(e) => check_error(&e, REPLY_ERRORS),
+            }
+        }
+    }
+}
+
+/// `openapi::PrivateKey::parse` / `from_der`: a key that parses is a usable RSA key whose public
+/// half is its own; a refusal is coded and never repeats the input (it may be a secret).
+pub fn private_key(data: &[u8]) {
+    use alipay_notify::openapi::PrivateKey;
+    let text = String::from_utf8_lossy(data);
+    for result in [PrivateKey::parse(&text), PrivateKey::from_der(data)] {
+        match result {
+            Ok(k) => {
+                assert!((MIN_KEY_BITS..=MAX_KEY_BITS).contains(&k.bits()));
+                assert!(!k.pkcs8_der().is_empty());
+                let public = k
+                    .public_key()
+                    .expect("a parsed private key has a public key");
+                assert!(k.is_own_public_key(&public));
+                let again = PrivateKey::from_der(k.pkcs8_der()).expect("its PKCS#8 parses");
+                assert_eq!(again.pkcs8_der(), k.pkcs8_der());
+            }
+            Err(e) => {
+                check_error(&e, &["INVALID_PRIVATE_KEY", "INPUT_TOO_LARGE"]);
+                let message = e.to_string();
+                let secret = text.trim();
+                assert!(
+                    secret.len() < 16 || !message.contains(secret),
+                    "the error repeats the key text"
+                );
+            }
+        }
+    }
+}
+
+/// The lifecycle's JSON readers (`Event::from_json`, `OrderState::from_json`) on the input as
+/// `[state, event]` (or anything else): what they accept, `apply` takes without a panic, and the
+/// state it returns reads back as itself.
+pub fn lifecycle_json(data: &[u8]) {
+    use alipay_notify::servicemarket::{apply, Event, OrderState};
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let (state, event) = match value.as_array().map(Vec::as_slice) {
+        Some([s, e]) => (s.clone(), e.clone()),
+        _ => (serde_json::Value::Null, value.clone()),
+    };
+    let state = OrderState::from_json(&state);
+    let event = Event::from_json(&event);
+    if let (Ok(state), Ok(event)) = (state, event) {
+        for now in [0, 1_735_747_200_000, i64::MAX] {
+            let outcome = apply(&state, &event, now);
+            let json = serde_json::to_value(&outcome.state).expect("the state serialises");
+            let back = OrderState::from_json(&json).expect("a returned state reads back");
+            assert_eq!(back, outcome.state);
+            let again = apply(&outcome.state, &event, now);
+            assert_eq!(
+                again.state, outcome.state,
+                "a repeated event changed the state"
+            );
+        }
+    }
+    // Whatever the input, the readers answer (a message, never a panic) on its parts too.
+    if let Some(o) = value.as_object() {
+        for v in o.values() {
+            let _ = Event::from_json(v);
+            let _ = OrderState::from_json(v);
         }
     }
 }
