@@ -2,6 +2,8 @@
 // with a coded error, instead of a misleading one (issue: truthful diagnosis, forgiving inputs).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { constants, createHash, createPublicKey, publicDecrypt } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { jsDir, prepareScratch, scratch } from "./lib/scratch.mjs";
@@ -85,3 +87,63 @@ for (const kind of ["esm", "cjs"]) {
     assert.doesNotMatch(r.badSign, /Invalid symbol|Invalid byte/);
   });
 }
+
+// The CONTENT_CHANGED report's digests, recomputed independently: the signed digest recovered with
+// node:crypto (publicDecrypt of the signature → DigestInfo), the V1/V2 contents hashed by
+// node:crypto over sign strings this test builds itself (sorted, `sign` / `sign_type` dropped as
+// each variant says, empty values kept as the default does). Real Alipay notifications, one value
+// changed after signing, the right key.
+test("CONTENT_CHANGED shows the digests node:crypto computes, on every real notification", () => {
+  const dir = join(jsDir, "../vectors/real");
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith("notify-") && f.endsWith(".json"))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")));
+  assert.equal(files.length, 5);
+  const cases = files.map((f) => {
+    const name = Object.keys(f.params).find((k) => !["sign", "sign_type", "charset"].includes(k) && f.params[k] !== "");
+    const params = { ...f.params, [name]: `${f.params[name]}0` };
+    const options = f.expected.sign_type === "RSA" ? { signTypes: ["RSA2", "RSA"] } : {};
+    return {
+      id: f.id,
+      key: f.alipay_public_key,
+      params,
+      body: new URLSearchParams(params).toString(),
+      options,
+      signType: f.expected.sign_type,
+    };
+  });
+  const r = runIn(
+    "esm",
+    `const cases = ${JSON.stringify(cases)};
+    console.log(JSON.stringify(cases.map((c) => api.inspectNotification(c.body, c.key, c.options).problems.map((p) => [p.code, p.message]))));`,
+  );
+  cases.forEach((c, i) => {
+    const codes = r[i].map(([code]) => code);
+    assert.ok(codes.includes("CONTENT_CHANGED"), `${c.id}: ${codes}`);
+    assert.ok(!codes.includes("WRONG_KEY"), c.id);
+    const message = r[i].find(([code]) => code === "CONTENT_CHANGED")[1];
+    const [, signed, v1, v2] = /signed ([0-9a-f]+), V1 content ([0-9a-f]+), V2 content ([0-9a-f]+)/.exec(message) ?? [];
+    const der = c.key.includes("BEGIN")
+      ? c.key
+      : { key: Buffer.from(c.key.replace(/\s/g, ""), "base64"), format: "der", type: "spki" };
+    const key = createPublicKey(der);
+    const digestInfo = publicDecrypt(
+      { key, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.from(c.params.sign, "base64"),
+    );
+    const hash = c.signType === "RSA" ? "sha1" : "sha256";
+    const size = hash === "sha1" ? 20 : 32;
+    assert.equal(signed, digestInfo.subarray(digestInfo.length - size).toString("hex"), `${c.id}: signed digest`);
+    const content = (drop) =>
+      Object.keys(c.params)
+        .filter((k) => !drop.includes(k))
+        .sort()
+        .map((k) => `${k}=${c.params[k]}`)
+        .join("&");
+    const digest = (text) => createHash(hash).update(text, "utf8").digest("hex");
+    assert.equal(v1, digest(content(["sign", "sign_type"])), `${c.id}: V1 content digest`);
+    assert.equal(v2, digest(content(["sign"])), `${c.id}: V2 content digest`);
+    assert.notEqual(signed, v1);
+    assert.notEqual(signed, v2);
+  });
+});
