@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::servicemarket::status::{deadline_for, decode_order_status, Deadline};
+use crate::servicemarket::status::{deadline_from_ms, decode_order_status, Deadline};
 
 /// Where a rule comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -772,9 +772,7 @@ fn advise(s: &OrderState, now_ms: i64) -> (Action, Option<Deadline>, bool) {
         "WAIT_FOR_PAYMENT" => s.ordered_at_ms.or(s.status_at_ms),
         _ => s.status_at_ms,
     };
-    let deadline = from
-        .map(crate::encoding::time::epoch_ms_to_beijing)
-        .and_then(|t| deadline_for(status, &t));
+    let deadline = from.and_then(|ms| deadline_from_ms(status, ms));
     let passed = deadline.as_ref().is_some_and(|d| now_ms > d.at_ms);
     let action = match code {
         "MERCHANT_ORDED" => ACCEPT_OR_REJECT,

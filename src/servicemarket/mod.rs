@@ -9,7 +9,7 @@ pub use lifecycle::{
     MAX_APPLIED_IDS, QUERY_API, TRANSITIONS,
 };
 pub use status::{
-    deadline_for, decode_cancel_operator, decode_order_status, decode_release_bundle, Deadline,
-    Label, LifecycleRule, OrderStatus, ReleaseChannel, CANCEL_OPERATORS, ORDER_STATUSES,
-    RELEASE_CHANNELS,
+    deadline_for, deadline_from_ms, decode_cancel_operator, decode_order_status,
+    decode_release_bundle, Deadline, Label, LifecycleRule, OrderStatus, ReleaseChannel,
+    CANCEL_OPERATORS, ORDER_STATUSES, RELEASE_CHANNELS,
 };

@@ -218,12 +218,19 @@ pub struct Deadline {
 /// `order_time` for unpaid orders, `operate_time` otherwise). `None` if no rule applies or the
 /// time is unreadable.
 pub fn deadline_for(status: &OrderStatus, reference: &str) -> Option<Deadline> {
+    let mut deadline = deadline_from_ms(status, beijing_to_epoch_ms(reference)?)?;
+    // As received, not re-formatted.
+    deadline.from = reference.to_owned();
+    Some(deadline)
+}
+
+/// [`deadline_for`] with the reference time in epoch milliseconds (what the lifecycle stores).
+pub fn deadline_from_ms(status: &OrderStatus, from_ms: i64) -> Option<Deadline> {
     let rule = status.rule?;
-    let from_ms = beijing_to_epoch_ms(reference)?;
     let at_ms = from_ms.checked_add(i64::from(rule.days) * 86_400_000)?;
     Some(Deadline {
         rule,
-        from: reference.to_owned(),
+        from: epoch_ms_to_beijing(from_ms),
         at: epoch_ms_to_beijing(at_ms),
         at_ms,
     })
