@@ -27,20 +27,25 @@ export function parseList(text) {
 /**
  * The OpenAPI client when `ALIPAY_APP_PRIVATE_KEY` is set (else `null`: the gateway only records).
  * Its private key is used once here (a signature computed locally, nothing sent), so a key
- * WebCrypto cannot import fails at start-up rather than at the first order.
+ * WebCrypto cannot import fails at start-up rather than at the first order. `overrides`: more
+ * `createClient` options (`timeoutMs`, `protocol`, `retries`, …).
+ * @param {Record<string, string | undefined>} env
+ * @param {Partial<import("alipay-notify").CommonClientOptions>} [overrides]
  */
-export async function clientFromEnv(env) {
+export async function clientFromEnv(env, overrides = {}) {
   if (!env.ALIPAY_APP_PRIVATE_KEY) return null;
   if (!env.ALIPAY_APP_ID)
     throw new ConfigError("ALIPAY_APP_PRIVATE_KEY needs ALIPAY_APP_ID (the app the key belongs to)");
   const { createClient, signV3Request } = await import("alipay-notify/client");
   const endpoint = env.ALIPAY_OPENAPI_ENDPOINT || DEFAULT_ENDPOINT;
+  /** @type {import("alipay-notify/client").ClientOptions} */
   const options = {
     appId: env.ALIPAY_APP_ID,
     privateKey: env.ALIPAY_APP_PRIVATE_KEY,
     alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
     endpoint,
     gateway: env.ALIPAY_OPENAPI_GATEWAY || `${endpoint.replace(/\/+$/, "")}/gateway.do`,
+    ...overrides,
   };
   const client = createClient(options);
   await signV3Request(

@@ -179,7 +179,7 @@ function refusalHint(input, alipayPublicKey, options, code) {
   if (code === "INPUT_TOO_LARGE") return {};
   try {
     const problems = inspectNotification(input, alipayPublicKey, options).problems;
-    const p = problems.find((x) => x.code === code) ?? problems.find((x) => x.severity === "error");
+    const p = problems.find((x) => x.code === code) ?? problems.find((x) => x.severity === "error") ?? problems[0];
     return p ? { problem: p.code, hint: p.hint } : {};
   } catch {
     return {};

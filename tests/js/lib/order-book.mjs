@@ -14,7 +14,7 @@ const OPEN_ITEM = new Set(["TO_DO", "DOING"]);
 /** An order book; `orders` maps commodity_order_id → `{ status, items: [{ shop_id | mini_app_id, order_status }] }`. */
 export function createOrderBook() {
   const orders = new Map();
-  const failures = []; // { api, order, outcome, times }
+  const failures = []; // { api, order, outcome, times, apply }
   /** Every call the book answered, oldest first: `{ api, order, item, outcome }`. */
   const calls = [];
 
@@ -59,7 +59,11 @@ export function createOrderBook() {
   return {
     orders,
     calls,
-    /** Adds an order (default: just ordered, one shop item to do). */
+    /**
+     * Adds an order (default: just ordered, one shop item to do).
+     * @param {string} id
+     * @param {{ status?: string, items?: Array<{ shop_id?: string, mini_app_id?: string, order_status?: string }> }} [o]
+     */
     add(id, { status = "MERCHANT_ORDED", items = [{ shop_id: `S${id}` }] } = {}) {
       orders.set(id, { status, items: items.map((it) => ({ order_status: "TO_DO", ...it })) });
     },
@@ -67,9 +71,13 @@ export function createOrderBook() {
     setStatus(id, status) {
       orders.get(id).status = status;
     },
-    /** The next `times` calls of `api` (for `order`, when given) get `outcome` instead. */
-    fail(api, outcome, { order = null, times = 1 } = {}) {
-      failures.push({ api, order, outcome, times });
+    /**
+     * The next `times` calls of `api` (for `order`, when given) get `outcome` instead; with
+     * `apply`, the book does the call and `outcome` only adds to its answer (e.g. `{ delayMs }`:
+     * done by Alipay, the answer too late).
+     */
+    fail(api, outcome, { order = null, times = 1, apply = false } = {}) {
+      failures.push({ api, order, outcome, times, apply });
     },
     /** The mock's handler. */
     handler(rec) {
@@ -81,7 +89,7 @@ export function createOrderBook() {
       let outcome;
       if (f) {
         f.times--;
-        outcome = f.outcome;
+        outcome = f.apply ? { ...answer(rec.api, id, p), ...f.outcome } : f.outcome;
       } else outcome = answer(rec.api, id, p);
       calls.push({ api: rec.api, order: id, item, outcome: typeof outcome === "string" ? outcome : outcome?.type });
       return outcome;
