@@ -191,7 +191,7 @@ export function createExampleApp({
             atMs: event.atMs,
           };
           tx.putAuth(auth);
-        } else if (first) break; // older than the authorization in force: nothing changes
+        } else if (first || !auth) break; // older than the authorization in force: nothing changes
         for (const id of tx.ordersOf(pid)) update(id, [authEvent(auth, id)]);
         break;
       }

@@ -28,6 +28,7 @@ export { createExampleApp, RetryLater, isRetryable, rejectItemCodes } from "./or
 
 /** Largest body accepted (the package's documented limit). */
 export const MAX_BODY_BYTES = limits().maxBodyBytes;
+
 /**
  * A request handler for node:http (`(req, res)`) and Express-style stacks (`(req, res, next)`).
  *
