@@ -47,6 +47,7 @@ export class MemoryStore {
     this.now = now;
   }
 
+  /** Claims delivery key `id`: `"new"`, or `"busy"` / `"done"` (see the interface above). */
   begin(id) {
     const now = this.now();
     if (++this.#ops % 1024 === 0) this.#prune(now);
@@ -56,10 +57,12 @@ export class MemoryStore {
     return "new";
   }
 
+  /** Marks `id` handled for `doneTtlMs`. */
   finish(id) {
     this.#deliveries.set(id, { state: "done", until: this.now() + this.doneTtlMs });
   }
 
+  /** Drops the claim on `id` (a handled mark stays). */
   abort(id) {
     if (this.#deliveries.get(id)?.state === "busy") this.#deliveries.delete(id);
   }
@@ -107,10 +110,12 @@ export class MemoryStore {
     return result;
   }
 
+  /** The record of order `id`, or null. */
   getOrder(id) {
     return copy(this.#orders.get(id));
   }
 
+  /** The latest authorization of merchant `pid`, or null. */
   getAuth(pid) {
     return copy(this.#auths.get(pid));
   }
@@ -120,14 +125,17 @@ export class MemoryStore {
     return [...this.#applied.keys()];
   }
 
+  /** How many orders are stored. */
   countOrders() {
     return this.#orders.size;
   }
 
+  /** How many merchants' authorizations are stored. */
   countAuths() {
     return this.#auths.size;
   }
 
+  /** Nothing to release. */
   close() {}
 
   #prune(now) {
@@ -274,6 +282,7 @@ export class SqliteStore {
     return new SqliteStore(new Database(path), options);
   }
 
+  /** Claims delivery key `id` in one IMMEDIATE transaction (processes sharing the file agree). */
   begin(id) {
     return this.#db
       .transaction(() => {
@@ -287,10 +296,12 @@ export class SqliteStore {
       .immediate();
   }
 
+  /** Marks `id` handled for `doneTtlMs`. */
   finish(id) {
     this.#q.done.run(id, this.now() + this.doneTtlMs);
   }
 
+  /** Drops the claim on `id` (a handled mark stays). */
   abort(id) {
     this.#q.abort.run(id);
   }
@@ -305,22 +316,27 @@ export class SqliteStore {
     return this.#db.transaction(() => fn(this.#tx)).immediate();
   }
 
+  /** The record of order `id`, or null. */
   getOrder(id) {
     return this.#tx.getOrder(id);
   }
 
+  /** The latest authorization of merchant `pid`, or null. */
   getAuth(pid) {
     return this.#tx.getAuth(pid);
   }
 
+  /** How many orders are stored. */
   countOrders() {
     return this.#q.countOrders.get().n;
   }
 
+  /** How many merchants' authorizations are stored. */
   countAuths() {
     return this.#q.countAuths.get().n;
   }
 
+  /** Closes the database file. */
   close() {
     if (this.#db.open) this.#db.close();
   }
