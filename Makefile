@@ -60,10 +60,12 @@ test-workerd: pack
 	.ci/setup js
 	cd tests/js && $(NODE_TEST) worker.test.mjs openapi-worker.test.mjs
 
-# The Node example (examples/node) on 127.0.0.1: node:http, Express, `node server.mjs`, load.
+# The Node example (examples/node) on 127.0.0.1: node:http, Express, `node server.mjs`, load,
+# refusal logging; the order lifecycle it drives on SQLite and in memory (500 notifications of 50
+# orders), and its calls against the mock Alipay (node-lifecycle.test.mjs).
 test-node-server: pack
 	.ci/setup js
-	cd tests/js && $(NODE_TEST) node-server.test.mjs
+	cd tests/js && $(NODE_TEST) node-server.test.mjs node-lifecycle.test.mjs
 
 # Both examples run from the checkout as their READMEs say, `alipay-notify` resolved through the
 # npm workspaces to pkg/: `node examples/node/server.mjs` over HTTP, the Worker bundled by

@@ -4,71 +4,30 @@
 //   http.createServer(createHandler({ alipayPublicKey, handle })).listen(3000);        // node:http
 //   app.post("/alipay/notify", express.raw({ type: "*/*" }), createHandler({ …, path: null })); // Express
 //
-// or run it as is:  ALIPAY_PUBLIC_KEY=… node server.mjs
+// or run it as is:  ALIPAY_PUBLIC_KEY=… node server.mjs   (SQLite store, see config.mjs)
 //
 // Alipay retries every notification not answered with the body `success` (about 8 times over
 // ~25 hours), whatever the status code. So:
 //   verified, handled (or handled before)   → 200 `success`
 //   fails verification                      → 4xx {"code": …}, never `success`
 //   handling threw, store or config broken  → 5xx, so Alipay delivers it again later
+//
+// The modules: server.mjs (HTTP: verify, dedupe, answer), store.mjs (SQLite and in-memory
+// stores), orders.mjs (the order lifecycle and the calls to Alipay), config.mjs (environment),
+// log.mjs (JSON lines).
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { ACK, inspectNotification, limits, verifyNotification } from "alipay-notify";
+import { gatewayOptionsFromEnv } from "./config.mjs";
+import { describeError, logLine } from "./log.mjs";
+import { createExampleApp } from "./orders.mjs";
+import { MemoryStore } from "./store.mjs";
+
+export { CLAIM_TTL_MS, DONE_TTL_MS, MemoryStore, SqliteStore, openStore } from "./store.mjs";
+export { createExampleApp, RetryLater, isRetryable, rejectItemCodes } from "./orders.mjs";
 
 /** Largest body accepted (the package's documented limit). */
 export const MAX_BODY_BYTES = limits().maxBodyBytes;
-/** How long a handled notify_id is remembered: longer than Alipay's ~25 h of retries. */
-export const DONE_TTL_MS = 48 * 3600 * 1000;
-/** How long a delivery being handled holds its notify_id, should the process die mid-way. */
-export const CLAIM_TTL_MS = 60 * 1000;
-
-/**
- * The default dedupe store: one process, in memory (lost on restart). Any store with the same
- * three methods (sync or async) can replace it, e.g. Redis:
- *   begin(id)  → "done" if handled before, "busy" if another delivery holds it, else claim it
- *                and return "new"   (GET notify:id; SET claim:id 1 NX PX 60000 → "new" or "busy")
- *   finish(id) → remember it as handled for ≥ 25 h   (SET notify:id 1 PX 172800000)
- *   abort(id)  → drop the claim so the retry handles it (DEL claim:id)
- */
-export class MemoryStore {
-  #entries = new Map(); // id → { state: "busy" | "done", until: epoch ms }
-  #ops = 0;
-
-  constructor({ doneTtlMs = DONE_TTL_MS, claimTtlMs = CLAIM_TTL_MS, now = Date.now } = {}) {
-    this.doneTtlMs = doneTtlMs;
-    this.claimTtlMs = claimTtlMs;
-    this.now = now;
-  }
-
-  begin(id) {
-    const now = this.now();
-    if (++this.#ops % 1024 === 0) this.#prune(now);
-    const entry = this.#entries.get(id);
-    if (entry && entry.until > now) return entry.state === "done" ? "done" : "busy";
-    this.#entries.set(id, { state: "busy", until: now + this.claimTtlMs });
-    return "new";
-  }
-
-  finish(id) {
-    this.#entries.set(id, { state: "done", until: this.now() + this.doneTtlMs });
-  }
-
-  abort(id) {
-    if (this.#entries.get(id)?.state === "busy") this.#entries.delete(id);
-  }
-
-  /** How many keys are remembered as handled (two per notification: see `dedupeIds`). */
-  get size() {
-    let n = 0;
-    const now = this.now();
-    for (const e of this.#entries.values()) if (e.state === "done" && e.until > now) n++;
-    return n;
-  }
-
-  #prune(now) {
-    for (const [id, e] of this.#entries) if (e.until <= now) this.#entries.delete(id);
-  }
-}
 
 /**
  * A request handler for node:http (`(req, res)`) and Express-style stacks (`(req, res, next)`).
@@ -76,11 +35,14 @@ export class MemoryStore {
  * - `alipayPublicKey`: the Alipay public key (支付宝公钥), not your app's key.
  * - `handle(notification, { req })`: your logic, run once per verified notification; throw if the
  *   work could not be finished (Alipay then retries). Delivery is at-least-once: keep it idempotent.
+ *   An error with a 5xx `status` and a `code` (orders.mjs `RetryLater`) is answered with them;
+ *   any other error with `500 HANDLER_FAILED`.
  * - `appId`, `verifyOptions`: passed to `verifyNotification` (e.g. `{ signTypes: ["RSA2", "RSA"] }`).
  * - `store`: dedupe store (default: a `MemoryStore`).
  * - `path`: the gateway path (default `"/"`); `null` answers on any path (when a router already
  *   matched it). Other paths get 404, or `next()` when there is one.
- * - `logger`: where failures are reported (default: `console`).
+ * - `logger`: where refusals and failures are reported, one JSON line each (default: `console`).
+ *   A refusal logs its code and the `inspectNotification` hint, never the body.
  *
  * @param {object} [options] `alipayPublicKey` and `handle` are required (checked at the start).
  * @param {string} [options.alipayPublicKey]
@@ -89,7 +51,7 @@ export class MemoryStore {
  * @param {Pick<MemoryStore, "begin" | "finish" | "abort">} [options.store]
  * @param {(notification: import("alipay-notify").Notification, context: { req: http.IncomingMessage }) => unknown} [options.handle]
  * @param {string | null} [options.path]
- * @param {Pick<Console, "error">} [options.logger]
+ * @param {Partial<Pick<Console, "log" | "error">>} [options.logger]
  */
 export function createHandler({
   alipayPublicKey,
@@ -104,7 +66,9 @@ export function createHandler({
   // A wrong key would make every notification fail: refuse to start instead.
   const keyError = inspectNotification("", alipayPublicKey ?? "").key.error;
   if (!alipayPublicKey || keyError) {
-    throw new TypeError(`createHandler: invalid alipayPublicKey (${keyError?.code ?? "missing"})`);
+    // The package's messages say why and never contain key material.
+    const why = keyError ? `${keyError.code}: ${keyError.message}` : "missing";
+    throw new TypeError(`createHandler: invalid alipayPublicKey (${why})`);
   }
   const options = { ...verifyOptions, ...(appId ? { appId } : {}) };
 
@@ -121,9 +85,10 @@ export function createHandler({
       const body = await rawBody(req, MAX_BODY_BYTES);
       if (body === TOO_LARGE) return reply(res, 413, "INPUT_TOO_LARGE", { Connection: "close" });
       if (body === CONSUMED) {
-        logger.error(
-          "alipay-notify: the request body was parsed before this handler; give it the raw bytes (express.raw)",
-        );
+        logLine(logger, "error", {
+          msg: "the request body was parsed before this handler; give it the raw bytes (express.raw)",
+          code: "RAW_BODY_REQUIRED",
+        });
         return reply(res, 500, "RAW_BODY_REQUIRED");
       }
       // Alipay posts a form body; some callers put the params in the query string instead.
@@ -136,9 +101,14 @@ export function createHandler({
       } catch (e) {
         if (e?.name !== "AlipayNotifyError") throw e;
         if (e.code === "INVALID_OPTIONS") {
-          logger.error(`alipay-notify: bad verifyOptions: ${e.message}`);
+          logLine(logger, "error", { msg: "bad verifyOptions", code: e.code, message: e.message });
           return reply(res, 500, e.code);
         }
+        logLine(logger, "warn", {
+          msg: "refused",
+          code: e.code,
+          ...refusalHint(input, alipayPublicKey, options, e.code),
+        });
         return reply(res, e.code === "INPUT_TOO_LARGE" ? 413 : 400, e.code);
       }
 
@@ -150,7 +120,7 @@ export function createHandler({
       try {
         state = await claimAll(store, ids);
       } catch (e) {
-        logger.error("alipay-notify: dedupe store unavailable", e);
+        logLine(logger, "error", { msg: "dedupe store unavailable", ...describeError(e) });
         return reply(res, 500, "STORE_UNAVAILABLE");
       }
       if (state === "done") return ack(res);
@@ -159,22 +129,62 @@ export function createHandler({
       try {
         await handle(notification, { req });
       } catch (e) {
-        logger.error(`alipay-notify: handling ${id} failed; Alipay will retry`, e);
+        logLine(logger, "error", { msg: "handling failed; Alipay will retry", notifyId: id, ...describeError(e) });
         await Promise.all(ids.map((i) => Promise.resolve().then(() => store.abort(i)))).catch(() => {});
-        return reply(res, 500, "HANDLER_FAILED");
+        const chosen = Number.isInteger(e?.status) && e.status >= 500 && e.status <= 599 && typeof e.code === "string";
+        return chosen ? reply(res, e.status, e.code) : reply(res, 500, "HANDLER_FAILED");
       }
       try {
         for (const i of ids) await store.finish(i);
       } catch (e) {
         // Handled, so acknowledge; only a re-delivery could be handled a second time.
-        logger.error(`alipay-notify: could not mark ${id} as handled`, e);
+        logLine(logger, "error", {
+          msg: "could not mark the notification as handled",
+          notifyId: id,
+          ...describeError(e),
+        });
       }
       return ack(res);
     } catch (e) {
-      logger.error("alipay-notify: gateway error", e);
+      logLine(logger, "error", { msg: "gateway error", ...describeError(e) });
       if (!res.headersSent) reply(res, 500, "INTERNAL_ERROR");
     }
   };
+}
+
+/**
+ * The whole gateway: one store for the deliveries and the orders, the example's app acting on
+ * them (`createExampleApp`), and the handler. Options: those of `createHandler` (without
+ * `handle`) and of `createExampleApp` (`client`, `decide`, `rejectItemCodes`, `now`).
+ * @param {Parameters<typeof createHandler>[0] & Parameters<typeof createExampleApp>[0]} options
+ */
+export function createGateway({
+  store = new MemoryStore(),
+  logger = console,
+  client,
+  decide,
+  rejectItemCodes,
+  now,
+  ...handlerOptions
+}) {
+  const app = createExampleApp({ store, client, decide, rejectItemCodes, now, logger });
+  const handler = createHandler({ ...handlerOptions, store, logger, handle: (n) => app.handle(n) });
+  return { handler, app, store };
+}
+
+/**
+ * What the debugger says about a refused notification: the problem's code and hint (its
+ * `message` is left out: it may quote digests of the content). Nothing of the body itself.
+ */
+function refusalHint(input, alipayPublicKey, options, code) {
+  if (code === "INPUT_TOO_LARGE") return {};
+  try {
+    const problems = inspectNotification(input, alipayPublicKey, options).problems;
+    const p = problems.find((x) => x.code === code) ?? problems.find((x) => x.severity === "error") ?? problems[0];
+    return p ? { problem: p.code, hint: p.hint } : {};
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -245,105 +255,32 @@ function reply(res, status, code, headers = {}) {
   res.end(body);
 }
 
-// ─── YOUR LOGIC GOES HERE ──────────────────────────────────────────────────────────────────
-// The example's handling: the latest state per order and the app-auth tokens per authorizing
-// app, in memory. Replace the Maps with your database; keep the writes idempotent (overwrite).
-
-// `alipay` (optional): an OpenAPI client (`createClient` of "alipay-notify/client"). With it, a
-// new order is checked with Alipay (order.query, as the integration guide says to do whenever
-// an order may have changed) and its verified status kept as `alipayStatus`.
-export function createExampleApp({ alipay = null } = {}) {
-  const orders = new Map(); // order number → latest state
-  const authTokens = new Map(); // auth_app_id → tokens
-  function saveOrder(orderNo, n) {
-    if (!orderNo) return;
-    const previous = orders.get(orderNo);
-    // By the signed send time, so a late retry never rolls the order back.
-    const sentAt = sentAtMs(n);
-    if (previous?.sentAt != null && sentAt != null && previous.sentAt > sentAt) return;
-    orders.set(orderNo, {
-      orderNo,
-      kind: n.kind,
-      status: n.status ?? previous?.status ?? null,
-      notifyId: n.notifyId,
-      notifyTime: n.notifyTime,
-      sentAt,
-      notification: n,
-    });
-  }
-  async function handle(n) {
-    switch (n.kind) {
-      case "servicemarket_order_notify": // 订购通知
-        saveOrder(n.commodityOrderId, n);
-        if (alipay && n.commodityOrderId) {
-          const order = await alipay.orderQuery({ commodityOrderId: n.commodityOrderId });
-          const state = orders.get(n.commodityOrderId);
-          if (state) state.alipayStatus = order.status ?? null;
-        }
-        break;
-      case "alipay.open.servicemarket.order.change.notify": // 订单状态变更
-        saveOrder(n.orderNo, n);
-        break;
-      case "open_app_auth_notify": // 第三方应用授权通知
-        if (n.authAppId) authTokens.set(n.authAppId, { status: n.status, notifyId: n.notifyId, detail: n.detail });
-        break;
-      default: // 续费订单 and anything else
-        break;
-    }
-  }
-  return { orders, authTokens, handle };
-}
-
-/**
- * When Alipay sent the notification, in epoch ms: `utc_timestamp` (order changes), else
- * `notify_time` (Beijing time, UTC+8). Both are signed; null when the notification has neither.
- */
-export function sentAtMs(n) {
-  if (n.utcTimestamp && /^\d+$/.test(n.utcTimestamp)) return Number(n.utcTimestamp);
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(n.notifyTime ?? "");
-  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4] - 8, +m[5], +m[6]) : null;
-}
-
 // ─── `node server.mjs` ─────────────────────────────────────────────────────────────────────
 
 async function main() {
-  const env = process.env;
-  if (!env.ALIPAY_PUBLIC_KEY) {
-    console.error("set ALIPAY_PUBLIC_KEY to the Alipay public key (支付宝公钥)");
-    process.exit(1);
-  }
-  // The OpenAPI client only when configured (its module is loaded only then).
-  const alipay =
-    env.ALIPAY_APP_PRIVATE_KEY && env.ALIPAY_APP_ID
-      ? (await import("alipay-notify/client")).createClient({
-          appId: env.ALIPAY_APP_ID,
-          privateKey: env.ALIPAY_APP_PRIVATE_KEY,
-          alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
-        })
-      : null;
-  const app = createExampleApp({ alipay });
-  const handler = createHandler({
-    alipayPublicKey: env.ALIPAY_PUBLIC_KEY,
-    appId: env.ALIPAY_APP_ID || undefined,
-    verifyOptions: env.ALIPAY_VERIFY_OPTIONS ? JSON.parse(env.ALIPAY_VERIFY_OPTIONS) : {},
-    path: env.GATEWAY_PATH || "/",
-    handle: async (n) => {
-      await app.handle(n);
-      console.log(`handled ${n.kind} ${n.notifyId}`);
-    },
-  });
-  const host = env.HOST || "127.0.0.1";
+  // Configuration errors (a bad key, an unusable database) say why and stop here.
+  const { summary, ...options } = await gatewayOptionsFromEnv(process.env);
+  const { handler, store } = createGateway(options);
+  const host = process.env.HOST || "127.0.0.1";
   const server = http.createServer(handler);
-  server.listen(Number(env.PORT ?? 3000), host, () => {
+  server.listen(Number(process.env.PORT ?? 3000), host, () => {
     const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
-    console.log(`alipay-notify gateway listening on http://${host}:${port}${env.GATEWAY_PATH || "/"}`);
+    console.log(`alipay-notify gateway listening on http://${host}:${port}${options.path}`);
+    logLine(console, "info", { msg: "started", ...summary });
   });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () =>
+      server.close(() => {
+        store.close();
+        process.exit(0);
+      }),
+    );
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((e) => {
-    console.error(e.code ? `${e.code}: ${e.message}` : e);
+    console.error(e?.code ? `${e.code}: ${e.message}` : String(e?.message ?? e));
     process.exit(1);
   });
 }

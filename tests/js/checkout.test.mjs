@@ -106,11 +106,14 @@ test("examples/node resolves alipay-notify to the checkout's pkg/ (npm workspace
 });
 
 test("`node examples/node/server.mjs` from the checkout answers over HTTP", async () => {
+  const state = mkdtempSync(join(tmpdir(), "alipay-checkout-node-"));
+  temps.push(state);
   const [, url] = await start(process.execPath, [join(root, "examples/node/server.mjs")], {
     cwd: root,
     env: {
       ALIPAY_PUBLIC_KEY: testAlipayKey(),
       ALIPAY_APP_ID: APP_ID,
+      ALIPAY_DB: join(state, "alipay-notify.db"), // its SQLite store, outside the checkout
       PORT: "0",
       HOST: "127.0.0.1",
       GATEWAY_PATH: "/notify",

@@ -1,20 +1,22 @@
 // The Node example (examples/node/server.mjs) on 127.0.0.1, copied into a project of its own with
 // `alipay-notify` installed from the packed tarball as its dependency (as a user who copies it
-// has it): node:http, Express (express.raw) and the runnable `node server.mjs`. The example run
-// from the checkout itself is tested in checkout.test.mjs.
+// has it, lib/node-example.mjs): node:http, Express (express.raw) and the runnable
+// `node server.mjs`; what it logs. The order lifecycle it drives is tested in
+// node-lifecycle.test.mjs; the example run from the checkout itself in checkout.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import http from "node:http";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import express from "express";
-import { installPacked, packedTarball, root } from "./lib/scratch.mjs";
+import { importExample, prepareNodeExample } from "./lib/node-example.mjs";
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
+import { keyFile } from "./lib/mock-alipay.mjs";
 import {
   APP_ID,
   KINDS,
@@ -26,7 +28,8 @@ import {
 } from "./lib/sign.mjs";
 
 const run = promisify(execFile);
-const exampleDir = mkdtempSync(join(tmpdir(), "alipay-node-example-"));
+let exampleDir;
+const dbDir = mkdtempSync(join(tmpdir(), "alipay-node-server-db-"));
 const quiet = { error() {}, warn() {}, log() {} };
 
 let example; // the module under test
@@ -34,22 +37,22 @@ let MAX;
 const servers = [];
 
 before(async () => {
-  for (const f of ["server.mjs", "package.json"]) cpSync(join(root, "examples/node", f), join(exampleDir, f));
-  installPacked(exampleDir, packedTarball());
-  example = await import(pathToFileURL(join(exampleDir, "server.mjs")).href);
+  exampleDir = prepareNodeExample();
+  example = await importExample(exampleDir);
   MAX = example.MAX_BODY_BYTES;
 });
 
 after(() => {
   for (const s of servers) s.close();
   rmSync(exampleDir, { recursive: true, force: true });
+  rmSync(dbDir, { recursive: true, force: true });
 });
 
 // ─── helpers ──────────────────────────────────────────────────────────────────────────────
 
 /** A gateway on 127.0.0.1 with the example's app; `fail` holds notify_ids whose handling throws. */
 async function startGateway(options = {}) {
-  const app = example.createExampleApp();
+  const app = example.createExampleApp({ logger: quiet });
   const handled = [];
   const fail = new Set();
   const slow = new Set();
@@ -142,13 +145,15 @@ test("signed samples of all four kinds, UTF-8 and GBK → 200 `success`, handled
     }
   }
   const gbkOrder = g.app.orders.get(notificationParams(KINDS[0], 101).commodity_order_id);
-  assert.equal(gbkOrder.notification.charset, "GBK");
-  assert.equal(gbkOrder.notification.name, "成都锦江区老码头火锅", "GBK bytes survived to the handler");
+  assert.equal(gbkOrder.order.name, "成都锦江区老码头火锅", "GBK bytes survived to the handler");
+  assert.equal(gbkOrder.state.status, "MERCHANT_ORDED");
   assert.equal(
-    g.app.orders.get(JSON.parse(notificationParams(KINDS[1], 102).biz_content).order_no).status,
+    g.app.orders.get(JSON.parse(notificationParams(KINDS[1], 102).biz_content).order_no).state.status,
     "ISV_ACCEPTED",
   );
-  assert.match(g.app.authTokens.get(notificationParams(KINDS[3], 107).auth_app_id).detail.appAuthToken, /token授权$/);
+  // Authorizations are kept per merchant PID (detail.user_id), the latest one.
+  const merchant = JSON.parse(notificationParams(KINDS[3], 107).biz_content).detail.user_id;
+  assert.match(g.app.authTokens.get(merchant).appAuthToken, /token授权$/);
 });
 
 test("query-string notifications; the Content-Type is not trusted", async () => {
@@ -289,7 +294,7 @@ test("a throwing handler → 500; the notify_id stays open and Alipay's retry is
   assert.equal((await send(g.base, body)).text, "success");
   assert.equal((await send(g.base, body)).text, "success");
   assert.equal(count(g.handled, p.notify_id), 1);
-  assert.equal(g.app.orders.get(p.commodity_order_id).notifyId, p.notify_id);
+  assert.equal(g.app.orders.get(p.commodity_order_id).lastNotification.notifyId, p.notify_id);
 });
 
 test("configuration: a bad key refuses to start; bad options and a broken store answer 5xx", async () => {
@@ -357,7 +362,7 @@ test("a pluggable async store: begin/finish/abort are awaited", async () => {
 });
 
 test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is refused with 500, never `success`", async () => {
-  const app = example.createExampleApp();
+  const app = example.createExampleApp({ logger: quiet });
   const handled = [];
   const handler = example.createHandler({
     alipayPublicKey: testAlipayKey(),
@@ -390,7 +395,7 @@ test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is re
     headers: { "Content-Type": "application/x-www-form-urlencoded; charset=GBK" },
   });
   assert.equal(r.text, "success");
-  assert.equal(app.orders.get(notificationParams(KINDS[0], 200).commodity_order_id).notification.title, "金牛店长");
+  assert.equal(app.orders.get(notificationParams(KINDS[0], 200).commodity_order_id).order.title, "金牛店长");
   assertRejected(
     await send(base, signed(KINDS[0], 201), { path: "/wrong" }),
     500,
@@ -427,11 +432,13 @@ test("`node server.mjs` serves the gateway from the environment", async () => {
   }).catch((e) => e);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /ALIPAY_PUBLIC_KEY/);
+  const db = join(dbDir, "server.db");
   const child = spawn(process.execPath, [join(exampleDir, "server.mjs")], {
     env: {
       ...process.env,
       ALIPAY_PUBLIC_KEY: testAlipayKey(),
       ALIPAY_APP_ID: APP_ID,
+      ALIPAY_DB: db,
       PORT: "0",
       HOST: "127.0.0.1",
       GATEWAY_PATH: "/notify",
@@ -460,6 +467,79 @@ test("`node server.mjs` serves the gateway from the environment", async () => {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
   }
+  assert.ok(existsSync(db), "its SQLite store is the file ALIPAY_DB names");
+});
+
+test("`node server.mjs` with a bad key says why at start-up, without the key's text, and opens no database", async () => {
+  const appKey = keyFile("app-private-pkcs8.pem");
+  const body = (pem) => pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  /** @type {Array<[Record<string, string>, RegExp]>} */
+  const cases = [
+    [
+      { ALIPAY_PUBLIC_KEY: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuo5Hb" },
+      /^INVALID_PUBLIC_KEY: ALIPAY_PUBLIC_KEY: invalid public key/,
+    ],
+    [
+      { ALIPAY_APP_PRIVATE_KEY: `${appKey.slice(0, 300)}\n-----END PRIVATE KEY-----\n`, ALIPAY_APP_ID: APP_ID },
+      /^INVALID_PRIVATE_KEY: .*invalid private key/,
+    ],
+    [{ ALIPAY_APP_PRIVATE_KEY: appKey, ALIPAY_APP_ID: "" }, /ALIPAY_APP_PRIVATE_KEY needs ALIPAY_APP_ID/],
+  ];
+  for (const [i, [env, why]] of cases.entries()) {
+    const db = join(dbDir, `bad-${i}.db`);
+    const r = await run(process.execPath, [join(exampleDir, "server.mjs")], {
+      env: { ...process.env, ALIPAY_PUBLIC_KEY: testAlipayKey(), PORT: "0", ALIPAY_DB: db, ...env },
+    }).catch((e) => e);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, why);
+    for (const key of [env.ALIPAY_PUBLIC_KEY, env.ALIPAY_APP_PRIVATE_KEY, appKey].filter(Boolean)) {
+      const text = body(key);
+      for (let j = 0; j + 16 <= text.length; j += 16) assert.ok(!r.stderr.includes(text.slice(j, j + 16)), "key text");
+    }
+    assert.equal(existsSync(db), false, "no database for a gateway that did not start");
+  }
+});
+
+test("a refused notification logs one JSON line: its code and the debugger's hint, never the body or the key", async () => {
+  const lines = [];
+  const logger = { log: (l) => lines.push(String(l)), error: (l) => lines.push(String(l)) };
+  const g = await startGateway({ logger, appId: APP_ID });
+  const params = notificationParams(KINDS[0], 220);
+  const good = signNotification(params, { variant: "v2" });
+  const cases = [
+    ["tampered", good.replace("total_price=0.01", "total_price=0.02"), "SIGNATURE_MISMATCH", "CONTENT_CHANGED"],
+    [
+      "wrong key",
+      signNotification(params, { variant: "v2", key: privateKey("app-rsa2048") }),
+      "SIGNATURE_MISMATCH",
+      "WRONG_KEY",
+    ],
+    [
+      "another app",
+      signNotification({ ...notificationParams(KINDS[3], 221), app_id: "2021000000000001" }),
+      "APP_ID_MISMATCH",
+      "APP_ID_MISMATCH",
+    ],
+  ];
+  const key = testAlipayKey().replace(/\s+/g, "");
+  for (const [what, body, code, problem] of cases) {
+    lines.length = 0;
+    assertRejected(await send(g.base, body), 400, code, what);
+    assert.equal(lines.length, 1, `${what}: one line`);
+    const entry = JSON.parse(lines[0]);
+    assert.deepEqual([entry.level, entry.msg, entry.code, entry.problem], ["warn", "refused", code, problem], what);
+    assert.equal(typeof entry.hint, "string");
+    assert.ok(entry.hint.length > 20, `${what}: a hint`);
+    // Nothing of the body: no value of its params (decoded or as sent), no signature; no key.
+    for (const [k, v] of new URLSearchParams(body))
+      if (v.length >= 6) assert.ok(!lines[0].includes(v), `${what}: the value of ${k} was logged`);
+    for (const part of body.split("&")) {
+      const v = part.slice(part.indexOf("=") + 1);
+      if (v.length >= 6) assert.ok(!lines[0].includes(v), `${what}: ${part.slice(0, 20)}… was logged`);
+    }
+    for (let j = 0; j + 16 <= key.length; j += 16) assert.ok(!lines[0].includes(key.slice(j, j + 16)), "key text");
+  }
+  assert.deepEqual(g.handled, []);
 });
 
 test("load: 500 distinct notifications, 50 at a time: all `success`, each handled exactly once", async () => {
@@ -475,11 +555,14 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   assert.equal(store.size, 1000, "two keys per notification: notify_id and fingerprint");
   assert.equal(g.handled.length, 500);
   assert.deepEqual([...g.handled].sort(), batch.map((b) => b.notifyId).sort());
-  for (const b of batch.filter((x) => x.orderKey)) {
-    const saved = b.kind === "open_app_auth_notify" ? g.app.authTokens.get(b.orderKey) : g.app.orders.get(b.orderKey);
-    assert.equal(saved?.notifyId, b.notifyId, `${b.kind} ${b.orderKey}`);
+  for (const b of batch.filter((x) => x.orderKey && x.kind !== "open_app_auth_notify")) {
+    assert.equal(g.app.orders.get(b.orderKey)?.lastNotification.notifyId, b.notifyId, `${b.kind} ${b.orderKey}`);
   }
-  assert.equal(g.app.orders.size + g.app.authTokens.size, 375);
+  assert.equal(g.app.orders.size, 250, "125 orders notified, 125 others changed");
+  // The batch's authorizations are all of one merchant (detail.user_id): the latest is in force.
+  const auths = batch.filter((x) => x.kind === "open_app_auth_notify");
+  assert.equal(g.app.authTokens.size, 1);
+  assert.equal(g.app.authTokens.get("2088180415000000").notifyId, auths.at(-1).notifyId);
   // The whole batch again, concurrently: acknowledged, not handled again.
   const again = await pool(batch, 50, (b) => send(g.base, b.body));
   assert.ok(again.every((r) => r.text === "success"));

@@ -264,19 +264,34 @@ test("network errors are coded, and state-changing calls are not retried after o
   assert.deepEqual(out, [["NETWORK_ERROR", 3], ["NETWORK_ERROR", 1], ["NETWORK_ERROR"], ["INPUT_TOO_LARGE", false]]);
 });
 
-test("the Node example checks a new order with Alipay (order.query) when given a client", async () => {
+test("the Node example acts on a new order with Alipay (order.query, then order.accept) when given a client", async () => {
   const { createExampleApp } = await import("../../examples/node/server.mjs");
   const { createClient } = await import("alipay-notify/client");
   mocks.key.reset();
-  const app = createExampleApp({ alipay: createClient(mocks.key.clientOptions) });
+  const quiet = { log() {}, error() {} };
+  const app = createExampleApp({ client: createClient(mocks.key.clientOptions), logger: quiet });
+  const orderId = "20250102000000000012345";
+  const event = { type: "orderNotified", id: "n1", atMs: Date.now() - 1000, orderTimeMs: null };
   await app.handle({
     kind: "servicemarket_order_notify",
-    commodityOrderId: "20250102000000000012345",
+    commodityOrderId: orderId,
     notifyId: "n1",
-    notifyTime: "2025-01-02 10:00:00",
+    orderEvent: { orderId, event },
   });
-  assert.equal(app.orders.get("20250102000000000012345").alipayStatus, "MERCHANT_ORDED");
-  const rec = mocks.key.lastRequest();
-  assert.equal(rec.api, "orderQuery");
-  assert.equal(rec.verified, true);
+  const record = app.orders.get(orderId);
+  assert.deepEqual(
+    record.calls.map((c) => [c.api, c.outcome]),
+    [
+      ["orderQuery", "OK"],
+      ["orderAccept", "OK"],
+    ],
+  );
+  assert.equal(record.state.status, "ISV_ACCEPTED");
+  assert.deepEqual(
+    mocks.key.requests.map((r) => [r.api, r.verified]),
+    [
+      ["orderQuery", true],
+      ["orderAccept", true],
+    ],
+  );
 });
