@@ -1,0 +1,113 @@
+// One Durable Object per merchant (`MERCHANTS.idFromName(merchant PID)`): the merchant → orders
+// index and the merchant's latest authorization (app_auth_token). The authorization notification
+// (第三方应用授权通知) carries no order id; it is linked to orders by the merchant's PID
+// (`detail.user_id` there, `merchant_pid` in the order notification). Its SQLite storage holds
+//   orders    the merchant's order ids
+//   auth      the newest authorization: notify_id, time, granted, app_auth_token, auth_app_id
+//   handled   the notify_id / fingerprint of every authorization notification fully handled
+// Every method is synchronous storage work (no outgoing I/O), so each runs atomically.
+
+import { DurableObject } from "cloudflare:workers";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS auth (k INTEGER PRIMARY KEY CHECK (k = 1), json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS handled (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
+`;
+
+/**
+ * The authorization as orders see it (never the token).
+ * @typedef {{ notifyId: string, atMs: number, granted: boolean }} Authorization
+ */
+
+/** The merchant Durable Object (binding `MERCHANTS`, SQLite-backed: `new_sqlite_classes`). */
+export class MerchantObject extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+  }
+
+  /**
+   * Adds an order to the index; returns the merchant's newest authorization (or `null`), for
+   * the order to apply.
+   * @param {string} orderId
+   * @returns {Authorization | null}
+   */
+  registerOrder(orderId) {
+    this.sql.exec("INSERT OR IGNORE INTO orders (id, at_ms) VALUES (?, ?)", orderId, Date.now());
+    const auth = this.auth();
+    return auth ? { notifyId: auth.notifyId, atMs: auth.atMs, granted: auth.granted } : null;
+  }
+
+  /**
+   * Records an authorization notification (unless one of `ids` was handled already), keeping the
+   * newest by its time; returns the orders to apply it to.
+   * @param {{ ids: string[], notifyId: string, atMs: number, granted: boolean,
+   *   appAuthToken: string | null, authAppId: string | null }} a
+   * @returns {{ duplicate: true } | { duplicate: false, orders: string[] }}
+   */
+  authorize(a) {
+    if (a.ids.some((id) => this.sql.exec("SELECT 1 FROM handled WHERE id = ?", id).toArray().length > 0))
+      return { duplicate: true };
+    const current = this.auth();
+    if (!current || current.atMs <= a.atMs) {
+      const next = {
+        notifyId: a.notifyId,
+        atMs: a.atMs,
+        granted: a.granted,
+        // The latest granted token; a withdrawal leaves none.
+        appAuthToken: a.granted ? a.appAuthToken : null,
+        authAppId: a.authAppId,
+      };
+      this.sql.exec(
+        "INSERT INTO auth (k, json) VALUES (1, ?) ON CONFLICT (k) DO UPDATE SET json = excluded.json",
+        JSON.stringify(next),
+      );
+    }
+    return { duplicate: false, orders: this.orders() };
+  }
+
+  /** Marks an authorization notification handled (after every order applied it). */
+  finish(ids) {
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (const id of ids) this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
+    });
+  }
+
+  /**
+   * The token for calls made on the merchant's behalf (`{ appAuthToken }`: order.item.confirm,
+   * commodity.shop.online / offline), or `null` when the merchant has not authorised.
+   */
+  appAuthToken() {
+    return this.auth()?.appAuthToken ?? null;
+  }
+
+  /** What the admin route shows: the orders and the authorization, without the token. */
+  read() {
+    const auth = this.auth();
+    return {
+      orders: this.orders(),
+      authorization: auth
+        ? {
+            notifyId: auth.notifyId,
+            atMs: auth.atMs,
+            granted: auth.granted,
+            authAppId: auth.authAppId,
+            hasToken: auth.appAuthToken !== null,
+          }
+        : null,
+      handled: this.sql.exec("SELECT id FROM handled ORDER BY rowid").toArray().map((h) => h.id),
+    };
+  }
+
+  auth() {
+    const row = this.sql.exec("SELECT json FROM auth WHERE k = 1").toArray()[0];
+    return row ? JSON.parse(row.json) : null;
+  }
+
+  orders() {
+    return this.sql.exec("SELECT id FROM orders ORDER BY rowid").toArray().map((o) => o.id);
+  }
+}
