@@ -110,9 +110,17 @@ const ACTIONS = {
     if (order.record.next?.id !== "IMPLEMENT") return;
     for (const item of items) {
       if (NOT_TO_IMPLEMENT.has(item.status)) continue;
-      const params = { commodityOrderId: order.id, ...(item.shopId ? { shopId: item.shopId } : { miniAppId: item.miniAppId }) };
+      const params = {
+        commodityOrderId: order.id,
+        ...(item.shopId ? { shopId: item.shopId } : { miniAppId: item.miniAppId }),
+      };
       const atMs = await call(order, "orderItemComplete", item.key, () => client.orderItemComplete(params));
-      order.apply({ type: "itemCompleted", id: `call:orderItemComplete:${order.id}:${item.key}`, atMs, item: item.key });
+      order.apply({
+        type: "itemCompleted",
+        id: `call:orderItemComplete:${order.id}:${item.key}`,
+        atMs,
+        item: item.key,
+      });
     }
   },
 
@@ -142,7 +150,12 @@ async function query(order, client) {
   for (const it of result.orderItems ?? []) {
     const key = it.shopId || it.miniAppId;
     if (!key) continue;
-    list.push({ key, shopId: it.shopId || null, miniAppId: it.shopId ? null : it.miniAppId, status: it.orderStatus ?? "TO_DO" });
+    list.push({
+      key,
+      shopId: it.shopId || null,
+      miniAppId: it.shopId ? null : it.miniAppId,
+      status: it.orderStatus ?? "TO_DO",
+    });
   }
   // An answer's status the lifecycle does not know is left out (the items still count).
   const status = typeof result.status === "string" && decodeOrderStatus(result.status) ? result.status : null;

@@ -98,7 +98,10 @@ export class MerchantObject extends DurableObject {
             hasToken: auth.appAuthToken !== null,
           }
         : null,
-      handled: this.sql.exec("SELECT id FROM handled ORDER BY rowid").toArray().map((h) => h.id),
+      handled: this.sql
+        .exec("SELECT id FROM handled ORDER BY rowid")
+        .toArray()
+        .map((h) => h.id),
     };
   }
 
@@ -108,6 +111,9 @@ export class MerchantObject extends DurableObject {
   }
 
   orders() {
-    return this.sql.exec("SELECT id FROM orders ORDER BY rowid").toArray().map((o) => o.id);
+    return this.sql
+      .exec("SELECT id FROM orders ORDER BY rowid")
+      .toArray()
+      .map((o) => o.id);
   }
 }

@@ -92,7 +92,10 @@ export class OrderObject extends DurableObject {
       .exec("SELECT id, type, at_ms, effect FROM events ORDER BY rowid")
       .toArray()
       .map((e) => ({ id: e.id, type: e.type, atMs: e.at_ms, effect: e.effect }));
-    const handled = this.sql.exec("SELECT id FROM handled ORDER BY rowid").toArray().map((h) => h.id);
+    const handled = this.sql
+      .exec("SELECT id FROM handled ORDER BY rowid")
+      .toArray()
+      .map((h) => h.id);
     return { ...record, events, handled };
   }
 
@@ -207,5 +210,10 @@ export class OrderObject extends DurableObject {
  * @returns {import("alipay-notify").OrderEvent}
  */
 export function authorizationEvent(auth, orderId) {
-  return { type: "authorizationNotified", id: `auth:${auth.notifyId}:${orderId}`, atMs: auth.atMs, granted: auth.granted };
+  return {
+    type: "authorizationNotified",
+    id: `auth:${auth.notifyId}:${orderId}`,
+    atMs: auth.atMs,
+    granted: auth.granted,
+  };
 }
