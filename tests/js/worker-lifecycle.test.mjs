@@ -369,6 +369,132 @@ test("a renewal reminder (no order) is de-duplicated in KV and forwarded once", 
   assert.equal(seen.filter((x) => x === n.notifyId).length, 1);
 });
 
+// ─── load ─────────────────────────────────────────────────────────────────────────────────
+
+/** A small seeded PRNG (mulberry32), so the shuffled order is the same on every run. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// What each order went through (after 订购通知), by its final status.
+const PATHS = {
+  DONE: ["ISV_ACCEPTED", "MERCHANT_CHECKING", "DONE"],
+  MERCHANT_CANCELLED: ["ISV_ACCEPTED", "MERCHANT_CANCELLED"],
+  MERCHANT_CHECKING: ["ISV_ACCEPTED", "MERCHANT_CHECKING"],
+  ISV_REJECTED: ["ISV_REJECTED"],
+  ISV_ACCEPTED: ["ISV_ACCEPTED"],
+};
+
+test("load: 500 notifications for 50 orders, 50 concurrent, duplicated and out of order: each order ends as its newest event says, each event applied once", async () => {
+  const random = prng(20261201);
+  const finals = Object.keys(PATHS);
+  const merchants = Array.from({ length: 5 }, (_, k) => `20889000000000${String(k).padStart(2, "0")}`);
+  const orders = [];
+  const deliveries = [];
+  for (let k = 0; k < 50; k++) {
+    const id = orderIds();
+    const final = finals[k % finals.length];
+    const merchantPid = merchants[k % merchants.length];
+    // Alipay's own view when the gateway asks: the order as it is now.
+    book.add(id, {
+      status: final,
+      items: [{ shop_id: `S${id.slice(-8)}`, order_status: final === "DONE" ? "DONE" : "TO_DO" }],
+    });
+    // 7 distinct notifications: the path, some statuses reported twice (distinct notify_ids).
+    const statuses = [...PATHS[final]];
+    while (statuses.length < 6) {
+      const at = Math.floor(random() * statuses.length);
+      statuses.splice(at, 0, statuses[at]);
+    }
+    const t0 = Date.now() - 3_600_000 + k * 10_000;
+    const distinct = [
+      orderNotification({ i: seq(), orderId: id, merchantPid, atMs: t0 }),
+      ...statuses.map((status, j) => changeNotification({ i: seq(), orderId: id, status, atMs: t0 + (j + 1) * 1000 })),
+    ];
+    // 3 more deliveries of notifications already in the list: Alipay's retries.
+    const all = [...distinct, ...[0, 1, 2].map(() => distinct[Math.floor(random() * distinct.length)])];
+    orders.push({ id, final, merchantPid, distinct });
+    deliveries.push(...all.map((n) => ({ id, n })));
+  }
+  assert.equal(deliveries.length, 500);
+  for (let i = deliveries.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+  }
+  const firstRequest = mock.requests.length;
+  const t = performance.now();
+  const results = await pool(deliveries, 50, (d) => post(d.n.body));
+  const ms = performance.now() - t;
+  const bad = results
+    .map((r, i) => [deliveries[i].n.notifyId, r.status, r.text])
+    .filter(([, s, x]) => s !== 200 || x !== "success");
+  assert.deepEqual(bad, [], "every delivery acknowledged");
+
+  // What each order's Durable Object stored.
+  const records = await pool(orders, 10, (o) => order(o.id));
+  for (const [k, o] of orders.entries()) {
+    const rec = records[k];
+    assert.equal(rec.state.status, o.final, `${o.id}: ends as its newest event says`);
+    const notified = rec.events.filter((e) => !e.id.startsWith("call:")).map((e) => e.id);
+    assert.deepEqual(
+      [...notified].sort(),
+      o.distinct.map((n) => n.notifyId).sort(),
+      `${o.id}: each notification applied once`,
+    );
+    assert.equal(new Set(rec.state.applied).size, rec.state.applied.length, `${o.id}: no event applied twice`);
+    for (const n of o.distinct) assert.ok(rec.handled.includes(n.notifyId), `${o.id}: ${n.notifyId} handled`);
+    assert.equal(rec.handled.length, 2 * o.distinct.length, "notify_id + fingerprint of each, once");
+    assert.equal(rec.serviceStopped, o.final === "MERCHANT_CANCELLED", `${o.id}: service stopped iff cancelled`);
+    assert.equal(rec.merchantPid, o.merchantPid);
+  }
+  // Only queries went to Alipay (its view already was final: nothing to accept or complete),
+  // each verified, at most one per distinct notification.
+  const sent = mock.requests.slice(firstRequest);
+  assert.deepEqual([...new Set(sent.map((r) => r.api))], ["orderQuery"]);
+  assert.ok(sent.every((r) => r.verified));
+  assert.ok(sent.length <= 350, `${sent.length} queries`);
+  // The merchant index: each merchant lists exactly its orders.
+  for (const pid of merchants) {
+    const m = await merchant(pid);
+    assert.deepEqual(
+      [...m.orders].sort(),
+      orders
+        .filter((o) => o.merchantPid === pid)
+        .map((o) => o.id)
+        .sort(),
+    );
+  }
+  // The origin consumed each distinct notification exactly once.
+  const ids = orders.flatMap((o) => o.distinct.map((n) => n.notifyId));
+  const seen = await consumed(ids, 30000);
+  const wrong = ids.filter((id) => seen.filter((x) => x === id).length !== 1);
+  assert.deepEqual(wrong, []);
+  console.log(
+    `# workerd lifecycle load: 500 deliveries, 50 concurrent, ${sent.length} order.query calls: ${ms.toFixed(0)} ms`,
+  );
+});
+
+async function pool(items, width, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
 // ─── logging and configuration ────────────────────────────────────────────────────────────
 
 test("a refused notification is logged with its code and the inspect hint, never the body or a key", async () => {
