@@ -96,11 +96,13 @@ const ACTIONS = {
     });
     const commodityOrderId = order.id;
     if (verdict.accept) {
-      const atMs = await call(order, "orderAccept", null, () => client.orderAccept({ commodityOrderId }));
+      const { atMs } = await call(order, "orderAccept", null, () => client.orderAccept({ commodityOrderId }));
       order.apply({ type: "accepted", id: `call:orderAccept:${order.id}`, atMs });
     } else {
       const rejectReason = verdict.reason;
-      const atMs = await call(order, "orderReject", null, () => client.orderReject({ commodityOrderId, rejectReason }));
+      const { atMs } = await call(order, "orderReject", null, () =>
+        client.orderReject({ commodityOrderId, rejectReason }),
+      );
       order.apply({ type: "rejected", id: `call:orderReject:${order.id}`, atMs });
     }
   },
@@ -114,7 +116,7 @@ const ACTIONS = {
         commodityOrderId: order.id,
         ...(item.shopId ? { shopId: item.shopId } : { miniAppId: item.miniAppId }),
       };
-      const atMs = await call(order, "orderItemComplete", item.key, () => client.orderItemComplete(params));
+      const { atMs } = await call(order, "orderItemComplete", item.key, () => client.orderItemComplete(params));
       order.apply({
         type: "itemCompleted",
         id: `call:orderItemComplete:${order.id}:${item.key}`,
@@ -142,10 +144,9 @@ const ACTIONS = {
  * @returns {Promise<Array<{ key: string, shopId: string | null, miniAppId: string | null, status: string }>>}
  */
 async function query(order, client) {
-  let result;
-  const atMs = await call(order, "orderQuery", null, async () => {
-    result = await client.orderQuery({ commodityOrderId: order.id });
-  });
+  const { atMs, result } = await call(order, "orderQuery", null, () =>
+    client.orderQuery({ commodityOrderId: order.id }),
+  );
   const list = [];
   for (const it of result.orderItems ?? []) {
     const key = it.shopId || it.miniAppId;
@@ -169,12 +170,19 @@ function ignoreRefusal(e) {
 }
 
 /**
- * Runs one call, records and logs it (api + outcome code). Returns the time it returned (epoch
- * ms: the `atMs` of the event it becomes); throws `Refusal` or `Unavailable`.
+ * Runs one call, records and logs it (api + outcome code). Returns its result and the time it
+ * returned (epoch ms: the `atMs` of the event it becomes); throws `Refusal` or `Unavailable`.
+ * @template T
+ * @param {ActingOrder} order
+ * @param {string} api
+ * @param {string | null} item
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<{ atMs: number, result: T }>}
  */
 async function call(order, api, item, fn) {
+  let result;
   try {
-    await fn();
+    result = await fn();
   } catch (e) {
     const refused = isRefusal(e);
     const info = {
@@ -194,5 +202,5 @@ async function call(order, api, item, fn) {
   const atMs = Date.now();
   order.noteCall({ api, item, atMs, outcome: "ok" }, false);
   log("call", { order: order.id, api, item, outcome: "ok" });
-  return atMs;
+  return { atMs, result };
 }

@@ -1,3 +1,4 @@
+/// <reference path="./workers.d.ts" />
 // The read-only admin routes, for operators and tests: `GET /orders/<commodity_order_id>` (the
 // order's stored record) and `GET /merchants/<pid>` (its orders and authorization, never the
 // token). Enabled only when the `ADMIN_TOKEN` secret is set; the request must carry

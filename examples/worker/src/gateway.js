@@ -56,7 +56,7 @@ export function createGateway(handle) {
         log("handling_failed", { notifyId: notification.notifyId, message: String(e?.message ?? e) }, "error");
         return reply(500, "HANDLER_FAILED");
       }
-      if ("error" in result) {
+      if (result.error) {
         log("handling_deferred", { notifyId: notification.notifyId, ...result.error }, "error");
         return reply(result.error.status, result.error.code, { "Retry-After": "60" });
       }

@@ -1,3 +1,4 @@
+/// <reference path="./workers.d.ts" />
 // One Durable Object per merchant (`MERCHANTS.idFromName(merchant PID)`): the merchant → orders
 // index and the merchant's latest authorization (app_auth_token). The authorization notification
 // (第三方应用授权通知) carries no order id; it is linked to orders by the merchant's PID

@@ -1,3 +1,4 @@
+/// <reference path="./workers.d.ts" />
 // One Durable Object per order (`ORDERS.idFromName(commodityOrderId)`): the single place that
 // order's notifications and API results are applied, one at a time. Its SQLite storage holds
 //   record   the order's record: lifecycle state, next action, calls, last error, service stopped
@@ -25,9 +26,9 @@ CREATE TABLE IF NOT EXISTS handled (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL)
 `;
 
 /**
- * What an RPC method of the object answers: handled now, handled before, or a coded failure
- * (`status` 5xx: Alipay delivers the notification again).
- * @typedef {{ status: "handled" | "duplicate" } | { error: { status: number, code: string } }} Handled
+ * What an RPC method of the object answers: `status` "handled" (now) or "duplicate" (before),
+ * or a coded failure `error` (`status` 5xx: Alipay delivers the notification again).
+ * @typedef {{ status?: "handled" | "duplicate", error?: { status: number, code: string } }} Handled
  */
 
 /** The order Durable Object (binding `ORDERS`, SQLite-backed: `new_sqlite_classes`). */
@@ -38,6 +39,7 @@ export class OrderObject extends DurableObject {
     this.sql.exec(SCHEMA);
     // Storage calls are atomic on their own, but an outgoing fetch (an OpenAPI call) lets the
     // next request in: this queue keeps one handling at a time, calls included.
+    /** @type {Promise<unknown>} */
     this.tail = Promise.resolve();
   }
 
@@ -48,25 +50,32 @@ export class OrderObject extends DurableObject {
    * @returns {Promise<Handled>}
    */
   notify(n) {
-    return this.serial(async () => {
-      const ids = dedupeIds(n);
-      if (ids.some((id) => this.handled(id))) return { status: "duplicate" };
-      const order = this.order(n.orderEvent.orderId);
-      if (n.kind === "servicemarket_order_notify") {
-        order.record.merchantPid ??= n.merchantPid ?? null;
-        order.record.itemCode ??= n.itemCode ?? null;
-      }
-      order.apply(n.orderEvent.event);
-      await this.linkMerchant(order);
-      const failed = await this.actOn(order);
-      if (failed) return failed;
-      await forward(n, this.env);
-      const now = Date.now();
-      this.ctx.storage.transactionSync(() => {
-        for (const id of ids) this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
-      });
-      return { status: "handled" };
+    return this.serial(() => this.handleNotification(n));
+  }
+
+  /**
+   * `notify`, inside the queue.
+   * @param {import("alipay-notify").Notification} n
+   * @returns {Promise<Handled>}
+   */
+  async handleNotification(n) {
+    const ids = dedupeIds(n);
+    if (ids.some((id) => this.handled(id))) return { status: "duplicate" };
+    const order = this.order(n.orderEvent.orderId);
+    if (n.kind === "servicemarket_order_notify") {
+      order.record.merchantPid ??= n.merchantPid ?? null;
+      order.record.itemCode ??= n.itemCode ?? null;
+    }
+    order.apply(n.orderEvent.event);
+    await this.linkMerchant(order);
+    const failed = await this.actOn(order);
+    if (failed) return failed;
+    await forward(n, this.env);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (const id of ids) this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
     });
+    return { status: "handled" };
   }
 
   /**
@@ -80,7 +89,7 @@ export class OrderObject extends DurableObject {
     return this.serial(async () => {
       const order = this.order(orderId);
       order.apply(event);
-      return (await this.actOn(order)) ?? { status: "handled" };
+      return (await this.actOn(order)) ?? /** @type {Handled} */ ({ status: "handled" });
     });
   }
 
@@ -101,9 +110,18 @@ export class OrderObject extends DurableObject {
 
   // ─── inside the object ───
 
+  /**
+   * Runs `fn` after every earlier handling of this order has finished.
+   * @template T
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
   serial(fn) {
     const run = this.tail.then(fn);
-    this.tail = run.catch(() => {});
+    this.tail = run.then(
+      () => {},
+      () => {},
+    );
     return run;
   }
 
@@ -189,7 +207,10 @@ export class OrderObject extends DurableObject {
     else order.save();
   }
 
-  /** Acts when a client is configured; a coded 5xx result when a call could not be made now. */
+  /**
+   * Acts when a client is configured; a coded 5xx result when a call could not be made now.
+   * @returns {Promise<Handled | null>}
+   */
   async actOn(order) {
     const client = clientFor(this.env);
     if (!client) return null;

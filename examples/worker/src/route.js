@@ -23,7 +23,10 @@ export async function route(n, env) {
   return outsideOrders(n, env);
 }
 
-/** An authorization: recorded by the merchant, applied to each of the merchant's orders. */
+/**
+ * An authorization: recorded by the merchant, applied to each of the merchant's orders.
+ * @returns {Promise<import("./order.js").Handled>}
+ */
 async function authorize(n, pid, env) {
   const merchant = env.MERCHANTS.get(env.MERCHANTS.idFromName(pid));
   const ids = dedupeIds(n);
@@ -42,14 +45,17 @@ async function authorize(n, pid, env) {
   const results = await Promise.all(
     r.orders.map((o) => env.ORDERS.get(env.ORDERS.idFromName(o)).authorization(o, authorizationEvent(auth, o))),
   );
-  const failed = results.find((x) => "error" in x);
+  const failed = results.find((x) => x.error);
   if (failed) return failed;
   await forward(n, env);
   await merchant.finish(ids);
   return { status: "handled" };
 }
 
-/** No order, no merchant: KV dedupe (at-least-once), an authorization's token kept in KV. */
+/**
+ * No order, no merchant: KV dedupe (at-least-once), an authorization's token kept in KV.
+ * @returns {Promise<import("./order.js").Handled>}
+ */
 async function outsideOrders(n, env) {
   const store = kvStore(env.NOTIFY_KV);
   const ids = dedupeIds(n);

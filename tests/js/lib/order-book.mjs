@@ -68,7 +68,11 @@ export function orderBook() {
   return {
     orders,
     handler,
-    /** Adds an order Alipay knows (default: MERCHANT_ORDED with `defaultItems`). */
+    /**
+     * Adds an order Alipay knows (default: MERCHANT_ORDED with `defaultItems`).
+     * @param {string} id
+     * @param {{ status?: string, items?: Array<Record<string, string>> }} [o]
+     */
     add(id, { status = "MERCHANT_ORDED", items = defaultItems(id) } = {}) {
       orders.set(id, { status, items });
       return orders.get(id);
