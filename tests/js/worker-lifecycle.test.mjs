@@ -260,6 +260,43 @@ test("the authorization reaches the merchant's orders: their items are completed
   assert.equal(mock.requests.length, before);
 });
 
+test("an order and its merchant's authorization arriving together: the order sees the authorization once and is implemented", async () => {
+  const pid = "2088000000000004";
+  const ids = [orderIds(), orderIds(), orderIds()];
+  for (const id of ids) book.add(id);
+  const auth = authNotification({ i: seq(), merchantPid: pid, atMs: Date.now() - 1000 });
+  const orders = ids.map((id) =>
+    orderNotification({ i: seq(), orderId: id, merchantPid: pid, atMs: Date.now() - 2000 }),
+  );
+  // All at once, each twice: whichever way they interleave, the link is made by the merchant.
+  // A second delivery of the authorization while the first is being handled may be told to
+  // come back later (503 IN_PROGRESS); Alipay's next delivery is then a duplicate.
+  const all = [...orders, auth, ...orders, auth];
+  const results = await Promise.all(all.map((n) => post(n.body)));
+  for (const [k, r] of results.entries()) {
+    if (all[k] === auth && r.status === 503) assert.deepEqual(JSON.parse(r.text), { code: "IN_PROGRESS" });
+    else assert.deepEqual(r, { status: 200, text: "success" });
+  }
+  assert.ok(results.some((r, k) => all[k] === auth && r.status === 200));
+  await ok(auth, "a later delivery");
+  assert.deepEqual(
+    (await consumed([auth.notifyId])).filter((x) => x === auth.notifyId),
+    [auth.notifyId],
+    "forwarded once",
+  );
+  for (const id of ids) {
+    const rec = await order(id);
+    const authEvents = eventIds(rec).filter((e) => e === `auth:${auth.notifyId}:${id}`);
+    assert.equal(authEvents.length, 1, `${id}: the authorization applied once`);
+    assert.equal(rec.state.authorized, true);
+    assert.deepEqual(Object.values(rec.state.items), ["TO_CONFIRM", "TO_CONFIRM"], `${id}: implemented`);
+    const apis = apisFor(id);
+    assert.equal(apis.filter((a) => a === "orderAccept").length, 1, `${id}: accepted once`);
+    assert.equal(apis.filter((a) => a === "orderItemComplete").length, 2, `${id}: each item completed once`);
+  }
+  assert.deepEqual([...(await merchant(pid)).orders].sort(), [...ids].sort());
+});
+
 test("an item_code listed in REJECT_ITEM_CODES is rejected (order.reject with a reason)", async () => {
   const id = orderIds();
   book.add(id);

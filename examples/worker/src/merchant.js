@@ -6,6 +6,7 @@
 //   orders    the merchant's order ids
 //   auth      the newest authorization: notify_id, time, granted, app_auth_token, auth_app_id
 //   handled   the notify_id / fingerprint of every authorization notification fully handled
+//   claims    authorization notifications being handled right now (applied to the orders)
 // Every method is synchronous storage work (no outgoing I/O), so each runs atomically.
 
 import { DurableObject } from "cloudflare:workers";
@@ -14,7 +15,14 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS auth (k INTEGER PRIMARY KEY CHECK (k = 1), json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS handled (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL);
 `;
+
+/**
+ * A claim older than this is taken to be abandoned (the Worker handling it failed without
+ * saying so): another delivery may then handle the notification. Far longer than a handling.
+ */
+export const CLAIM_TTL_MS = 120_000;
 
 /**
  * The authorization as orders see it (never the token).
@@ -42,15 +50,26 @@ export class MerchantObject extends DurableObject {
   }
 
   /**
-   * Records an authorization notification (unless one of `ids` was handled already), keeping the
-   * newest by its time; returns the orders to apply it to.
+   * Claims and records an authorization notification, keeping the newest authorization by its
+   * time; returns the orders to apply it to. `handled` if one of `ids` was handled already,
+   * `busy` while another delivery of it is being handled (then `finish` or `abort` follows).
    * @param {{ ids: string[], notifyId: string, atMs: number, granted: boolean,
    *   appAuthToken: string | null, authAppId: string | null }} a
-   * @returns {{ duplicate: true } | { duplicate: false, orders: string[] }}
+   * @returns {{ state: "handled" | "busy" } | { state: "claimed", orders: string[] }}
    */
   authorize(a) {
+    const now = Date.now();
     if (a.ids.some((id) => this.sql.exec("SELECT 1 FROM handled WHERE id = ?", id).toArray().length > 0))
-      return { duplicate: true };
+      return { state: "handled" };
+    const fresh = (id) =>
+      this.sql.exec("SELECT 1 FROM claims WHERE id = ? AND at_ms > ?", id, now - CLAIM_TTL_MS).toArray().length > 0;
+    if (a.ids.some(fresh)) return { state: "busy" };
+    for (const id of a.ids)
+      this.sql.exec(
+        "INSERT INTO claims (id, at_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms",
+        id,
+        now,
+      );
     const current = this.auth();
     if (!current || current.atMs <= a.atMs) {
       const next = {
@@ -66,15 +85,23 @@ export class MerchantObject extends DurableObject {
         JSON.stringify(next),
       );
     }
-    return { duplicate: false, orders: this.orders() };
+    return { state: "claimed", orders: this.orders() };
   }
 
   /** Marks an authorization notification handled (after every order applied it). */
   finish(ids) {
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
-      for (const id of ids) this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
+      for (const id of ids) {
+        this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
+        this.sql.exec("DELETE FROM claims WHERE id = ?", id);
+      }
     });
+  }
+
+  /** Drops the claim of an authorization notification whose handling failed (Alipay retries). */
+  abort(ids) {
+    for (const id of ids) this.sql.exec("DELETE FROM claims WHERE id = ?", id);
   }
 
   /**

@@ -40,14 +40,23 @@ async function authorize(n, pid, env) {
     appAuthToken: n.detail?.appAuthToken ?? null,
     authAppId: n.authAppId ?? n.detail?.authAppId ?? null,
   });
-  if (r.duplicate) return { status: "duplicate" };
+  if (r.state === "handled") return { status: "duplicate" };
+  if (r.state === "busy") return { error: { status: 503, code: "IN_PROGRESS" } };
   const auth = { notifyId, atMs: event.atMs, granted: event.granted };
-  const results = await Promise.all(
-    r.orders.map((o) => env.ORDERS.get(env.ORDERS.idFromName(o)).authorization(o, authorizationEvent(auth, o))),
-  );
-  const failed = results.find((x) => x.error);
-  if (failed) return failed;
-  await forward(n, env);
+  try {
+    const results = await Promise.all(
+      r.orders.map((o) => env.ORDERS.get(env.ORDERS.idFromName(o)).authorization(o, authorizationEvent(auth, o))),
+    );
+    const failed = results.find((x) => x.error);
+    if (failed) {
+      await merchant.abort(ids);
+      return failed;
+    }
+    await forward(n, env);
+  } catch (e) {
+    await merchant.abort(ids).catch(() => {});
+    throw e;
+  }
   await merchant.finish(ids);
   return { status: "handled" };
 }
