@@ -9,13 +9,13 @@ import { rmSync } from "node:fs";
 import { Miniflare } from "miniflare";
 import { testAlipayKey } from "./lib/load.mjs";
 import { keyFile, startMockAlipay } from "./lib/mock-alipay.mjs";
-import { orderBook } from "./lib/order-book.mjs";
+import { orderBook } from "./lib/alipay-orders.mjs";
 import {
   authNotification,
   changeNotification,
   orderNotification,
   renewalNotification,
-} from "./lib/order-notifications.mjs";
+} from "./lib/signed-orders.mjs";
 import { startFlakyProxy } from "./lib/flaky-proxy.mjs";
 import { APP_ID, privateKey } from "./lib/sign.mjs";
 import { COMPATIBILITY_DATE, bundleExample, exampleWorker } from "./lib/worker-bundle.mjs";

@@ -31,10 +31,12 @@ export const CLAIM_TTL_MS = 120_000;
 
 /** The merchant Durable Object (binding `MERCHANTS`, SQLite-backed: `new_sqlite_classes`). */
 export class MerchantObject extends DurableObject {
+  #sql;
+
   constructor(ctx, env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SCHEMA);
   }
 
   /**
@@ -44,8 +46,8 @@ export class MerchantObject extends DurableObject {
    * @returns {Authorization | null}
    */
   registerOrder(orderId) {
-    this.sql.exec("INSERT OR IGNORE INTO orders (id, at_ms) VALUES (?, ?)", orderId, Date.now());
-    const auth = this.auth();
+    this.#sql.exec("INSERT OR IGNORE INTO orders (id, at_ms) VALUES (?, ?)", orderId, Date.now());
+    const auth = this.#auth();
     return auth ? { notifyId: auth.notifyId, atMs: auth.atMs, granted: auth.granted } : null;
   }
 
@@ -59,18 +61,18 @@ export class MerchantObject extends DurableObject {
    */
   authorize(a) {
     const now = Date.now();
-    if (a.ids.some((id) => this.sql.exec("SELECT 1 FROM handled WHERE id = ?", id).toArray().length > 0))
+    if (a.ids.some((id) => this.#sql.exec("SELECT 1 FROM handled WHERE id = ?", id).toArray().length > 0))
       return { state: "handled" };
     const fresh = (id) =>
-      this.sql.exec("SELECT 1 FROM claims WHERE id = ? AND at_ms > ?", id, now - CLAIM_TTL_MS).toArray().length > 0;
+      this.#sql.exec("SELECT 1 FROM claims WHERE id = ? AND at_ms > ?", id, now - CLAIM_TTL_MS).toArray().length > 0;
     if (a.ids.some(fresh)) return { state: "busy" };
     for (const id of a.ids)
-      this.sql.exec(
+      this.#sql.exec(
         "INSERT INTO claims (id, at_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms",
         id,
         now,
       );
-    const current = this.auth();
+    const current = this.#auth();
     if (!current || current.atMs <= a.atMs) {
       const next = {
         notifyId: a.notifyId,
@@ -80,12 +82,12 @@ export class MerchantObject extends DurableObject {
         appAuthToken: a.granted ? a.appAuthToken : null,
         authAppId: a.authAppId,
       };
-      this.sql.exec(
+      this.#sql.exec(
         "INSERT INTO auth (k, json) VALUES (1, ?) ON CONFLICT (k) DO UPDATE SET json = excluded.json",
         JSON.stringify(next),
       );
     }
-    return { state: "claimed", orders: this.orders() };
+    return { state: "claimed", orders: this.#orders() };
   }
 
   /** Marks an authorization notification handled (after every order applied it). */
@@ -93,15 +95,15 @@ export class MerchantObject extends DurableObject {
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       for (const id of ids) {
-        this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
-        this.sql.exec("DELETE FROM claims WHERE id = ?", id);
+        this.#sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
+        this.#sql.exec("DELETE FROM claims WHERE id = ?", id);
       }
     });
   }
 
   /** Drops the claim of an authorization notification whose handling failed (Alipay retries). */
   abort(ids) {
-    for (const id of ids) this.sql.exec("DELETE FROM claims WHERE id = ?", id);
+    for (const id of ids) this.#sql.exec("DELETE FROM claims WHERE id = ?", id);
   }
 
   /**
@@ -109,14 +111,14 @@ export class MerchantObject extends DurableObject {
    * commodity.shop.online / offline), or `null` when the merchant has not authorised.
    */
   appAuthToken() {
-    return this.auth()?.appAuthToken ?? null;
+    return this.#auth()?.appAuthToken ?? null;
   }
 
   /** What the admin route shows: the orders and the authorization, without the token. */
   read() {
-    const auth = this.auth();
+    const auth = this.#auth();
     return {
-      orders: this.orders(),
+      orders: this.#orders(),
       authorization: auth
         ? {
             notifyId: auth.notifyId,
@@ -126,20 +128,20 @@ export class MerchantObject extends DurableObject {
             hasToken: auth.appAuthToken !== null,
           }
         : null,
-      handled: this.sql
+      handled: this.#sql
         .exec("SELECT id FROM handled ORDER BY rowid")
         .toArray()
         .map((h) => h.id),
     };
   }
 
-  auth() {
-    const row = this.sql.exec("SELECT json FROM auth WHERE k = 1").toArray()[0];
+  #auth() {
+    const row = this.#sql.exec("SELECT json FROM auth WHERE k = 1").toArray()[0];
     return row ? JSON.parse(row.json) : null;
   }
 
-  orders() {
-    return this.sql
+  #orders() {
+    return this.#sql
       .exec("SELECT id FROM orders ORDER BY rowid")
       .toArray()
       .map((o) => o.id);

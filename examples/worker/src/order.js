@@ -33,14 +33,17 @@ CREATE TABLE IF NOT EXISTS handled (id TEXT PRIMARY KEY, at_ms INTEGER NOT NULL)
 
 /** The order Durable Object (binding `ORDERS`, SQLite-backed: `new_sqlite_classes`). */
 export class OrderObject extends DurableObject {
+  #sql;
+  /** @type {Promise<unknown>} */
+  #tail;
+
   constructor(ctx, env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA);
+    this.#sql = ctx.storage.sql;
+    this.#sql.exec(SCHEMA);
     // Storage calls are atomic on their own, but an outgoing fetch (an OpenAPI call) lets the
     // next request in: this queue keeps one handling at a time, calls included.
-    /** @type {Promise<unknown>} */
-    this.tail = Promise.resolve();
+    this.#tail = Promise.resolve();
   }
 
   /**
@@ -50,7 +53,7 @@ export class OrderObject extends DurableObject {
    * @returns {Promise<Handled>}
    */
   notify(n) {
-    return this.serial(() => this.handleNotification(n));
+    return this.#serial(() => this.#handleNotification(n));
   }
 
   /**
@@ -58,22 +61,22 @@ export class OrderObject extends DurableObject {
    * @param {import("alipay-notify").Notification} n
    * @returns {Promise<Handled>}
    */
-  async handleNotification(n) {
+  async #handleNotification(n) {
     const ids = dedupeIds(n);
-    if (ids.some((id) => this.handled(id))) return { status: "duplicate" };
-    const order = this.order(n.orderEvent.orderId);
+    if (ids.some((id) => this.#handled(id))) return { status: "duplicate" };
+    const order = this.#order(n.orderEvent.orderId);
     if (n.kind === "servicemarket_order_notify") {
       order.record.merchantPid ??= n.merchantPid ?? null;
       order.record.itemCode ??= n.itemCode ?? null;
     }
     order.apply(n.orderEvent.event);
-    await this.linkMerchant(order);
-    const failed = await this.actOn(order);
+    await this.#linkMerchant(order);
+    const failed = await this.#actOn(order);
     if (failed) return failed;
     await forward(n, this.env);
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
-      for (const id of ids) this.sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
+      for (const id of ids) this.#sql.exec("INSERT OR IGNORE INTO handled (id, at_ms) VALUES (?, ?)", id, now);
     });
     return { status: "handled" };
   }
@@ -86,29 +89,29 @@ export class OrderObject extends DurableObject {
    * @returns {Promise<Handled>}
    */
   authorization(orderId, event) {
-    return this.serial(async () => {
-      const order = this.order(orderId);
+    return this.#serial(async () => {
+      const order = this.#order(orderId);
       order.apply(event);
-      return (await this.actOn(order)) ?? /** @type {Handled} */ ({ status: "handled" });
+      return (await this.#actOn(order)) ?? /** @type {Handled} */ ({ status: "handled" });
     });
   }
 
   /** The stored record with its events, or `null` for an order never seen (the admin route). */
   read() {
-    const record = this.load();
+    const record = this.#load();
     if (!record) return null;
-    const events = this.sql
+    const events = this.#sql
       .exec("SELECT id, type, at_ms, effect FROM events ORDER BY rowid")
       .toArray()
       .map((e) => ({ id: e.id, type: e.type, atMs: e.at_ms, effect: e.effect }));
-    const handled = this.sql
+    const handled = this.#sql
       .exec("SELECT id FROM handled ORDER BY rowid")
       .toArray()
       .map((h) => h.id);
     return { ...record, events, handled };
   }
 
-  // ─── inside the object ───
+  // ─── inside the object (private: not callable through the binding) ───
 
   /**
    * Runs `fn` after every earlier handling of this order has finished.
@@ -116,27 +119,27 @@ export class OrderObject extends DurableObject {
    * @param {() => Promise<T>} fn
    * @returns {Promise<T>}
    */
-  serial(fn) {
-    const run = this.tail.then(fn);
-    this.tail = run.then(
+  #serial(fn) {
+    const run = this.#tail.then(fn);
+    this.#tail = run.then(
       () => {},
       () => {},
     );
     return run;
   }
 
-  handled(id) {
-    return this.sql.exec("SELECT 1 FROM handled WHERE id = ?", id).toArray().length > 0;
+  #handled(id) {
+    return this.#sql.exec("SELECT 1 FROM handled WHERE id = ?", id).toArray().length > 0;
   }
 
-  load() {
-    const row = this.sql.exec("SELECT json FROM record WHERE k = 1").toArray()[0];
+  #load() {
+    const row = this.#sql.exec("SELECT json FROM record WHERE k = 1").toArray()[0];
     return row ? JSON.parse(row.json) : null;
   }
 
   /** The order as `act` sees it (act.js `ActingOrder`), over the stored record. */
-  order(orderId) {
-    const record = this.load() ?? {
+  #order(orderId) {
+    const record = this.#load() ?? {
       orderId,
       merchantPid: null,
       itemCode: null,
@@ -150,11 +153,11 @@ export class OrderObject extends DurableObject {
       seq: 0,
     };
     const save = () =>
-      this.sql.exec(
+      this.#sql.exec(
         "INSERT INTO record (k, json) VALUES (1, ?) ON CONFLICT (k) DO UPDATE SET json = excluded.json",
         JSON.stringify(record),
       );
-    const sql = this.sql;
+    const sql = this.#sql;
     const storage = this.ctx.storage;
     return {
       id: orderId,
@@ -199,7 +202,7 @@ export class OrderObject extends DurableObject {
   }
 
   /** Registers the order with its merchant; applies the merchant's authorization, if any. */
-  async linkMerchant(order) {
+  async #linkMerchant(order) {
     const pid = order.record.merchantPid;
     if (!pid || !this.env.MERCHANTS) return;
     const auth = await this.env.MERCHANTS.get(this.env.MERCHANTS.idFromName(pid)).registerOrder(order.id);
@@ -211,7 +214,7 @@ export class OrderObject extends DurableObject {
    * Acts when a client is configured; a coded 5xx result when a call could not be made now.
    * @returns {Promise<Handled | null>}
    */
-  async actOn(order) {
+  async #actOn(order) {
     const client = clientFor(this.env);
     if (!client) return null;
     try {
