@@ -10,12 +10,7 @@ import { Miniflare } from "miniflare";
 import { testAlipayKey } from "./lib/load.mjs";
 import { keyFile, startMockAlipay } from "./lib/mock-alipay.mjs";
 import { orderBook } from "./lib/alipay-orders.mjs";
-import {
-  authNotification,
-  changeNotification,
-  orderNotification,
-  renewalNotification,
-} from "./lib/signed-orders.mjs";
+import { authNotification, changeNotification, orderNotification, renewalNotification } from "./lib/signed-orders.mjs";
 import { startFlakyProxy } from "./lib/flaky-proxy.mjs";
 import { APP_ID, privateKey } from "./lib/sign.mjs";
 import { COMPATIBILITY_DATE, bundleExample, exampleWorker } from "./lib/worker-bundle.mjs";
@@ -295,6 +290,40 @@ test("an order and its merchant's authorization arriving together: the order see
     assert.equal(apis.filter((a) => a === "orderItemComplete").length, 2, `${id}: each item completed once`);
   }
   assert.deepEqual([...(await merchant(pid)).orders].sort(), [...ids].sort());
+});
+
+test("a withdrawn authorization reaches the merchant's orders: each is queried, none implemented, no token kept", async () => {
+  const pid = "2088000000000005";
+  const id = orderIds();
+  book.add(id);
+  await ok(authNotification({ i: seq(), merchantPid: pid, atMs: Date.now() - 120_000 }), "granted");
+  await ok(orderNotification({ i: seq(), orderId: id, merchantPid: pid, atMs: Date.now() - 60_000 }), "order");
+  const before = await order(id);
+  assert.equal(before.state.authorized, true);
+  const implemented = apisFor(id).length;
+  // An older withdrawal changes nothing: the newest authorization wins.
+  const old = authNotification({ i: seq(), merchantPid: pid, atMs: Date.now() - 600_000, granted: false });
+  await ok(old, "older withdrawal");
+  assert.equal((await merchant(pid)).authorization.granted, true);
+  const unchanged = await order(id);
+  assert.equal(unchanged.state.authorized, true, "not applied to the orders");
+  assert.equal(eventIds(unchanged).includes(`auth:${old.notifyId}:${id}`), false);
+  assert.equal(apisFor(id).length, implemented);
+  const withdrawn = authNotification({ i: seq(), merchantPid: pid, atMs: Date.now(), granted: false });
+  await ok(withdrawn, "withdrawal");
+  const rec = await order(id);
+  assert.equal(rec.state.authorized, false);
+  assert.ok(eventIds(rec).includes(`auth:${withdrawn.notifyId}:${id}`));
+  assert.deepEqual(
+    apisFor(id).slice(implemented),
+    ["orderQuery"],
+    "queried (a cancel may hide behind it), nothing else",
+  );
+  assert.equal(rec.next.id, "WAIT_FOR_AUTHORIZATION");
+  const m = await merchant(pid);
+  assert.equal(m.authorization.granted, false);
+  assert.equal(m.authorization.notifyId, withdrawn.notifyId);
+  assert.equal(m.authorization.hasToken, false, "a withdrawal leaves no token");
 });
 
 test("an item_code listed in REJECT_ITEM_CODES is rejected (order.reject with a reason)", async () => {

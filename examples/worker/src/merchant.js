@@ -53,8 +53,10 @@ export class MerchantObject extends DurableObject {
 
   /**
    * Claims and records an authorization notification, keeping the newest authorization by its
-   * time; returns the orders to apply it to. `handled` if one of `ids` was handled already,
-   * `busy` while another delivery of it is being handled (then `finish` or `abort` follows).
+   * time; returns the orders to apply it to — none when a newer authorization is in force (the
+   * lifecycle cannot tell an old grant or withdrawal from a new one). `handled` if one of `ids`
+   * was handled already, `busy` while another delivery of it is being handled (then `finish` or
+   * `abort` follows).
    * @param {{ ids: string[], notifyId: string, atMs: number, granted: boolean,
    *   appAuthToken: string | null, authAppId: string | null }} a
    * @returns {{ state: "handled" | "busy" } | { state: "claimed", orders: string[] }}
@@ -73,7 +75,8 @@ export class MerchantObject extends DurableObject {
         now,
       );
     const current = this.#auth();
-    if (!current || current.atMs <= a.atMs) {
+    const newest = !current || current.atMs <= a.atMs;
+    if (newest) {
       const next = {
         notifyId: a.notifyId,
         atMs: a.atMs,
@@ -87,7 +90,7 @@ export class MerchantObject extends DurableObject {
         JSON.stringify(next),
       );
     }
-    return { state: "claimed", orders: this.#orders() };
+    return { state: "claimed", orders: newest ? this.#orders() : [] };
   }
 
   /** Marks an authorization notification handled (after every order applied it). */
