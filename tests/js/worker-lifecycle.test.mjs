@@ -179,7 +179,7 @@ test("a new order is queried, then accepted; Alipay's own change notification ch
   const rec = await order(id);
   assert.equal(rec.state.status, "ISV_ACCEPTED");
   assert.equal(rec.next.id, "WAIT_FOR_AUTHORIZATION");
-  assert.deepEqual(callsOf(rec), ["orderQuery:ok", "orderAccept:ok"]);
+  assert.deepEqual(callsOf(rec), ["orderQuery:OK", "orderAccept:OK"]);
   assert.deepEqual(apisFor(id), ["orderQuery", "orderAccept"]);
   assert.equal(book.orders.get(id).status, "ISV_ACCEPTED", "Alipay saw the acceptance");
   assert.deepEqual(eventIds(rec), [n.notifyId, `call:orderQuery:${id}:1`, `call:orderAccept:${id}`]);
@@ -214,11 +214,11 @@ test("the authorization reaches the merchant's orders: their items are completed
   assert.equal(rec.state.authorized, true);
   assert.ok(eventIds(rec).includes(`auth:${auth.notifyId}:${a}`));
   assert.deepEqual(callsOf(rec), [
-    "orderQuery:ok",
-    "orderAccept:ok",
-    "orderQuery:ok",
-    "orderItemComplete:ok",
-    "orderItemComplete:ok",
+    "orderQuery:OK",
+    "orderAccept:OK",
+    "orderQuery:OK",
+    "orderItemComplete:OK",
+    "orderItemComplete:OK",
   ]);
   const items = book.orders.get(a).items;
   assert.deepEqual(
@@ -351,7 +351,7 @@ test("a business refusal is recorded and logged (code + sub code), answered `suc
   const from = logs.length;
   await ok(orderNotification({ i: seq(), orderId: id, merchantPid: M1, atMs: Date.now() - 5000 }), "order");
   const rec = await order(id);
-  assert.deepEqual(callsOf(rec), ["orderQuery:ok", "orderAccept:ALIPAY_API_ERROR", "orderQuery:ok"]);
+  assert.deepEqual(callsOf(rec), ["orderQuery:OK", "orderAccept:ALIPAY_API_ERROR", "orderQuery:OK"]);
   assert.equal(rec.lastError.api, "orderAccept");
   assert.equal(rec.lastError.outcome, "ALIPAY_API_ERROR");
   assert.equal(rec.lastError.alipayCode, "COMMODITY_ORDER_STATUS_INVALID");

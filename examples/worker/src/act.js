@@ -190,6 +190,8 @@ async function call(order, api, item, fn) {
       item,
       atMs: Date.now(),
       outcome: typeof e?.code === "string" ? e.code : "INTERNAL_ERROR",
+      // The client's messages name the problem, never a key (Alipay's own message included).
+      message: String(e?.message ?? e),
       alipayCode: e?.alipayCode ?? null,
       subCode: e?.subCode ?? null,
       httpStatus: e?.httpStatus ?? null,
@@ -200,7 +202,7 @@ async function call(order, api, item, fn) {
     throw refused ? new Refusal(api, e) : new Unavailable(api, e);
   }
   const atMs = Date.now();
-  order.noteCall({ api, item, atMs, outcome: "ok" }, false);
-  log("call", { order: order.id, api, item, outcome: "ok" });
+  order.noteCall({ api, item, atMs, outcome: "OK" }, false);
+  log("call", { order: order.id, api, item, outcome: "OK" });
   return { atMs, result };
 }
