@@ -144,7 +144,7 @@ function logLines(from = 0) {
     .join("")
     .split("\n")
     .map((l) => l.slice(l.indexOf("{")))
-    .filter((l) => l.startsWith('{"event"'))
+    .filter((l) => l.startsWith('{"level"'))
     .map((l) => JSON.parse(l));
 }
 
@@ -358,7 +358,7 @@ test("a business refusal is recorded and logged (code + sub code), answered `suc
   assert.equal(rec.lastError.retry, false);
   assert.equal(rec.state.status, "MERCHANT_ORDED", "the query's answer is the state");
   assert.equal(rec.handled[0], rec.events[0].id, "handled: Alipay will not deliver it again");
-  const line = await waitLog((l) => l.event === "call" && l.order === id && l.outcome === "ALIPAY_API_ERROR", from);
+  const line = await waitLog((l) => l.msg === "call" && l.order === id && l.outcome === "ALIPAY_API_ERROR", from);
   assert.ok(line, "the refusal is logged");
   assert.equal(line.alipayCode, "COMMODITY_ORDER_STATUS_INVALID");
   assert.ok("subCode" in line);
@@ -414,7 +414,7 @@ test("MERCHANT_CANCELLED during implementation: the order is queried, the servic
   assert.equal(rec.serviceStopped, true);
   assert.equal(typeof rec.serviceStoppedAtMs, "number");
   assert.equal(requestsFor(id).at(-1).api, "orderQuery", "confirmed with Alipay first");
-  const line = await waitLog((l) => l.event === "service_stopped" && l.order === id, from);
+  const line = await waitLog((l) => l.msg === "service stopped" && l.order === id, from);
   assert.equal(line?.status, "MERCHANT_CANCELLED");
   // Stopped once: a later notification does not stop (or query) again.
   const calls = rec.calls.length;
@@ -570,7 +570,7 @@ test("a refused notification is logged with its code and the inspect hint, never
   const r = await post(tampered);
   assert.equal(r.status, 400);
   assert.deepEqual(JSON.parse(r.text), { code: "SIGNATURE_MISMATCH" });
-  const line = await waitLog((l) => l.event === "notification_refused", from);
+  const line = await waitLog((l) => l.msg === "refused", from);
   assert.ok(line, "logged");
   assert.equal(line.code, "SIGNATURE_MISMATCH");
   assert.equal(typeof line.hint, "string");
@@ -588,14 +588,14 @@ test("configuration errors answer 500 with the code and log why (no key material
   const bad = await post(n.body, BAD_KEY);
   assert.equal(bad.status, 500);
   assert.deepEqual(JSON.parse(bad.text), { code: "INVALID_PRIVATE_KEY" });
-  const line = await waitLog((l) => l.event === "gateway_misconfigured" && l.code === "INVALID_PRIVATE_KEY", from);
+  const line = await waitLog((l) => l.msg === "gateway misconfigured" && l.code === "INVALID_PRIVATE_KEY", from);
   assert.ok(line, "logged");
   assert.match(line.message, /^ALIPAY_APP_PRIVATE_KEY: /);
   assert.equal(logs.slice(from).join("").includes("not-a-key"), false, "the key text is not logged");
   const noApp = await post(n.body, NO_APP_ID);
   assert.equal(noApp.status, 500);
   assert.deepEqual(JSON.parse(noApp.text), { code: "INVALID_OPTIONS" });
-  const line2 = await waitLog((l) => l.event === "gateway_misconfigured" && l.code === "INVALID_OPTIONS", from);
+  const line2 = await waitLog((l) => l.msg === "gateway misconfigured" && l.code === "INVALID_OPTIONS", from);
   assert.match(line2.message, /app_id|appId/);
   // Nothing was applied while misconfigured.
   const res = await mf.dispatchFetch(`http://${BAD_KEY}/orders/${n.params.commodity_order_id}`, {

@@ -509,7 +509,7 @@ test("a throwing handler → 5xx and nothing marked; Alipay's retry is then hand
     [p.notify_id],
   );
   assert.ok(
-    stderr.join("").includes(`{"event":"handling_failed","notifyId":"${p.notify_id}"`),
+    stderr.join("").includes(`"msg":"handling failed; Alipay will retry","notifyId":"${p.notify_id}"`),
     "the failure was logged",
   );
 });

@@ -135,7 +135,7 @@ const ACTIONS = {
     if (order.record.next?.id !== "STOP_SERVICE") return;
     const atMs = Date.now();
     order.stopService(atMs);
-    log("service_stopped", { order: order.id, status: order.record.state?.status ?? null, atMs });
+    log("info", "service stopped", { order: order.id, status: order.record.state?.status ?? null, atMs });
   },
 };
 
@@ -198,11 +198,11 @@ async function call(order, api, item, fn) {
       retry: !refused,
     };
     order.noteCall(info, true);
-    log("call", { order: order.id, ...info }, "error");
+    log("warn", "call", { order: order.id, ...info });
     throw refused ? new Refusal(api, e) : new Unavailable(api, e);
   }
   const atMs = Date.now();
   order.noteCall({ api, item, atMs, outcome: "OK" }, false);
-  log("call", { order: order.id, api, item, outcome: "OK" });
+  log("info", "call", { order: order.id, api, item, outcome: "OK", next: order.record.next?.id ?? null });
   return { atMs, result };
 }

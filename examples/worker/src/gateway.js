@@ -53,11 +53,14 @@ export function createGateway(handle) {
       try {
         result = await handle(notification, env, ctx);
       } catch (e) {
-        log("handling_failed", { notifyId: notification.notifyId, message: String(e?.message ?? e) }, "error");
+        log("error", "handling failed; Alipay will retry", {
+          notifyId: notification.notifyId,
+          message: String(e?.message ?? e),
+        });
         return reply(500, "HANDLER_FAILED");
       }
       if (result.error) {
-        log("handling_deferred", { notifyId: notification.notifyId, ...result.error }, "error");
+        log("warn", "handling deferred; Alipay will retry", { notifyId: notification.notifyId, ...result.error });
         return reply(result.error.status, result.error.code, { "Retry-After": "60" });
       }
       return ack();
@@ -107,15 +110,25 @@ function rejection(thrown, input, key, options) {
   const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
   if (e instanceof Error && e.name === "AlipayNotifyError" && typeof e.code === "string") {
     if (CONFIG_CODES.has(e.code)) {
-      log("gateway_misconfigured", { code: e.code, message: e.message }, "error");
+      log("error", "gateway misconfigured", { code: e.code, message: e.message });
       return reply(500, e.code);
     }
-    const problem = inspectNotification(input, key, options).problems.find((p) => p.severity === "error");
-    log("notification_refused", { code: e.code, problem: problem?.code ?? null, hint: problem?.hint ?? null });
+    log("warn", "refused", { code: e.code, ...refusalHint(input, key, options, e.code) });
     return reply(e.code === "INPUT_TOO_LARGE" ? 413 : 400, e.code);
   }
-  log("verification_crashed", { message: String(e?.message ?? e) }, "error");
+  log("error", "verification crashed", { message: String(e?.message ?? e) });
   return reply(500, "INTERNAL_ERROR");
+}
+
+/**
+ * What `inspectNotification` says is wrong (`problem`, `hint`): the problem of the error's own
+ * code, else the first error. Nothing for a body over the limit (not worth reading again).
+ */
+function refusalHint(input, key, options, code) {
+  if (code === "INPUT_TOO_LARGE" || !key) return {};
+  const problems = inspectNotification(input, key, options).problems;
+  const p = problems.find((x) => x.code === code) ?? problems.find((x) => x.severity === "error") ?? problems[0];
+  return p ? { problem: p.code, hint: p.hint } : {};
 }
 
 function ack() {
