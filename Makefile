@@ -54,11 +54,14 @@ test-js: build
 	cd tests/js && $(NODE_TEST) www.test.mjs lists.test.mjs package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs new-user.test.mjs mock-alipay.test.mjs openapi-client.test.mjs lifecycle.test.mjs
 
 # The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
-# (Miniflare, real KV and Queue bindings): behaviour, replays, failures, 500-notification load, CPU;
-# and the OpenAPI client inside workerd against the mock Alipay (openapi-worker.test.mjs).
+# (Miniflare, real KV, Queue and SQLite Durable Object bindings): behaviour, replays, failures,
+# 500-notification load, CPU (worker.test.mjs); the order lifecycle driven through the OpenAPI
+# against the mock Alipay on 127.0.0.1 — accept, reject, implement, refusals, network failures,
+# 500 shuffled notifications for 50 orders (worker-lifecycle.test.mjs); and the OpenAPI client
+# inside workerd (openapi-worker.test.mjs).
 test-workerd: pack
 	.ci/setup js
-	cd tests/js && $(NODE_TEST) worker.test.mjs openapi-worker.test.mjs
+	cd tests/js && $(NODE_TEST) worker.test.mjs worker-lifecycle.test.mjs openapi-worker.test.mjs
 
 # The Node example (examples/node) on 127.0.0.1: node:http, Express, `node server.mjs`, load,
 # refusal logging; the order lifecycle it drives on SQLite and in memory (500 notifications of 50

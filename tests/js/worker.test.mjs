@@ -1,17 +1,18 @@
 // The Worker example (examples/worker) in real workerd: bundled by wrangler exactly as
 // `wrangler deploy` would (`--dry-run --outdir`, the packed tarball installed as its
 // `alipay-notify` dependency, resolved through the `workerd` condition), then run in Miniflare
-// with real KV and Queue bindings and a queue consumer that records what the origin receives.
+// with real KV, Queue and Durable Object bindings and a queue consumer that records what the
+// origin receives. Here the gateway only records (no ALIPAY_APP_PRIVATE_KEY); acting on orders
+// is worker-lifecycle.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
-import { bin, installPacked, jsDir, packedTarball, root } from "./lib/scratch.mjs";
+import { jsDir, root } from "./lib/scratch.mjs";
+import { COMPATIBILITY_DATE, bundleExample, exampleWorker } from "./lib/worker-bundle.mjs";
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { certData } from "./lib/cert-data.mjs";
 import { CERT_CODES, runCertVectors } from "./lib/cert-vectors.mjs";
@@ -25,7 +26,6 @@ import {
   signedBatch,
 } from "./lib/sign.mjs";
 
-const run = promisify(execFile);
 const MAX = 131072; // the package's limits().maxBodyBytes, checked against the package below
 const QUEUE = "alipay-notifications";
 const REFRAME_QUEUE = "alipay-notifications-reframing";
@@ -33,6 +33,7 @@ const REFRAME_QUEUE = "alipay-notifications-reframing";
 const REFRAMING = reframingSources();
 const reframeHost = (i) => `r${i}.gateway.test`;
 const TEST_QUEUE = "alipay-notifications-test";
+const ADMIN_TOKEN = "admin-token-for-tests";
 
 let dir;
 let mf;
@@ -44,19 +45,22 @@ let kv; // the example's NOTIFY_KV
 let testKv;
 const stderr = [];
 
-// The test entry: the example's own gateway and handler; the handler throws while the test has
-// set `test:fail:<notify_id>` in KV. `/__bench` times verifications inside one request;
+// The test entry: the example's own gateway, routing and Durable Objects; the handler throws
+// while the test has set `test:fail:<notify_id>` in KV. `/__bench` times verifications inside one request;
 // `/__cert` runs the certificate-mode vectors it is posted (lib/cert-vectors.mjs, bundled too).
 const TEST_ENTRY = `
 import { createGateway } from "../src/gateway.js";
-import { handleNotification } from "../src/handle.js";
+import { route } from "../src/route.js";
 import * as api from "alipay-notify";
 import { verifyNotification, limits } from "alipay-notify";
 import { runCertVectors } from "./cert-vectors.mjs";
 
+export { OrderObject } from "../src/order.js";
+export { MerchantObject } from "../src/merchant.js";
+
 const gateway = createGateway(async (n, env, ctx) => {
   if (await env.NOTIFY_KV.get("test:fail:" + n.notifyId)) throw new Error("handler failed (test)");
-  return handleNotification(n, env, ctx);
+  return route(n, env, ctx);
 });
 
 export default {
@@ -108,7 +112,8 @@ export default {
     for (const m of batch.messages) {
       const b = m.body;
       seen.push({ queue: batch.queue, notifyId: b.notifyId, kind: b.kind, verified: b.notification.verified,
-        innerId: b.notification.notifyId });
+        innerId: b.notification.notifyId, charset: b.notification.charset, title: b.notification.title ?? null,
+        name: b.notification.name ?? null, token: b.notification.detail?.appAuthToken ?? null });
       m.ack();
     }
   },
@@ -118,35 +123,17 @@ export default {
 };
 `;
 
-async function wrangler(args) {
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "warn", NO_COLOR: "1" };
-  return run(bin("wrangler"), args, { cwd: dir, env, maxBuffer: 1 << 24 });
-}
-
-const worker = (name, host, dist, extra) => ({
-  name,
-  routes: [`${host}/*`],
-  modules: true,
-  scriptPath: join(dir, dist, "index.js"),
-  modulesRoot: join(dir, dist),
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-  compatibilityDate: "2026-04-01",
-  ...extra,
-});
+const worker = (name, host, dist, extra) => exampleWorker(name, host, dir, dist, extra);
 
 before(async () => {
   // The example as a user has it: its files plus `alipay-notify` installed from the tarball.
-  dir = mkdtempSync(join(tmpdir(), "alipay-worker-"));
-  for (const f of ["src", "wrangler.toml", "package.json"])
-    cpSync(join(root, "examples/worker", f), join(dir, f), { recursive: true });
-  installPacked(dir, packedTarball());
-  mkdirSync(join(dir, "test"));
-  writeFileSync(join(dir, "test", "index.js"), TEST_ENTRY);
-  cpSync(join(jsDir, "lib", "cert-vectors.mjs"), join(dir, "test", "cert-vectors.mjs"));
-  await Promise.all([
-    wrangler(["deploy", "--dry-run", "--outdir", "dist"]),
-    wrangler(["deploy", "test/index.js", "--dry-run", "--outdir", "dist-test"]),
-  ]);
+  dir = await bundleExample({
+    files: {
+      "test/index.js": TEST_ENTRY,
+      "test/cert-vectors.mjs": readFileSync(join(jsDir, "lib", "cert-vectors.mjs"), "utf8"),
+    },
+    entries: [{ outdir: "dist" }, { entry: "test/index.js", outdir: "dist-test" }],
+  });
 
   const key = testAlipayKey();
   mf = new Miniflare({
@@ -156,12 +143,12 @@ before(async () => {
     },
     workers: [
       worker("gateway", gateway, "dist", {
-        bindings: { ALIPAY_PUBLIC_KEY: key, GATEWAY_PATH: "/" },
+        bindings: { ALIPAY_PUBLIC_KEY: key, GATEWAY_PATH: "/", ADMIN_TOKEN },
         kvNamespaces: { NOTIFY_KV: "notify-kv" },
         queueProducers: { NOTIFY_QUEUE: { queueName: QUEUE } },
       }),
       worker("gateway-test", testGateway, "dist-test", {
-        bindings: { ALIPAY_PUBLIC_KEY: key, GATEWAY_PATH: "/alipay/notify", ALIPAY_APP_ID: APP_ID },
+        bindings: { ALIPAY_PUBLIC_KEY: key, GATEWAY_PATH: "/alipay/notify", ALIPAY_APP_ID: APP_ID, ADMIN_TOKEN },
         kvNamespaces: { NOTIFY_KV: "notify-kv-test" },
         queueProducers: { NOTIFY_QUEUE: { queueName: TEST_QUEUE } },
       }),
@@ -182,7 +169,7 @@ before(async () => {
         routes: ["origin.test/*"],
         modules: true,
         script: CONSUMER,
-        compatibilityDate: "2026-04-01",
+        compatibilityDate: COMPATIBILITY_DATE,
         queueConsumers: {
           [QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0 },
           [TEST_QUEUE]: { maxBatchSize: 100, maxBatchTimeout: 0 },
@@ -215,6 +202,14 @@ function assertRejected(r, status, code, what) {
   assert.equal(r.status, status, `${what}: status (body ${r.text})`);
   assert.notEqual(r.text, "success", what);
   assert.deepEqual(JSON.parse(r.text), { code }, what);
+}
+
+/** A stored record through the admin route: `orders/<id>` or `merchants/<pid>` (null when none). */
+async function stored(host, what) {
+  const res = await mf.dispatchFetch(`http://${host}/${what}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (res.status === 404) return null;
+  assert.equal(res.status, 200, what);
+  return res.json();
 }
 
 async function listAll(ns, prefix) {
@@ -271,13 +266,34 @@ const signed = (kind, i, opts = {}, signOpts = {}) =>
 
 // ─── tests ────────────────────────────────────────────────────────────────────────────────
 
-test("bundle: wrangler resolved alipay-notify through its workerd entry and bundled the .wasm as a module", async () => {
+test("bundle: wrangler resolved alipay-notify and alipay-notify/client through their workerd entries and bundled both .wasm as modules", async () => {
   const index = readFileSync(join(dir, "dist", "index.js"), "utf8");
   assert.match(index, /node_modules\/alipay-notify\/index\.workerd\.mjs/);
-  assert.doesNotMatch(index, /index\.(node|browser)\.mjs/);
+  assert.match(index, /node_modules\/alipay-notify\/client\.workerd\.mjs/);
+  assert.doesNotMatch(index, /(index|client)\.(node|browser)\.mjs/);
+  // Two modules: the verifier's (index.workerd.mjs) and the client's (client.workerd.mjs, which
+  // also carries the verification of Alipay's answers): the gateway verifies and acts.
   const wasm = readdirSync(join(dir, "dist")).filter((f) => f.endsWith(".wasm"));
-  assert.equal(wasm.length, 1);
-  assert.match(index, new RegExp(`import \\w+ from "\\./${wasm[0].replace(/[.]/g, "\\.")}"`));
+  assert.equal(wasm.length, 2, wasm.join(", "));
+  const packaged = ["web", "client-web"].map((d) =>
+    readFileSync(join(dir, "node_modules/alipay-notify/dist", d, "alipay_notify_bg.wasm")),
+  );
+  const bundled = wasm.map((f) => readFileSync(join(dir, "dist", f)));
+  for (const p of packaged)
+    assert.ok(
+      bundled.some((b) => b.equals(p)),
+      "each of the package's two modules is bundled as is",
+    );
+  for (const f of wasm) assert.match(index, new RegExp(`import \\w+ from "\\./${f.replace(/[.]/g, "\\.")}"`));
+  const files = readdirSync(join(dir, "dist")).filter((f) => f === "index.js" || f.endsWith(".wasm"));
+  const bytes = files.map((f) => readFileSync(join(dir, "dist", f)));
+  const raw = bytes.reduce((a, b) => a + b.length, 0);
+  const gz = bytes.reduce((a, b) => a + gzipSync(b, { level: 9 }).length, 0);
+  console.log(
+    `# Worker bundle: ${files.map((f, i) => `${f.endsWith(".wasm") ? "wasm" : f} ${(bytes[i].length / 1024).toFixed(1)} KiB`).join(", ")}; total ${(raw / 1024).toFixed(1)} KiB, ${(gz / 1024).toFixed(1)} KiB gzipped`,
+  );
+  // Far below the Workers limits (3 MiB gzipped on the free plan, 10 MiB paid).
+  assert.ok(gz < 3 * 1024 * 1024, `${gz} bytes gzipped`);
   const limits = await (await mf.dispatchFetch(`http://${testGateway}/__limits`)).json();
   assert.equal(limits.maxBodyBytes, MAX, "the test's MAX must be the package's limit");
 });
@@ -307,7 +323,7 @@ test("signed samples of all four kinds, UTF-8 and GBK, are acknowledged with exa
     assert.equal(r.status, 200, `${all[k].id}: ${r.text}`);
     assert.equal(r.text, "success", all[k].id);
   });
-  // Our own signed notifications (Node crypto): the handler stored state and queued JSON.
+  // Our own signed notifications (Node crypto): the Durable Objects stored state, JSON was queued.
   const ours = KINDS.flatMap((kind, k) =>
     ["UTF-8", "GBK"].map((charset, c) => ({ kind, charset, i: 100 + k * 2 + c })),
   );
@@ -316,24 +332,38 @@ test("signed samples of all four kinds, UTF-8 and GBK, are acknowledged with exa
     const r = await post(gateway, body);
     assert.equal(r.text, "success", `${o.kind} ${o.charset}`);
   }
-  const order = await kv.get(`order:${notificationParams(KINDS[0], 100).commodity_order_id}`, "json");
-  assert.equal(order.notification.verified, true);
-  assert.equal(order.notification.title, "金牛店长");
-  const gbkOrder = await kv.get(`order:${notificationParams(KINDS[0], 101).commodity_order_id}`, "json");
-  assert.equal(gbkOrder.notification.charset, "GBK");
-  assert.equal(gbkOrder.notification.name, "成都锦江区老码头火锅", "GBK bytes survived to the handler");
-  const change = await kv.get(`order:${JSON.parse(notificationParams(KINDS[1], 102).biz_content).order_no}`, "json");
-  assert.equal(change.status, "ISV_ACCEPTED");
-  const auth = await kv.get(`auth:${notificationParams(KINDS[3], 107).auth_app_id}`, "json");
-  assert.match(auth.detail.appAuthToken, /token授权$/);
+  const order = await stored(gateway, `orders/${notificationParams(KINDS[0], 100).commodity_order_id}`);
+  assert.equal(order.state.status, "MERCHANT_ORDED");
+  assert.equal(order.next.id, "ACCEPT_OR_REJECT", "recorded only: no app key, no call");
+  assert.deepEqual(order.calls, []);
+  assert.equal(order.events[0].id, notificationParams(KINDS[0], 100).notify_id);
+  assert.equal(order.merchantPid, "2088750919868413");
+  const change = await stored(gateway, `orders/${JSON.parse(notificationParams(KINDS[1], 102).biz_content).order_no}`);
+  assert.equal(change.state.status, "ISV_ACCEPTED");
+  const authParams = notificationParams(KINDS[3], 107, { charset: "GBK" });
+  const merchant = await stored(gateway, `merchants/${JSON.parse(authParams.biz_content).detail.user_id}`);
+  assert.equal(merchant.authorization.hasToken, true);
+  assert.ok(merchant.handled.includes(authParams.notify_id));
   const ids = ours.map((o) => notificationParams(o.kind, o.i, { charset: o.charset }).notify_id);
   const counts = await waitConsumed(QUEUE, ids);
   for (const id of ids) assert.equal(counts.get(id), 1, `queued once: ${id}`);
   const seen = await (await mf.dispatchFetch("http://origin.test/")).json();
-  assert.deepEqual(
-    seen.find((m) => m.notifyId === ids[0]),
-    { queue: QUEUE, notifyId: ids[0], kind: KINDS[0], verified: true, innerId: ids[0] },
-  );
+  const utf8 = seen.find((m) => m.notifyId === ids[0]);
+  assert.deepEqual(utf8, {
+    queue: QUEUE,
+    notifyId: ids[0],
+    kind: KINDS[0],
+    verified: true,
+    innerId: ids[0],
+    charset: "UTF-8",
+    title: "金牛店长",
+    name: "成都锦江区老码头火锅",
+    token: null,
+  });
+  const gbk = seen.find((m) => m.notifyId === ids[1]);
+  assert.equal(gbk.charset, "GBK");
+  assert.equal(gbk.name, "成都锦江区老码头火锅", "GBK bytes survived to the handler");
+  assert.match(seen.find((m) => m.notifyId === authParams.notify_id).token, /token授权$/);
 });
 
 test("the query string is verified when the body is empty; the Content-Type is not trusted", async () => {
@@ -380,10 +410,11 @@ test("tampered, wrong-key, duplicate-parameter and malformed notifications get 4
     cases.push([id, v.body, v.expect.error]);
   }
   for (const [what, body, code] of cases) assertRejected(await post(gateway, body), 400, code, what);
-  assert.equal(await kv.get(`notify:${id}`), null, "a rejected notification is not marked");
-  assert.equal(await kv.get(`order:${notificationParams(KINDS[0], 130).commodity_order_id}`), null, "nor handled");
+  const orderPath = `orders/${notificationParams(KINDS[0], 130).commodity_order_id}`;
+  assert.equal(await stored(gateway, orderPath), null, "a rejected notification is neither applied nor marked");
   // The untampered original is still accepted afterwards.
   assert.equal((await post(gateway, good)).text, "success");
+  assert.ok((await stored(gateway, orderPath)).handled.includes(id));
 });
 
 test("GET → 405, other paths → 404, GATEWAY_PATH is honoured", async () => {
@@ -432,13 +463,24 @@ test("bodies over limits().maxBodyBytes → 413, by Content-Length and by the by
   assertRejected({ status: res.status, text: await res.text() }, 413, "INPUT_TOO_LARGE", "streamed");
 });
 
-test("a replayed notify_id is acknowledged and handled once", async () => {
+test("a replayed notify_id is acknowledged and handled once (an order in its Durable Object, a renewal in KV)", async () => {
   const body = signed(KINDS[1], 160);
-  const id = notificationParams(KINDS[1], 160).notify_id;
+  const p = notificationParams(KINDS[1], 160);
   for (let k = 0; k < 3; k++) assert.equal((await post(gateway, body)).text, "success", `delivery ${k + 1}`);
-  const counts = await waitConsumed(QUEUE, [id]);
-  assert.equal(counts.get(id), 1);
-  const mark = (await kv.list({ prefix: `notify:${id}` })).keys[0];
+  const counts = await waitConsumed(QUEUE, [p.notify_id]);
+  assert.equal(counts.get(p.notify_id), 1);
+  const rec = await stored(gateway, `orders/${JSON.parse(p.biz_content).order_no}`);
+  assert.deepEqual(
+    rec.events.map((e) => e.id),
+    [p.notify_id],
+  );
+  assert.equal(rec.handled[0], p.notify_id);
+  // A renewal reminder belongs to no order: its mark is in KV, with a TTL.
+  const renewal = signed(KINDS[2], 161);
+  const rid = notificationParams(KINDS[2], 161).notify_id;
+  for (let k = 0; k < 3; k++) assert.equal((await post(gateway, renewal)).text, "success", `renewal ${k + 1}`);
+  assert.equal((await waitConsumed(QUEUE, [rid])).get(rid), 1);
+  const mark = (await kv.list({ prefix: `notify:${rid}` })).keys[0];
   assert.ok(mark, "the notify_id is marked as handled");
   assert.ok(mark.expiration * 1000 >= Date.now() + 25 * 3600 * 1000, "kept at least 25 hours");
 });
@@ -455,17 +497,24 @@ test("a throwing handler → 5xx and nothing marked; Alipay's retry is then hand
       `failing delivery ${k + 1}`,
     );
   }
-  assert.equal(await testKv.get(`notify:${p.notify_id}`), null, "not marked as done");
+  assert.equal(await stored(testGateway, `orders/${p.commodity_order_id}`), null, "nothing applied or marked");
   await testKv.delete(`test:fail:${p.notify_id}`);
   assert.equal((await post(testGateway, body, { path: "/alipay/notify" })).text, "success");
   assert.equal((await post(testGateway, body, { path: "/alipay/notify" })).text, "success");
   const counts = await waitConsumed(TEST_QUEUE, [p.notify_id]);
   assert.equal(counts.get(p.notify_id), 1);
-  assert.equal((await testKv.get(`order:${p.commodity_order_id}`, "json")).notifyId, p.notify_id);
-  assert.ok(stderr.join("").includes("failed; Alipay will retry"), "the failure was logged");
+  const rec = await stored(testGateway, `orders/${p.commodity_order_id}`);
+  assert.deepEqual(
+    rec.events.map((e) => e.id),
+    [p.notify_id],
+  );
+  assert.ok(
+    stderr.join("").includes(`"msg":"handling failed; Alipay will retry","notifyId":"${p.notify_id}"`),
+    "the failure was logged",
+  );
 });
 
-test("two concurrent deliveries of one notify_id are both acknowledged and handled at most twice (at-least-once: KV has no compare-and-set)", async () => {
+test("two concurrent deliveries of one notify_id are both acknowledged and handled exactly once (the order's Durable Object)", async () => {
   for (let i = 180; i < 183; i++) {
     const p = notificationParams(KINDS[1], i, { status: "MERCHANT_CHECKING" });
     const body = signNotification(p);
@@ -473,9 +522,13 @@ test("two concurrent deliveries of one notify_id are both acknowledged and handl
     for (const r of both) assert.equal(r.text, "success", `${r.status} ${r.text}`);
     assert.equal((await post(gateway, body)).text, "success", "a later re-delivery");
     const n = (await waitConsumed(QUEUE, [p.notify_id])).get(p.notify_id);
-    assert.ok(n >= 1 && n <= 2, `handled ${n} times`);
-    const state = await kv.get(`order:${JSON.parse(p.biz_content).order_no}`, "json");
-    assert.equal(state.status, "MERCHANT_CHECKING", "idempotent handling: the same state either way");
+    assert.equal(n, 1, `handled ${n} times`);
+    const rec = await stored(gateway, `orders/${JSON.parse(p.biz_content).order_no}`);
+    assert.equal(rec.state.status, "MERCHANT_CHECKING");
+    assert.deepEqual(
+      rec.events.map((e) => e.id),
+      [p.notify_id],
+    );
   }
 });
 
@@ -488,19 +541,24 @@ test("load: 500 distinct notifications, 50 at a time: all `success`, each handle
   assert.deepEqual(bad, []);
   const ids = batch.map((b) => b.notifyId);
   assert.equal(new Set(ids).size, 500);
-  // The store: every notify_id marked, every order / authorization saved with its own notification.
+  // Where each was marked handled: orders in their Durable Object (with the event applied),
+  // authorizations in the merchant's, renewal reminders in KV.
   const marks = new Set(await listAll(kv, "notify:"));
-  for (const id of ids) assert.ok(marks.has(`notify:${id}`), `not marked: ${id}`);
-  const stored = await pool(
-    batch.filter((b) => b.orderKey),
-    50,
-    async (b) => {
-      const v = await kv.get(`${b.kind === "open_app_auth_notify" ? "auth" : "order"}:${b.orderKey}`, "json");
-      return v?.notifyId === b.notifyId;
-    },
-  );
-  assert.equal(stored.length, 375);
-  assert.ok(stored.every(Boolean), "every order / authorization stored from its notification");
+  const renewals = batch.filter((b) => b.kind === KINDS[2]);
+  for (const b of renewals) assert.ok(marks.has(`notify:${b.notifyId}`), `not marked: ${b.notifyId}`);
+  const orders = batch.filter((b) => b.kind === KINDS[0] || b.kind === KINDS[1]);
+  const applied = await pool(orders, 50, async (b) => {
+    const rec = await stored(gateway, `orders/${b.orderKey}`);
+    return rec.handled.includes(b.notifyId) && rec.events.some((e) => e.id === b.notifyId);
+  });
+  assert.equal(applied.length, 250);
+  assert.ok(applied.every(Boolean), "every order notification applied and marked in its order's object");
+  const auths = batch.filter((b) => b.kind === KINDS[3]);
+  const pid = JSON.parse(notificationParams(KINDS[3], auths[0].i, { charset: auths[0].charset }).biz_content).detail
+    .user_id;
+  const merchant = await stored(gateway, `merchants/${pid}`);
+  for (const b of auths) assert.ok(merchant.handled.includes(b.notifyId), `authorization not marked: ${b.notifyId}`);
+  assert.equal(renewals.length + orders.length + auths.length, 500);
   // The origin: each verified notification consumed exactly once, nothing lost or duplicated.
   const counts = await waitConsumed(QUEUE, ids, 30000);
   const wrong = ids.filter((id) => counts.get(id) !== 1).map((id) => [id, counts.get(id)]);

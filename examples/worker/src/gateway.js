@@ -1,29 +1,32 @@
-// The HTTP side of the gateway: size limits, verification, dedupe and the answer Alipay needs.
-// Your own logic lives in handle.js; this file should not need changes.
+// The HTTP side of the gateway: size limits, verification, the answer Alipay needs. What happens
+// to a verified notification is `handle` (route.js by default).
 //
 // Alipay retries every notification not answered with the body `success` (about 8 times over
 // ~25 hours), whatever the status code. So:
 //   verified, handled (or handled before)   → 200 `success`
 //   fails verification                      → 4xx {"code": …}, never `success`
-//   handling threw, store or config broken  → 5xx, so Alipay delivers it again later
-import { ACK, limits, verifyNotification } from "alipay-notify";
+//   handling failed, store or config broken → 5xx, so Alipay delivers it again later
+import { ACK, inspectNotification, limits, verifyNotification } from "alipay-notify";
+import { admin } from "./admin.js";
+import { alipayPublicKey, clientFor, configError, verifyOptions } from "./config.js";
+import { log } from "./log.js";
 
 /** Largest body accepted (the package's documented limit). */
 export const MAX_BODY_BYTES = limits().maxBodyBytes;
-/** How long a handled notify_id is remembered: longer than Alipay's ~25 h of retries. */
-export const DONE_TTL_SECONDS = 48 * 3600;
 
 /**
- * Builds the Worker's `fetch` handler around `handle(notification, env, ctx)`, which runs once
- * per verified notification and must throw if it could not finish (Alipay then retries).
- * `store(env)` gives the dedupe store (default: `kvStore(env.NOTIFY_KV)`, see below).
- * @param {(notification: import("alipay-notify").Notification, env: any, ctx: any) => unknown} handle
- * @param {{ store?: (env: any) => DedupeStore }} [options]
+ * Builds the Worker's `fetch` handler around `handle(notification, env, ctx)`, which runs for
+ * each verified notification and answers "handled", "duplicate" or a coded 5xx error (a throw
+ * is a 500 `HANDLER_FAILED`); either way a failure means Alipay delivers it again.
+ * @param {(notification: import("alipay-notify").Notification, env: any, ctx: any) =>
+ *   Promise<import("./order.js").Handled>} handle
  */
-export function createGateway(handle, { store: storeFor = (env) => kvStore(env.NOTIFY_KV) } = {}) {
+export function createGateway(handle) {
   return {
     async fetch(request, env, ctx) {
       const url = new URL(request.url);
+      const routed = await admin(request, url, env);
+      if (routed) return routed;
       if (url.pathname !== (env.GATEWAY_PATH || "/")) return reply(404, "NOT_FOUND");
       if (request.method !== "POST") return reply(405, "METHOD_NOT_ALLOWED", { Allow: "POST" });
 
@@ -33,42 +36,32 @@ export function createGateway(handle, { store: storeFor = (env) => kvStore(env.N
       // The Content-Type is not trusted either way: Alipay's varies, the bytes are what count.
       const input = body.byteLength > 0 ? body : url.search;
 
+      let key;
+      let options;
       let notification;
       try {
-        if (!env.ALIPAY_PUBLIC_KEY) throw configError("ALIPAY_PUBLIC_KEY is not set");
-        notification = verifyNotification(input, env.ALIPAY_PUBLIC_KEY, verifyOptions(env));
+        key = alipayPublicKey(env);
+        options = verifyOptions(env);
+        clientFor(env); // a bad app key or endpoint is a configuration error, before anything is applied
+        if (!env.ORDERS) throw configError("the ORDERS Durable Object binding is missing", "STORE_UNAVAILABLE");
+        notification = verifyNotification(input, key, options);
       } catch (e) {
-        return rejection(e);
+        return rejection(e, input, key, options);
       }
 
-      // Two keys, both signed and both fixed for one notification: notify_id (shared by Alipay's
-      // retries) and the fingerprint (the same however the one signed body is spelled).
-      const ids = dedupeIds(notification);
-      const id = ids[0];
-      let store;
-      let state;
+      let result;
       try {
-        store = storeFor(env);
-        state = await claimAll(store, ids);
+        result = await handle(notification, env, ctx);
       } catch (e) {
-        console.error("dedupe store unavailable", e);
-        return reply(500, "STORE_UNAVAILABLE");
-      }
-      if (state === "done") return ack();
-      if (state === "busy") return reply(503, "IN_PROGRESS", { "Retry-After": "60" });
-
-      try {
-        await handle(notification, env, ctx);
-      } catch (e) {
-        console.error(`handling ${id} failed; Alipay will retry`, e);
-        await Promise.all(ids.map((i) => Promise.resolve().then(() => store.abort(i)))).catch(() => {});
+        log("error", "handling failed; Alipay will retry", {
+          notifyId: notification.notifyId,
+          message: String(e?.message ?? e),
+        });
         return reply(500, "HANDLER_FAILED");
       }
-      try {
-        for (const i of ids) await store.finish(i);
-      } catch (e) {
-        // Handled, so acknowledge; only a re-delivery could be handled a second time.
-        console.error(`could not mark ${id} as handled`, e);
+      if (result.error) {
+        log("warn", "handling deferred; Alipay will retry", { notifyId: notification.notifyId, ...result.error });
+        return reply(result.error.status, result.error.code, { "Retry-After": "60" });
       }
       return ack();
     },
@@ -105,102 +98,37 @@ export async function readBody(request, max) {
   return bytes;
 }
 
-/** Verify options from the environment: `ALIPAY_VERIFY_OPTIONS` (JSON) and `ALIPAY_APP_ID`. */
-function verifyOptions(env) {
-  let options = {};
-  const raw = env.ALIPAY_VERIFY_OPTIONS;
-  if (raw) {
-    try {
-      options = typeof raw === "string" ? JSON.parse(raw) : { ...raw };
-    } catch {
-      throw configError("ALIPAY_VERIFY_OPTIONS is not valid JSON", "INVALID_OPTIONS");
-    }
-  }
-  if (env.ALIPAY_APP_ID) options.appId = env.ALIPAY_APP_ID;
-  return options;
-}
-
-function configError(message, code = "INVALID_PUBLIC_KEY") {
-  return Object.assign(new Error(message), { name: "AlipayNotifyError", code });
-}
-
 // Our own configuration is wrong: answer 5xx so nothing is lost while it gets fixed.
-const CONFIG_CODES = new Set(["INVALID_PUBLIC_KEY", "INVALID_OPTIONS"]);
+const CONFIG_CODES = new Set(["INVALID_PUBLIC_KEY", "INVALID_PRIVATE_KEY", "INVALID_OPTIONS", "STORE_UNAVAILABLE"]);
 
-/** @param {unknown} thrown */
-function rejection(thrown) {
+/**
+ * The answer to a notification that was not verified, logged with its code and the
+ * `inspectNotification` hint (never the body, never a key).
+ * @param {unknown} thrown
+ */
+function rejection(thrown, input, key, options) {
   const e = /** @type {import("alipay-notify").AlipayNotifyError} */ (thrown);
   if (e instanceof Error && e.name === "AlipayNotifyError" && typeof e.code === "string") {
     if (CONFIG_CODES.has(e.code)) {
-      console.error(`gateway misconfigured: ${e.code}: ${e.message}`);
+      log("error", "gateway misconfigured", { code: e.code, message: e.message });
       return reply(500, e.code);
     }
+    log("warn", "refused", { code: e.code, ...refusalHint(input, key, options, e.code) });
     return reply(e.code === "INPUT_TOO_LARGE" ? 413 : 400, e.code);
   }
-  console.error("verification crashed", e);
+  log("error", "verification crashed", { message: String(e?.message ?? e) });
   return reply(500, "INTERNAL_ERROR");
 }
 
 /**
- * The dedupe keys of a verified notification: its `notify_id` (Alipay's retries share it) and its
- * `fingerprint` (SHA-256 of the signature: one value for every spelling of one signed body).
- * Both are signed, and the verifier refuses any body that could hide or change a signed
- * parameter, so an attacker holding a genuine notification cannot vary either.
+ * What `inspectNotification` says is wrong (`problem`, `hint`): the problem of the error's own
+ * code, else the first error. Nothing for a body over the limit (not worth reading again).
  */
-export function dedupeIds(n) {
-  return [n.notifyId ?? null, `sig:${n.fingerprint}`].filter((x) => x !== null);
-}
-
-/**
- * A dedupe store: Workers KV (`kvStore`) or any other with the same three methods.
- * @typedef {object} DedupeStore
- * @property {(id: string) => Promise<"new" | "done" | "busy">} begin
- * @property {(id: string) => Promise<void>} finish
- * @property {(id: string) => Promise<void>} abort
- */
-
-/**
- * Claims every key: "done" / "busy" as soon as one is (dropping the claims taken), else "new".
- * @param {DedupeStore} store
- * @param {string[]} ids
- */
-async function claimAll(store, ids) {
-  const claimed = [];
-  for (const id of ids) {
-    const state = await store.begin(id);
-    if (state !== "new") {
-      await Promise.all(claimed.map((c) => Promise.resolve().then(() => store.abort(c)))).catch(() => {});
-      return state;
-    }
-    claimed.push(id);
-  }
-  return "new";
-}
-
-/**
- * The dedupe store on Workers KV (the same three methods as any store the gateway can use):
- *   begin(id)  → "done" if handled before, else "new" (a strongly consistent store, such as a
- *                Durable Object, may also answer "busy" while another delivery is handling it)
- *   finish(id) → remembered as handled for DONE_TTL_SECONDS
- *   abort(id)  → after a failed handling: undo what begin() claimed (nothing, for KV)
- * KV is eventually consistent (a write can take 60 s or more to be seen in other locations)
- * and has no compare-and-set, so two deliveries of one notify_id that arrive close together
- * can both be handled: delivery is at-least-once and handling must be idempotent. Alipay's
- * retries come minutes apart, long after the mark has spread, so in practice this is rare.
- * @returns {DedupeStore}
- */
-export function kvStore(kv) {
-  return {
-    async begin(id) {
-      return (await kv.get(`notify:${id}`)) === null ? "new" : "done";
-    },
-    async finish(id) {
-      await kv.put(`notify:${id}`, new Date().toISOString(), { expirationTtl: DONE_TTL_SECONDS });
-    },
-    async abort() {
-      // Nothing to undo: only a success is ever written.
-    },
-  };
+function refusalHint(input, key, options, code) {
+  if (code === "INPUT_TOO_LARGE" || !key) return {};
+  const problems = inspectNotification(input, key, options).problems;
+  const p = problems.find((x) => x.code === code) ?? problems.find((x) => x.severity === "error") ?? problems[0];
+  return p ? { problem: p.code, hint: p.hint } : {};
 }
 
 function ack() {
