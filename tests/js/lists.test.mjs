@@ -164,8 +164,23 @@ test("exports: every entry of the exports map exports the same names in Node ESM
     list.some(([k]) => k === "."),
     "the main entry",
   );
+  assert.ok(
+    list.some(([k, c]) => k === "./sandbox" && !c.browser && !c.workerd && !c.default),
+    "the sandbox entry, Node only",
+  );
   for (const [subpath, c] of list) {
     const at = (rel) => join(installed, rel);
+    if (!c.browser) {
+      // A Node-only entry (the sandbox): ESM and CJS alike, as declared; no `init` (no wasm).
+      const esm = await import(pathToFileURL(at(c.node.import.default)).href);
+      const cjs = createRequire(join(dir, "index.cjs"))(at(c.node.require.default));
+      const names = sorted(Object.keys(esm));
+      assert.ok(names.length >= 1, `${subpath}: ${names.length} exports`);
+      assert.deepEqual(sorted(Object.keys(cjs)), names, `${subpath}: CJS vs ESM`);
+      assert.deepEqual(sorted(declaredValues(at(c.node.import.types))), names, `${subpath}: ${c.node.import.types}`);
+      assert.deepEqual(sorted(declaredValues(at(c.node.require.types))), names, `${subpath}: ${c.node.require.types}`);
+      continue;
+    }
     const esm = await import(pathToFileURL(at(c.node.import.default)).href);
     const cjs = createRequire(join(dir, "index.cjs"))(at(c.node.require.default));
     const browser = await import(pathToFileURL(at(c.browser.default)).href);
