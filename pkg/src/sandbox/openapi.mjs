@@ -105,6 +105,17 @@ const MISSING_SUB_CODES = {
 /** v2 `timestamp` (`yyyy-MM-dd HH:mm:ss`, GMT+8) is well-formed. Freshness is not checked: the sandbox clock may run ahead. */
 const V2_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
+/** JSON text as a value, or `null` when it is not JSON. */
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
 const responseKey = (method) => `${method.replaceAll(".", "_")}_response`;
 
 /**
@@ -152,6 +163,8 @@ function createOpenApi(env) {
     rec.api = api?.name ?? null;
     const token = req.headers["alipay-app-auth-token"];
     rec.appAuthToken = typeof token === "string" ? token : null;
+    // Read before the checks, for the log; used only once the request has passed them.
+    rec.params = req.method === "GET" ? Object.fromEntries(url.searchParams) : parseJson(bodyBytes.toString("utf8"));
     const auth = req.headers.authorization;
     const m = typeof auth === "string" ? /^ALIPAY-SHA256withRSA (.+),sign=([A-Za-z0-9+/]+={0,2})$/.exec(auth) : null;
     if (!m) return "MALFORMED_AUTHORIZATION";
@@ -172,18 +185,9 @@ function createOpenApi(env) {
     if (!rsaVerify(signed, env.appPublicKey, m[2])) return "INVALID_SIGNATURE";
     rec.verified = true;
     if (!api) return "INVALID_METHOD";
-    if (req.method === "GET") {
-      rec.params = Object.fromEntries(url.searchParams);
-    } else {
-      if (!/^application\/json/i.test(req.headers["content-type"] ?? "")) return "INVALID_CONTENT_TYPE";
-      try {
-        rec.params = JSON.parse(bodyBytes.toString("utf8"));
-      } catch {
-        rec.params = null;
-      }
-      if (rec.params === null || typeof rec.params !== "object" || Array.isArray(rec.params))
-        return "INVALID_PARAMETER";
-    }
+    if (req.method === "POST" && !/^application\/json/i.test(req.headers["content-type"] ?? ""))
+      return "INVALID_CONTENT_TYPE";
+    if (!isObject(rec.params)) return "INVALID_PARAMETER";
     return checkToken(rec, api);
   }
 
@@ -215,6 +219,7 @@ function createOpenApi(env) {
     const api = BY_METHOD.get(params.method) ?? null;
     rec.api = api?.name ?? null;
     rec.appAuthToken = params.app_auth_token ?? null;
+    rec.params = params.biz_content ? parseJson(params.biz_content) : {};
     for (const p of ["method", "app_id", "sign_type", "sign", "timestamp", "version"]) {
       if (!params[p]) {
         rec.missingParameter = p;
@@ -232,12 +237,7 @@ function createOpenApi(env) {
     if (!rsaVerify(content, env.appPublicKey, params.sign, rec.signType)) return "INVALID_SIGNATURE";
     rec.verified = true;
     if (!api) return "INVALID_METHOD";
-    try {
-      rec.params = params.biz_content ? JSON.parse(params.biz_content) : {};
-    } catch {
-      rec.params = null;
-    }
-    if (rec.params === null || typeof rec.params !== "object" || Array.isArray(rec.params)) return "INVALID_PARAMETER";
+    if (!isObject(rec.params)) return "INVALID_PARAMETER";
     return checkToken(rec, api);
   }
 

@@ -3,14 +3,16 @@
 // test says (default `success`).
 import { createServer } from "node:http";
 
+/** @typedef {{ status?: number, body: string }} Answer */
+
 /**
- * @param {{ answer?: (params: Record<string, string>, n: number) => { status?: number, body: string } }} [options]
+ * @param {{ answer?: (params: Record<string, string>, n: number) => Answer | Promise<Answer> }} [options]
  */
 export async function startGateway(options = {}) {
   /** @type {Array<{ body: string, params: Record<string, string>, at: number | null, contentType: string | undefined }>} */
   const received = [];
   let clock = () => null;
-  /** @type {(params: Record<string, string>, n: number) => { status?: number, body: string }} */
+  /** @type {(params: Record<string, string>, n: number) => Answer | Promise<Answer>} */
   let answer = options.answer ?? (() => ({ body: "success" }));
   const server = createServer((req, res) => {
     const chunks = [];
@@ -19,9 +21,16 @@ export async function startGateway(options = {}) {
       const body = Buffer.concat(chunks).toString("latin1");
       const params = Object.fromEntries(new URLSearchParams(body));
       received.push({ body, params, at: clock(), contentType: req.headers["content-type"] });
-      const a = answer(params, received.length);
-      res.writeHead(a.status ?? 200, { "content-type": "text/plain" });
-      res.end(a.body);
+      Promise.resolve(answer(params, received.length)).then(
+        (a) => {
+          res.writeHead(a.status ?? 200, { "content-type": "text/plain" });
+          res.end(a.body);
+        },
+        (e) => {
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end(String(e?.message ?? e));
+        },
+      );
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
