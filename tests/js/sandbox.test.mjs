@@ -8,6 +8,7 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, createPublicKey, verify as rsaVerify } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -360,6 +361,22 @@ describe("delivery", () => {
       assert.equal(first.nextAttemptAt, first.attempts[0].at + 4 * MINUTE);
     } finally {
       await sb.close();
+    }
+    // A gateway that never answers: the attempt times out, is recorded as such and retried.
+    const silent = createServer(() => {});
+    await new Promise((resolve) => silent.listen(0, "127.0.0.1", () => resolve(undefined)));
+    const port = /** @type {import("node:net").AddressInfo} */ (silent.address()).port;
+    const quiet = await sandboxModule.startSandbox({ gateway: `http://127.0.0.1:${port}/`, deliveryTimeoutMs: 200 });
+    try {
+      await quiet.createOrder();
+      const [auth] = quiet.notifications();
+      assert.equal(auth.state, "retrying");
+      assert.equal(auth.attempts[0].error, "no answer within 200 ms");
+      assert.match(quiet.timeline(), /\(attempt 1\): failed: no answer within 200 ms → retry at /);
+    } finally {
+      await quiet.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(() => resolve(undefined)));
     }
   });
 });

@@ -30,8 +30,12 @@ const MAX_ANSWER = 2000;
  * }} Delivery
  */
 
-/** POSTs `body` and resolves with the status and text of the answer (never rejects). */
-function post(url, body, charset, timeoutMs) {
+/**
+ * POSTs `body` and resolves with the status and text of the answer (never rejects). `inFlight`
+ * holds the request until it ends, so closing the sandbox can abort it.
+ * @param {Set<import("node:http").ClientRequest>} inFlight
+ */
+function post(url, body, charset, timeoutMs, inFlight) {
   return new Promise((resolve) => {
     let target;
     try {
@@ -50,6 +54,8 @@ function post(url, body, charset, timeoutMs) {
       },
       timeout: timeoutMs,
     });
+    inFlight.add(req);
+    req.on("close", () => inFlight.delete(req));
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on("error", (e) => resolve({ httpStatus: null, answer: null, error: e.message }));
     req.on("response", (res) => {
@@ -79,6 +85,8 @@ function createDeliveries(env) {
   let busy = false;
   /** @type {Array<() => void>} */
   let waiters = [];
+  /** @type {Set<import("node:http").ClientRequest>} */
+  const inFlight = new Set();
 
   function enqueue(d) {
     d.state = "queued";
@@ -100,7 +108,7 @@ function createDeliveries(env) {
     d.state = "sending";
     const dueAt = d.nextAttemptAt ?? d.createdAt;
     const at = env.now();
-    const answer = await post(env.gateway, d.body, d.charset, env.timeoutMs);
+    const answer = await post(env.gateway, d.body, d.charset, env.timeoutMs, inFlight);
     /** @type {Attempt} */
     const a = { at, dueAt, ...answer };
     d.attempts.push(a);
@@ -136,6 +144,11 @@ function createDeliveries(env) {
       const due = all.filter((d) => d.state === "retrying" && d.nextAttemptAt <= t);
       due.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.seq - b.seq);
       for (const d of due) enqueue(d);
+    },
+    /** Aborts the requests in flight and drops what is queued (the sandbox is closing). */
+    close() {
+      queue.length = 0;
+      for (const req of inFlight) req.destroy(new Error("sandbox closed"));
     },
     /** Resolves when no delivery is queued or in flight. */
     settle() {

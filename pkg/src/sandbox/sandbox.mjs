@@ -366,6 +366,7 @@ async function startSandbox(options) {
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      deliveries.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },
