@@ -426,8 +426,10 @@ describe("rules on the sandbox clock", () => {
       await t.sb.settle();
       assert.equal(t.sb.order(b.commodityOrderId).status, "MERCHANT_CHECKING");
       const checking = t.sb.order(b.commodityOrderId).statusAt;
+      const sentBefore = t.gw.received.length;
       await t.sb.advance({ days: 6, hours: 23, minutes: 59 });
       assert.equal(t.sb.order(b.commodityOrderId).status, "MERCHANT_CHECKING");
+      assert.equal(t.gw.received.length, sentBefore, "one minute before the 7 days: nothing");
       await t.sb.advance({ minutes: 2 });
       assert.equal(t.sb.order(b.commodityOrderId).status, "DONE");
       const done = changes(t.gw, b.commodityOrderId).at(-1);
