@@ -7,7 +7,9 @@
 //   browser), against its declarations (.d.ts / .d.cts) and the workerd entry's re-exports;
 // - typed fields: the Rust structs of each notification kind (serde camelCase), against the
 //   index.d.ts interfaces and the page's FIELDS labels; the kinds' wire names (Rust `wire`)
-//   against the d.ts `kind` literals and the page's KINDS labels.
+//   against the d.ts `kind` literals and the page's KINDS labels;
+// - the Service Market APIs: the client's catalogue (Rust `APIS`), against the routes the
+//   sandbox serves.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -310,4 +312,20 @@ test("kinds: Rust's wire names are the d.ts `kind` literals and the page's KINDS
   const dts = [...read("pkg/index.d.ts").matchAll(/^ {2}kind: "([^"]+)";/gm)].map((m) => m[1]);
   assert.deepEqual([...dts].sort(), [...wire].sort(), "index.d.ts kind literals");
   assert.deepEqual(Object.keys(KINDS).sort(), [...wire].sort(), "www/i18n.js KINDS");
+});
+
+// ─── the Service Market APIs ──────────────────────────────────────────────────────────────
+
+test("APIs: the sandbox serves exactly the client's catalogue (src/openapi/catalogue.rs): names, methods, v3 routes, merchant tokens", async () => {
+  const text = rustDefining(/pub const APIS: &\[Api\] = &\[/);
+  const table = text.slice(text.indexOf("pub const APIS: &[Api] = &["));
+  const rust = [
+    ...table.matchAll(
+      /Api \{\s*name: "(\w+)",\s*method: "([\w.]+)",\s*v3: (?:(get|post)\("([^"]+)"\)|None),\s*needs_app_auth_token: (true|false),/g,
+    ),
+  ].map((m) => [m[1], m[2], m[3] ? `${m[3].toUpperCase()} ${m[4]}` : null, m[5] === "true"]);
+  assert.equal(rust.length, 10, "the catalogue's ten APIs");
+  const { APIS } = await import(pathToFileURL(join(installed, "dist/sandbox/openapi.mjs")).href);
+  const sandbox = APIS.map((a) => [a.name, a.method, a.v3 ? `${a.v3[0]} ${a.v3[1]}` : null, a.token]);
+  assert.deepEqual(sandbox, rust);
 });
