@@ -3,6 +3,7 @@
 // files (`verify`, `inspect`, `cert-sn`). Exit codes: 0 done, 1 the check failed, 2 bad usage.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import {
   getCertSN,
@@ -17,6 +18,9 @@ const USAGE = `Usage:
   alipay-notify sandbox --gateway URL [--port N] [--app-id ID] [--app-public-key FILE] [--order]
       A local Service Market on 127.0.0.1: prints one JSON line {url, appId, alipayPublicKey,
       appPrivateKey?}, then the timeline (notifications sent, calls received) as it happens.
+      Commands on standard input, one a line: order [paid=false] [charset=GBK] [variant=v1]
+      [merchant=PID] [items=shop:ID,miniApp:ID] · pay ID · refund ID · confirm ID · show ID ·
+      advance 3d 4h 10m (fires the retries and 3/30/7-day rules that fall due).
   alipay-notify verify <body-file|-> --key <key-file> [--app-id ID]
       Verifies a notification body with the Alipay public key (or certificate) in key-file.
   alipay-notify inspect <body-file|-> [--key <key-file>] [--json]
@@ -142,7 +146,59 @@ async function sandbox(args) {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   if (values.order) await sb.createOrder();
+  // Commands on standard input drive the merchant's side and the clock (see USAGE).
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  let queue = Promise.resolve();
+  rl.on("line", (line) => {
+    queue = queue.then(() => command(sb, line.trim()));
+  });
   return null;
+}
+
+/** Runs one standard-input command; prints `= result` or `! CODE: message`. */
+async function command(sb, line) {
+  if (line === "") return;
+  const [verb, ...args] = line.split(/\s+/);
+  try {
+    let result;
+    if (verb === "order") result = await sb.createOrder(orderOptions(args));
+    else if (verb === "pay") result = await sb.pay(args[0]);
+    else if (verb === "refund") result = await sb.merchantRefund(args[0]);
+    else if (verb === "confirm") result = await sb.merchantConfirm(args[0]);
+    else if (verb === "show") result = sb.order(args[0]);
+    else if (verb === "advance") {
+      const span = { days: 0, hours: 0, minutes: 0 };
+      for (const a of args) {
+        const m = /^(\d+(?:\.\d+)?)([dhm])$/.exec(a);
+        if (!m) throw new UsageError(`advance takes e.g. 3d 4h 10m, not ${a}`);
+        span[{ d: "days", h: "hours", m: "minutes" }[m[2]]] += Number(m[1]);
+      }
+      await sb.advance(span);
+      result = { now: sb.now() };
+    } else throw new UsageError(`unknown command \`${verb}\` (order, pay, refund, confirm, show, advance)`);
+    console.log(`= ${JSON.stringify(result)}`);
+  } catch (e) {
+    console.log(`! ${e?.code ?? "USAGE"}: ${e?.message ?? e}`);
+  }
+}
+
+/** `order` arguments: paid=false, charset=GBK, variant=v1, merchant=PID, items=shop:ID,miniApp:ID. */
+function orderOptions(args) {
+  const options = {};
+  for (const a of args) {
+    const [k, v = ""] = a.split("=");
+    if (k === "paid" || k === "needsPayment") options[k] = v !== "false";
+    else if (k === "charset") options.charset = v.toUpperCase();
+    else if (k === "variant") options.notifyVariant = v;
+    else if (k === "merchant") options.merchantPid = v;
+    else if (k === "items")
+      options.items = v.split(",").map((i) => {
+        const [type, id] = i.split(":");
+        return type === "shop" ? { shopId: id } : { miniAppId: id };
+      });
+    else throw new UsageError(`order takes paid=, needsPayment=, charset=, variant=, merchant=, items=; not ${k}`);
+  }
+  return options;
 }
 
 const COMMANDS = { sandbox, verify, inspect, "cert-sn": certSn };

@@ -167,20 +167,26 @@ test("usage: --help prints it; an unknown command or option exits 2 with it", as
   }
 });
 
-/** Starts `alipay-notify sandbox …`; resolves with the first line (parsed) and a reader of the next lines. */
-function startCli(args) {
-  const child = spawn(cli, ["sandbox", ...args], { cwd: project, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts `alipay-notify sandbox …`: the process, its output lines so far, `until` (the first
+ * matching line) and its exit.
+ * @param {string[]} args
+ * @param {"ignore" | "pipe"} [stdin]
+ */
+function startCli(args, stdin = "ignore") {
+  const child = spawn(cli, ["sandbox", ...args], { cwd: project, stdio: [stdin, "pipe", "pipe"] });
   const lines = [];
   let waiting = null;
   createInterface({ input: child.stdout }).on("line", (line) => {
     lines.push(line);
     waiting?.();
   });
-  const until = (pred) =>
+  /** The first line after the `from`-th that matches. */
+  const until = (pred, from = 0) =>
     new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out; got:\n${lines.join("\n")}`)), 20_000);
       const check = () => {
-        const hit = lines.find(pred);
+        const hit = lines.slice(from).find(pred);
         if (hit) {
           clearTimeout(t);
           waiting = null;
@@ -250,6 +256,51 @@ test("sandbox --app-public-key: no private key printed; requests signed with the
     );
     assert.deepEqual([r.code, r.subCode], ["40004", "QUERY_FAILD"]);
     assert.match(await s.until((l) => l.includes("← v2")), /← v2 orderQuery 1: verified → 200 40004 QUERY_FAILD$/);
+  } finally {
+    s.child.kill("SIGTERM");
+    await s.exited;
+    await gw.close();
+  }
+});
+
+test("sandbox: commands on standard input place an order and move the clock past the 3-day rule", async () => {
+  const gw = await startGateway();
+  const s = startCli(["--gateway", gw.url], "pipe");
+  const send = (line) => s.child.stdin?.write(`${line}\n`);
+  try {
+    JSON.parse(await s.until(() => true));
+    send("order paid=false charset=GBK");
+    const made = JSON.parse((await s.until((l) => l.startsWith("= "))).slice(2));
+    assert.match(made.commodityOrderId, /^\d{23}$/);
+    const change = gw.received.find((r) => r.params.msg_method === "alipay.open.servicemarket.order.change.notify");
+    assert.equal(JSON.parse(change?.params.biz_content ?? "{}").status, "WAIT_FOR_PAYMENT");
+    let mark = s.lines.length;
+    send("advance 2d 23h 59m");
+    await s.until((l) => l.startsWith('= {"now"'), mark);
+    assert.equal(
+      s.lines.slice(mark).filter((l) => l.includes("MERCHANT_CANCELLED")).length,
+      0,
+      "one minute before: nothing",
+    );
+    mark = s.lines.length;
+    send("advance 2m");
+    await s.until((l) => l.startsWith('= {"now"'), mark);
+    assert.ok(s.lines.slice(mark).some((l) => /● UNPAID_AUTO_CANCEL \d+ → MERCHANT_CANCELLED$/.test(l)));
+    assert.ok(
+      s.lines
+        .slice(mark)
+        .some((l) => /→ order change MERCHANT_CANCELLED \d+ \(attempt 1\): 200 "success" → delivered$/.test(l)),
+    );
+    mark = s.lines.length;
+    send(`show ${made.commodityOrderId}`);
+    const shown = JSON.parse((await s.until((l) => l.startsWith("= "), mark)).slice(2));
+    assert.equal(shown.status, "MERCHANT_CANCELLED");
+    mark = s.lines.length;
+    send("pay 1");
+    assert.match(await s.until((l) => l.startsWith("! "), mark), /^! INVALID_ARGUMENT: /);
+    mark = s.lines.length;
+    send("frobnicate");
+    assert.match(await s.until((l) => l.startsWith("! "), mark), /^! USAGE: unknown command/);
   } finally {
     s.child.kill("SIGTERM");
     await s.exited;
