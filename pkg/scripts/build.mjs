@@ -1,7 +1,7 @@
 // One build: release wasm → wasm-bindgen (web + nodejs) → wasm-opt -Oz → sizes.
 // Run from anywhere: `node pkg/scripts/build.mjs`.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -77,6 +77,28 @@ writeFileSync(join(dist, "client.mjs"), client);
 const clientCjs = client.replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n");
 if (clientCjs === client) throw new Error("client.mjs must end with a single `export { … };` line");
 writeFileSync(join(dist, "client.cjs"), `"use strict";\n${clientCjs}`);
+
+// The sandbox (`alipay-notify/sandbox`, Node only): its modules as they are, and each as CommonJS
+// for `require`. They import only named bindings and end with one `export { … };` line, so the
+// conversion is textual; anything else is refused here rather than shipped half-converted.
+const sandboxSrc = join(pkg, "src/sandbox");
+const sandboxDist = join(dist, "sandbox");
+mkdirSync(sandboxDist, { recursive: true });
+for (const file of readdirSync(sandboxSrc).filter((f) => f.endsWith(".mjs"))) {
+  const text = readFileSync(join(sandboxSrc, file), "utf8");
+  writeFileSync(join(sandboxDist, file), text);
+  const cjsText = text
+    .replace(/^import \{([^}]*)\} from "([^"]+)";$/gm, (_, names, from) => {
+      const bindings = names.replace(/\s+as\s+/g, ": ");
+      return `const {${bindings}} = require(${JSON.stringify(from.replace(/\.mjs$/, ".cjs"))});`;
+    })
+    .replace(/^export \{([^}]*)\};\s*$/m, "module.exports = {$1};\n");
+  if (/^\s*(import|export)\b/m.test(cjsText))
+    throw new Error(`src/sandbox/${file}: only named imports and one final export { … } line`);
+  writeFileSync(join(sandboxDist, file.replace(/\.mjs$/, ".cjs")), `"use strict";\n${cjsText}`);
+}
+// Its declarations for CommonJS: the same text (they import nothing).
+copyFileSync(join(pkg, "sandbox.d.ts"), join(dist, "sandbox.d.cts"));
 
 // The CommonJS declarations: the same types, `init` as a named no-op instead of the default
 // export (a CJS module has no default export to describe).

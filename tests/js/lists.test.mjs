@@ -7,7 +7,9 @@
 //   browser), against its declarations (.d.ts / .d.cts) and the workerd entry's re-exports;
 // - typed fields: the Rust structs of each notification kind (serde camelCase), against the
 //   index.d.ts interfaces and the page's FIELDS labels; the kinds' wire names (Rust `wire`)
-//   against the d.ts `kind` literals and the page's KINDS labels.
+//   against the d.ts `kind` literals and the page's KINDS labels;
+// - the Service Market APIs: the client's catalogue (Rust `APIS`), against the routes the
+//   sandbox serves.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -164,8 +166,23 @@ test("exports: every entry of the exports map exports the same names in Node ESM
     list.some(([k]) => k === "."),
     "the main entry",
   );
+  assert.ok(
+    list.some(([k, c]) => k === "./sandbox" && !c.browser && !c.workerd && !c.default),
+    "the sandbox entry, Node only",
+  );
   for (const [subpath, c] of list) {
     const at = (rel) => join(installed, rel);
+    if (!c.browser) {
+      // A Node-only entry (the sandbox): ESM and CJS alike, as declared; no `init` (no wasm).
+      const esm = await import(pathToFileURL(at(c.node.import.default)).href);
+      const cjs = createRequire(join(dir, "index.cjs"))(at(c.node.require.default));
+      const names = sorted(Object.keys(esm));
+      assert.ok(names.length >= 1, `${subpath}: ${names.length} exports`);
+      assert.deepEqual(sorted(Object.keys(cjs)), names, `${subpath}: CJS vs ESM`);
+      assert.deepEqual(sorted(declaredValues(at(c.node.import.types))), names, `${subpath}: ${c.node.import.types}`);
+      assert.deepEqual(sorted(declaredValues(at(c.node.require.types))), names, `${subpath}: ${c.node.require.types}`);
+      continue;
+    }
     const esm = await import(pathToFileURL(at(c.node.import.default)).href);
     const cjs = createRequire(join(dir, "index.cjs"))(at(c.node.require.default));
     const browser = await import(pathToFileURL(at(c.browser.default)).href);
@@ -313,4 +330,19 @@ test("engines.node matches the Node versions make test runs", () => {
   assert.ok(tested.has(min), `engines ${engines}: Node ${min} is not among the tested ${[...tested]}`);
   for (const doc of ["README.md"])
     assert.ok(read(doc).includes(`Node ${[min, ...pinned].join(", ")}`), `${doc} names the tested versions`);
+
+// ─── the Service Market APIs ──────────────────────────────────────────────────────────────
+
+test("APIs: the sandbox serves exactly the client's catalogue (src/openapi/catalogue.rs): names, methods, v3 routes, merchant tokens", async () => {
+  const text = rustDefining(/pub const APIS: &\[Api\] = &\[/);
+  const table = text.slice(text.indexOf("pub const APIS: &[Api] = &["));
+  const rust = [
+    ...table.matchAll(
+      /Api \{\s*name: "(\w+)",\s*method: "([\w.]+)",\s*v3: (?:(get|post)\("([^"]+)"\)|None),\s*needs_app_auth_token: (true|false),/g,
+    ),
+  ].map((m) => [m[1], m[2], m[3] ? `${m[3].toUpperCase()} ${m[4]}` : null, m[5] === "true"]);
+  assert.equal(rust.length, 10, "the catalogue's ten APIs");
+  const { APIS } = await import(pathToFileURL(join(installed, "dist/sandbox/openapi.mjs")).href);
+  const sandbox = APIS.map((a) => [a.name, a.method, a.v3 ? `${a.v3[0]} ${a.v3[1]}` : null, a.token]);
+  assert.deepEqual(sandbox, rust);
 });

@@ -214,6 +214,37 @@ test("the tarball ships both licenses, identical to the repository's", () => {
 test("publint and arethetypeswrong report no problems", () => {
   const pub = execFileSync(bin("publint"), ["run", installed, "--strict"], { encoding: "utf8" });
   assert.doesNotMatch(pub, /(error|warning|suggestion)/i, pub);
-  const attw = execFileSync(bin("attw"), [tarball, "--format", "table-flipped"], { encoding: "utf8" });
+  const attw = execFileSync(bin("attw"), [tarball, "--format", "table-flipped", "--exclude-entrypoints", "./sandbox"], {
+    encoding: "utf8",
+  });
   assert.match(attw, /No problems found/, attw);
+  // The sandbox is Node only (no browser or bundler condition, by design): Node's CJS and ESM
+  // resolutions must be clean; a bundler finding nothing is the only problem allowed.
+  let sandbox;
+  try {
+    sandbox = execFileSync(bin("attw"), [tarball, "--entrypoints", "./sandbox", "--format", "json"], {
+      encoding: "utf8",
+    });
+  } catch (e) {
+    sandbox = e.stdout; // attw exits 1 when it reports any problem
+  }
+  assert.deepEqual(JSON.parse(sandbox).analysis.problems, [
+    { kind: "NoResolution", entrypoint: "./sandbox", resolutionKind: "bundler" },
+  ]);
+});
+
+test("the bin: `alipay-notify` is linked by npm install, runs, and its sandbox entry loads in ESM and CJS", () => {
+  const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  assert.deepEqual(manifest.bin, { "alipay-notify": "bin/alipay-notify.mjs" });
+  const script = readFileSync(join(installed, manifest.bin["alipay-notify"]), "utf8");
+  assert.match(script, /^#!\/usr\/bin\/env node\n/);
+  const help = execFileSync(join(scratch, "node_modules/.bin/alipay-notify"), ["--help"], { encoding: "utf8" });
+  assert.match(help, /alipay-notify sandbox --gateway URL/);
+  const esm = runIn(
+    "esm",
+    `const m = await import("alipay-notify/sandbox"); console.log(JSON.stringify(Object.keys(m)));`,
+  );
+  const cjs = runIn("cjs", `console.log(JSON.stringify(Object.keys(require("alipay-notify/sandbox"))));`);
+  assert.deepEqual(esm, ["startSandbox"]);
+  assert.deepEqual(cjs, ["startSandbox"]);
 });
