@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 NODE_TEST := node --test --test-reporter=spec
 
-.PHONY: setup build pack demo test lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser test-node-lts screenshots bench fuzz deny clean
+.PHONY: setup build pack demo test lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser test-node-lts test-sandbox screenshots bench fuzz deny clean
 
 setup:
 	.ci/setup
@@ -22,7 +22,7 @@ demo: pack
 	node scripts/demo.mjs
 	node tests/js/lib/serve.mjs
 
-test: lint-js test-rust test-vectors test-js test-workerd test-node-server test-checkout test-browser test-node-lts
+test: lint-js test-rust test-vectors test-js test-workerd test-node-server test-sandbox test-checkout test-browser test-node-lts
 
 test-rust: setup
 	cargo fmt --all --check
@@ -69,6 +69,13 @@ test-workerd: pack
 test-node-server: pack
 	.ci/setup js
 	cd tests/js && $(NODE_TEST) node-server.test.mjs node-lifecycle.test.mjs
+
+# The whole story against both example gateways: the sandbox (alipay-notify/sandbox) plays Alipay,
+# the Node example runs as `node server.mjs` over HTTP and the Worker example in workerd; happy
+# path, rejection, refund during implementation, the 30- and 7-day rules, retries, a bad signature.
+test-sandbox: pack
+	.ci/setup js
+	cd tests/js && $(NODE_TEST) sandbox-scenarios.test.mjs
 
 # Both examples run from the checkout as their READMEs say, `alipay-notify` resolved through the
 # npm workspaces to pkg/: `node examples/node/server.mjs` over HTTP, the Worker bundled by

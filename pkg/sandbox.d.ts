@@ -59,6 +59,12 @@ export interface CreateOrderOptions {
   totalPrice?: string;
   /** `isv_ticket` (default: a generated one; `""` sends it empty, as real notifications often do). */
   isvTicket?: string;
+  /**
+   * Whether the merchant authorises the ISV's app when ordering (default `true`: the
+   * authorization notification comes first). `false`: it comes only with `authorize()`, so the
+   * order waits in implementation without an `app_auth_token`.
+   */
+  authorize?: boolean;
   /** `promoter_master_name` / `promoter_master_pid` (default: a sample promoter; `null` leaves them out). */
   promoter?: { name: string; pid: string } | null;
 }
@@ -180,7 +186,7 @@ export type SandboxLogEntry =
       type: "merchant";
       seq: number;
       at: number;
-      action: "order" | "pay" | "refund" | "confirm";
+      action: "order" | "authorize" | "pay" | "refund" | "confirm";
       orderId: string;
       status: string;
     }
@@ -219,6 +225,8 @@ export interface Sandbox {
    * an order change to `WAIT_FOR_PAYMENT`). Resolves once the deliveries have settled.
    */
   createOrder(options?: CreateOrderOptions): Promise<CreatedOrder>;
+  /** The merchant authorises the ISV's app (again): the authorization notification with its `app_auth_token`. */
+  authorize(commodityOrderId: string): Promise<SandboxOrder>;
   /** The merchant pays an unpaid order (`WAIT_FOR_PAYMENT` → `MERCHANT_ORDED`, order notification). */
   pay(commodityOrderId: string): Promise<SandboxOrder>;
   /** The merchant asks for a refund before completion → `MERCHANT_CANCELLED` (refunded if paid). */

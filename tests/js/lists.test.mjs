@@ -330,6 +330,7 @@ test("engines.node matches the Node versions make test runs", () => {
   assert.ok(tested.has(min), `engines ${engines}: Node ${min} is not among the tested ${[...tested]}`);
   for (const doc of ["README.md"])
     assert.ok(read(doc).includes(`Node ${[min, ...pinned].join(", ")}`), `${doc} names the tested versions`);
+});
 
 // ─── the Service Market APIs ──────────────────────────────────────────────────────────────
 

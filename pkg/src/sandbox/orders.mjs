@@ -50,6 +50,7 @@ const CREATE_OPTIONS = [
   "totalPrice",
   "isvTicket",
   "promoter",
+  "authorize",
 ];
 
 /**
@@ -323,6 +324,7 @@ function createOrderBook(env) {
         reason: "notifyVariant",
       });
     const needsPayment = flag("needsPayment", true);
+    const authorize = flag("authorize", true);
     const paid = flag("paid", true);
     const items = readItems(options.items);
     const promoter = options.promoter === undefined ? { name: "示例地推服务商", pid: ids.pid() } : options.promoter;
@@ -373,7 +375,8 @@ function createOrderBook(env) {
     const authAppId = items.find((i) => i.miniAppId)?.miniAppId ?? ids.app();
     orders.set(commodityOrderId, o);
     const merchant = merchantFor(merchantPid, merchantName, authAppId);
-    emit({ type: "auth", merchant, order: o });
+    // Without `authorize`, the merchant authorises later (`authorize()`), or never.
+    if (authorize) emit({ type: "auth", merchant, order: o });
     if (needsPayment && !paid) {
       setStatus(o, "WAIT_FOR_PAYMENT");
     } else {
@@ -406,6 +409,12 @@ function createOrderBook(env) {
   }
 
   const merchant = {
+    /** The merchant (re-)authorises the ISV's app: an authorization notification with its token. */
+    authorize(id) {
+      const o = known(id);
+      emit({ type: "auth", merchant: merchantFor(o.merchantPid, o.merchantName, ids.app()), order: o });
+      return o;
+    },
     pay(id) {
       const o = merchantAction(id, ["WAIT_FOR_PAYMENT"], "pay()");
       o.paid = true;

@@ -337,6 +337,7 @@ async function startSandbox(options) {
         items: order.items.map((i) => (i.shopId ? { shopId: i.shopId } : { miniAppId: i.miniAppId })),
       };
     },
+    authorize: (id) => merchantAction("authorize", book.merchant.authorize, id),
     pay: (id) => merchantAction("pay", book.merchant.pay, id),
     merchantRefund: (id) => merchantAction("refund", book.merchant.refund, id),
     merchantConfirm: (id) => merchantAction("confirm", book.merchant.confirm, id),
