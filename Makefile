@@ -16,10 +16,12 @@ build: setup
 pack: build
 	node tests/js/lib/scratch.mjs
 
-# The samples through the package, then the debugging page on 127.0.0.1 (keeps serving: Ctrl-C).
+# The samples through the package, the order lifecycle story (the sandbox and the Node example's
+# gateway: scripts/demo-story.mjs), then the debugging page on 127.0.0.1 (keeps serving: Ctrl-C).
 # Needs only the build tools (`.ci/setup`), not the test tools.
 demo: pack
 	node scripts/demo.mjs
+	node scripts/demo-story.mjs
 	node tests/js/lib/serve.mjs
 
 test: lint-js test-rust test-vectors test-js test-workerd test-node-server test-sandbox test-checkout test-browser test-node-lts

@@ -8,6 +8,7 @@
 // the order, its log of deliveries and calls) and on what the gateway stored.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { startFlakyProxy } from "./lib/flaky-proxy.mjs";
 import { keyFile } from "./lib/mock-alipay.mjs";
 import { prepareNodeExample } from "./lib/node-example.mjs";
+import { root } from "./lib/scratch.mjs";
 import { freePort, startNodeGateway, startWorkerGateway } from "./lib/sandbox-gateways.mjs";
 import { bundleExample } from "./lib/worker-bundle.mjs";
 
@@ -297,3 +299,14 @@ for (const kind of ["node", "worker"]) {
     });
   });
 }
+
+// `make demo` tells the same story (scripts/demo-story.mjs): it must end where it says.
+test("the demo's story runs: DONE after 7 days, the refunded order's service stopped", () => {
+  const out = execFileSync(process.execPath, [join(root, "scripts/demo-story.mjs")], { encoding: "utf8" });
+  assert.match(out, /✔ sandbox order: DONE/);
+  assert.match(out, /✔ gateway's lifecycle state: DONE/);
+  assert.match(out, /AUTO_CONFIRM \d+ → DONE/);
+  assert.match(out, /service stopped \(MERCHANT_CANCELLED\)/);
+  assert.match(out, /✔ gateway stopped the service: true/);
+  assert.doesNotMatch(out, /✘/);
+});
