@@ -482,6 +482,8 @@ export interface OrderState {
   /** Item → `TO_DO`, `DOING`, `TO_CONFIRM`, `CONFIRMED`, `DONE`, … (as `order.query` reports). */
   items: Record<string, string>;
   authorized: boolean;
+  /** When the authorization in force was notified (epoch ms); an older one never overrides it. */
+  authorizedAtMs: number | null;
   /** Ids of the events applied (dedupe). */
   applied: string[];
 }

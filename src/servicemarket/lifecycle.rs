@@ -354,6 +354,9 @@ pub struct OrderState {
     pub items: BTreeMap<String, String>,
     /// Whether the merchant's app is authorised (an `app_auth_token` was granted).
     pub authorized: bool,
+    /// The time of the authorization event `authorized` comes from, epoch ms: an older one
+    /// (a late redelivery of a withdrawal or a grant) never overrides it.
+    pub authorized_at_ms: Option<i64>,
     /// The ids of the events applied, for dedupe.
     pub applied: Vec<String>,
 }
@@ -511,6 +514,8 @@ impl OrderState {
             ordered_at_ms: opt_ms(o, "orderedAtMs")?,
             items: string_map(o, "items")?,
             authorized: boolean(o, "authorized")?,
+            // Absent in states stored before it existed.
+            authorized_at_ms: opt_ms(o, "authorizedAtMs")?,
             applied,
         })
     }
@@ -702,9 +707,17 @@ fn change(s: &mut OrderState, event: &Event) -> Effect {
             s.ordered_at_ms = order_time_ms.or(Some(at));
             merged = true;
         }
-        Event::AuthorizationNotified { granted, .. } if s.authorized != *granted => {
-            s.authorized = *granted;
-            merged = true;
+        // Inferred: the newest authorization decides; an older one is stale (the status is
+        // untouched either way).
+        Event::AuthorizationNotified { .. } if s.authorized_at_ms.is_some_and(|t| at < t) => {
+            return Effect::Stale;
+        }
+        Event::AuthorizationNotified { granted, .. } => {
+            s.authorized_at_ms = Some(s.authorized_at_ms.map_or(at, |t| t.max(at)));
+            if s.authorized != *granted {
+                s.authorized = *granted;
+                merged = true;
+            }
         }
         Event::ItemCompleted { item, .. } => merged |= set_item(s, item, "TO_CONFIRM"),
         Event::ItemCancelled { item, .. } => merged |= set_item(s, item, "ISV_CANCELLED"),
