@@ -476,4 +476,28 @@ function createOrderBook(env) {
 
 const DIGITS = /^\d{1,32}$/;
 
-export { createOrderBook, RULES };
+/** The sandbox's view of `order` (a copy: callers cannot change the book). */
+function orderView(order) {
+  return {
+    commodityOrderId: order.commodityOrderId,
+    merchantPid: order.merchantPid,
+    itemCode: order.itemCode,
+    commodityId: order.commodityId,
+    status: order.status,
+    statusAt: order.statusAtMs,
+    orderTime: order.orderTimeMs,
+    needsPayment: order.needsPayment,
+    paid: order.paid,
+    refunded: order.refunded,
+    charset: order.charset,
+    items: order.items.map((i) => ({
+      ...(i.shopId ? { shopId: i.shopId } : { miniAppId: i.miniAppId }),
+      orderStatus: i.orderStatus,
+      shopStatus: i.shopStatus,
+    })),
+    history: order.history.map((h) => ({ ...h })),
+    cancel: order.cancel ? { ...order.cancel } : null,
+    upgradedProductCodes: order.upgradedProductCodes ? [...order.upgradedProductCodes] : null,
+  };
+}
+export { createOrderBook, orderView, RULES };
