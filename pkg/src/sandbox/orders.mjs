@@ -53,7 +53,10 @@ const CREATE_OPTIONS = [
 ];
 
 /**
- * @param {{ now: () => number, emit: (e: Emission) => void, ids: ReturnType<import("./ids.mjs").createIds>, commodityId: string }} env
+ * @param {{
+ *   now: () => number, emit: (e: Emission) => void, ids: ReturnType<import("./ids.mjs").createIds>,
+ *   commodityId: string, promoter: { name: string, pid: string }
+ * }} env `promoter`: the promoter orders name by default (the one of the sample promotion relation)
  */
 function createOrderBook(env) {
   const { now, emit, ids } = env;
@@ -325,7 +328,7 @@ function createOrderBook(env) {
     const needsPayment = flag("needsPayment", true);
     const paid = flag("paid", true);
     const items = readItems(options.items);
-    const promoter = options.promoter === undefined ? { name: "示例地推服务商", pid: ids.pid() } : options.promoter;
+    const promoter = options.promoter === undefined ? env.promoter : options.promoter;
     if (promoter !== null && (typeof promoter?.name !== "string" || typeof promoter?.pid !== "string"))
       throw coded("INVALID_OPTIONS", "createOrder(): `promoter` must be { name, pid } or null", { reason: "promoter" });
     const merchantPid = text("merchantPid", ids.pid(), DIGITS);

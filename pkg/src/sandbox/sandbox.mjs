@@ -93,7 +93,8 @@ async function startSandbox(options) {
     options.alipayPrivateKey === undefined
       ? generateKeyPair().privateKey
       : loadPrivateKey(options.alipayPrivateKey, "alipayPrivateKey");
-  const relations = options.promotions ?? sampleRelations(commodityId, ids.pid());
+  const promoter = { name: "示例地推服务商", pid: ids.pid() };
+  const relations = options.promotions ?? sampleRelations(commodityId, promoter);
 
   /** @type {Array<Record<string, any>>} */
   const log = [];
@@ -168,7 +169,7 @@ async function startSandbox(options) {
     });
   }
 
-  const book = createOrderBook({ now, emit, ids, commodityId });
+  const book = createOrderBook({ now, emit, ids, commodityId, promoter });
   const api = createOpenApi({
     appId,
     appPublicKey,
