@@ -585,6 +585,11 @@ describe("the nine APIs with alipay-sdk@4.14.0 (v3 curl, v2 exec with validateSi
       });
       assert.equal(p3.data.total_size, 1);
       assert.equal(p3.data.promotion_relations[0].commodity_id, t.sb.commodityId);
+      assert.equal(
+        p3.data.promotion_relations[0].promoter_pid,
+        ofKind(t.gw, ORDER_KIND)[0].params.promoter_master_pid,
+        "the orders name the promoter of the relation",
+      );
       const p2 = await v2("promotiontask.relation.query", {
         commodity_id: t.sb.commodityId,
         page_size: 10,

@@ -54,7 +54,10 @@ const CREATE_OPTIONS = [
 ];
 
 /**
- * @param {{ now: () => number, emit: (e: Emission) => void, ids: ReturnType<import("./ids.mjs").createIds>, commodityId: string }} env
+ * @param {{
+ *   now: () => number, emit: (e: Emission) => void, ids: ReturnType<import("./ids.mjs").createIds>,
+ *   commodityId: string, promoter: { name: string, pid: string }
+ * }} env `promoter`: the promoter orders name by default (the one of the sample promotion relation)
  */
 function createOrderBook(env) {
   const { now, emit, ids } = env;
@@ -327,7 +330,7 @@ function createOrderBook(env) {
     const authorize = flag("authorize", true);
     const paid = flag("paid", true);
     const items = readItems(options.items);
-    const promoter = options.promoter === undefined ? { name: "示例地推服务商", pid: ids.pid() } : options.promoter;
+    const promoter = options.promoter === undefined ? env.promoter : options.promoter;
     if (promoter !== null && (typeof promoter?.name !== "string" || typeof promoter?.pid !== "string"))
       throw coded("INVALID_OPTIONS", "createOrder(): `promoter` must be { name, pid } or null", { reason: "promoter" });
     const merchantPid = text("merchantPid", ids.pid(), DIGITS);
@@ -485,4 +488,28 @@ function createOrderBook(env) {
 
 const DIGITS = /^\d{1,32}$/;
 
-export { createOrderBook, RULES };
+/** The sandbox's view of `order` (a copy: callers cannot change the book). */
+function orderView(order) {
+  return {
+    commodityOrderId: order.commodityOrderId,
+    merchantPid: order.merchantPid,
+    itemCode: order.itemCode,
+    commodityId: order.commodityId,
+    status: order.status,
+    statusAt: order.statusAtMs,
+    orderTime: order.orderTimeMs,
+    needsPayment: order.needsPayment,
+    paid: order.paid,
+    refunded: order.refunded,
+    charset: order.charset,
+    items: order.items.map((i) => ({
+      ...(i.shopId ? { shopId: i.shopId } : { miniAppId: i.miniAppId }),
+      orderStatus: i.orderStatus,
+      shopStatus: i.shopStatus,
+    })),
+    history: order.history.map((h) => ({ ...h })),
+    cancel: order.cancel ? { ...order.cancel } : null,
+    upgradedProductCodes: order.upgradedProductCodes ? [...order.upgradedProductCodes] : null,
+  };
+}
+export { createOrderBook, orderView, RULES };

@@ -2,8 +2,12 @@
 // reference (§4.8) describes: `page_size` 1–100 (default 10), `page_num` from 1 (default 1).
 import { BusinessError } from "./errors.mjs";
 
-/** One sample relation for `commodityId` (what a sandbox shows when none are configured). */
-function sampleRelations(commodityId, promoterPid) {
+/**
+ * One sample relation of `promoter` for `commodityId` (what a sandbox shows when none are configured).
+ * @param {string} commodityId
+ * @param {{ name: string, pid: string }} promoter
+ */
+function sampleRelations(commodityId, promoter) {
   return [
     {
       apply_reason: "线下地推合作",
@@ -12,8 +16,8 @@ function sampleRelations(commodityId, promoterPid) {
       create_time: "2026-01-01 10:00:00",
       promoter_contact_name: "李四",
       promoter_contact_phone: "13900000000",
-      promoter_name: "示例地推服务商",
-      promoter_pid: promoterPid,
+      promoter_name: promoter.name,
+      promoter_pid: promoter.pid,
       promotion_id: `${commodityId.slice(-8)}000777`,
       promotion_name: "开业推广",
     },

@@ -4,12 +4,13 @@
 // clock of its own that `advance()` moves. It signs with keys it generates, never Alipay's.
 import { createServer } from "node:http";
 import { coded } from "./errors.mjs";
+import { createClock } from "./clock.mjs";
 import { createDeliveries } from "./delivery.mjs";
 import { createIds } from "./ids.mjs";
 import { generateKeyPair, loadPrivateKey, loadPublicKey, privatePem, publicPem } from "./keys.mjs";
 import { authNotifyParams, changeNotifyParams, KINDS, orderNotifyParams, signNotification } from "./notifications.mjs";
 import { createOpenApi } from "./openapi.mjs";
-import { createOrderBook } from "./orders.mjs";
+import { createOrderBook, orderView } from "./orders.mjs";
 import { queryRelations, sampleRelations } from "./promotions.mjs";
 import { formatEntry } from "./timeline.mjs";
 import { spanMs } from "./time.mjs";
@@ -75,12 +76,8 @@ function readOptions(options) {
 async function startSandbox(options) {
   const o = readOptions(options);
 
-  // The sandbox clock: real time shifted by `advance()`; pinned to a deadline's time while what
-  // fell due is processed, so attempts and status changes carry exactly the times they were due.
-  let offset = o.start - Date.now();
-  /** @type {number | null} */
-  let pinned = null;
-  const now = () => pinned ?? Date.now() + offset;
+  const clock = createClock(o.start);
+  const { now } = clock;
 
   const ids = createIds(now);
   const appId = options.appId ?? ids.app();
@@ -96,7 +93,8 @@ async function startSandbox(options) {
     options.alipayPrivateKey === undefined
       ? generateKeyPair().privateKey
       : loadPrivateKey(options.alipayPrivateKey, "alipayPrivateKey");
-  const relations = options.promotions ?? sampleRelations(commodityId, ids.pid());
+  const promoter = { name: "示例地推服务商", pid: ids.pid() };
+  const relations = options.promotions ?? sampleRelations(commodityId, promoter);
 
   /** @type {Array<Record<string, any>>} */
   const log = [];
@@ -171,7 +169,7 @@ async function startSandbox(options) {
     });
   }
 
-  const book = createOrderBook({ now, emit, ids, commodityId });
+  const book = createOrderBook({ now, emit, ids, commodityId, promoter });
   const api = createOpenApi({
     appId,
     appPublicKey,
@@ -226,7 +224,7 @@ async function startSandbox(options) {
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   // The clock starts at `now` once the sandbox is ready (key generation takes a moment).
-  offset = o.start - Date.now();
+  clock.restart(o.start);
 
   // ─── time: retries and deadlines, in time order ───
 
@@ -247,8 +245,7 @@ async function startSandbox(options) {
 
   async function runDue(target) {
     for (let t = nextDue(); t !== null && t <= target && !closed; t = nextDue()) {
-      const at = Math.max(t, now());
-      pinned = at;
+      const at = clock.pin(t);
       deliveries.fireDue(at);
       const due = book.deadlines().filter((d) => d.atMs <= at);
       due.sort((a, b) => a.atMs - b.atMs);
@@ -259,10 +256,9 @@ async function startSandbox(options) {
           record({ type: "rule", at, rule: d.rule.id, orderId: d.order.commodityOrderId, status: d.order.status });
       }
       await deliveries.settle();
-      offset = at - Date.now();
-      pinned = null;
+      clock.release();
     }
-    if (target > now()) offset = target - Date.now();
+    clock.moveTo(target);
     schedule();
   }
 
@@ -282,36 +278,12 @@ async function startSandbox(options) {
     await deliveries.settle();
   }
 
-  function view(order) {
-    return {
-      commodityOrderId: order.commodityOrderId,
-      merchantPid: order.merchantPid,
-      itemCode: order.itemCode,
-      commodityId: order.commodityId,
-      status: order.status,
-      statusAt: order.statusAtMs,
-      orderTime: order.orderTimeMs,
-      needsPayment: order.needsPayment,
-      paid: order.paid,
-      refunded: order.refunded,
-      charset: order.charset,
-      items: order.items.map((i) => ({
-        ...(i.shopId ? { shopId: i.shopId } : { miniAppId: i.miniAppId }),
-        orderStatus: i.orderStatus,
-        shopStatus: i.shopStatus,
-      })),
-      history: order.history.map((h) => ({ ...h })),
-      cancel: order.cancel ? { ...order.cancel } : null,
-      upgradedProductCodes: order.upgradedProductCodes ? [...order.upgradedProductCodes] : null,
-    };
-  }
-
   async function merchantAction(action, fn, id) {
     await chain;
     const order = fn(id);
     record({ type: "merchant", at: now(), action, orderId: order.commodityOrderId, status: order.status });
     await settle();
-    return view(order);
+    return orderView(order);
   }
 
   return {
@@ -341,7 +313,7 @@ async function startSandbox(options) {
     pay: (id) => merchantAction("pay", book.merchant.pay, id),
     merchantRefund: (id) => merchantAction("refund", book.merchant.refund, id),
     merchantConfirm: (id) => merchantAction("confirm", book.merchant.confirm, id),
-    order: (id) => view(book.get(id)),
+    order: (id) => orderView(book.get(id)),
     notifications: () =>
       deliveries.all.map((d) => ({
         notifyId: d.notifyId,
