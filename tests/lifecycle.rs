@@ -672,3 +672,50 @@ fn verified_notifications_become_events() {
     }
     assert_eq!(kinds.len(), 4, "{kinds:?}");
 }
+
+/// The newest authorization decides: a late redelivery of an older withdrawal (or grant) is
+/// stale and leaves the order's authorization as the newer one set it.
+#[test]
+fn an_older_authorization_never_overrides_a_newer_one() {
+    let auth = |id: &str, at_ms: i64, granted: bool| Event::AuthorizationNotified {
+        id: id.into(),
+        at_ms,
+        granted,
+    };
+    let s = state(Some("ISV_ACCEPTED"), false);
+    let granted = apply(&s, &auth("grant", T0 + 2_000, true), T0 + 3_000);
+    assert_eq!(granted.effect, Effect::Applied);
+    assert!(granted.state.authorized);
+    assert_eq!(granted.state.authorized_at_ms, Some(T0 + 2_000));
+    assert_eq!(granted.next.id, "IMPLEMENT");
+
+    let late = apply(
+        &granted.state,
+        &auth("old-withdrawal", T0 + 1_000, false),
+        T0 + 3_000,
+    );
+    assert_eq!(late.effect, Effect::Stale);
+    assert!(
+        late.state.authorized,
+        "an older withdrawal rolled the grant back"
+    );
+
+    let withdrawn = apply(
+        &granted.state,
+        &auth("withdrawal", T0 + 5_000, false),
+        T0 + 6_000,
+    );
+    assert_eq!(withdrawn.effect, Effect::Applied);
+    assert!(!withdrawn.state.authorized);
+    assert_eq!(withdrawn.next.id, "QUERY_ORDER");
+    let regrant = apply(
+        &withdrawn.state,
+        &auth("grant", T0 + 2_000, true),
+        T0 + 6_000,
+    );
+    assert_eq!(
+        regrant.effect,
+        Effect::Duplicate,
+        "the same event id again is a duplicate"
+    );
+}
