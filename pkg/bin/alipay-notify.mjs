@@ -18,8 +18,9 @@ const USAGE = `Usage:
   alipay-notify sandbox --gateway URL [--port N] [--app-id ID] [--app-public-key FILE] [--order]
       A local Service Market on 127.0.0.1: prints one JSON line {url, appId, alipayPublicKey,
       appPrivateKey?}, then the timeline (notifications sent, calls received) as it happens.
-      Commands on standard input, one a line: order [paid=false] [charset=GBK] [variant=v1]
-      [merchant=PID] [items=shop:ID,miniApp:ID] · pay ID · refund ID · confirm ID · show ID ·
+      Commands on standard input, one a line: order [paid=false] [authorize=false] [charset=GBK]
+      [variant=v1] [merchant=PID] [items=shop:ID,miniApp:ID] · authorize ID · pay ID · refund ID ·
+      confirm ID · show ID ·
       advance 3d 4h 10m (fires the retries and 3/30/7-day rules that fall due).
   alipay-notify verify <body-file|-> --key <key-file> [--app-id ID]
       Verifies a notification body with the Alipay public key (or certificate) in key-file.
@@ -163,6 +164,7 @@ async function command(sb, line) {
     let result;
     if (verb === "order") result = await sb.createOrder(orderOptions(args));
     else if (verb === "pay") result = await sb.pay(args[0]);
+    else if (verb === "authorize") result = await sb.authorize(args[0]);
     else if (verb === "refund") result = await sb.merchantRefund(args[0]);
     else if (verb === "confirm") result = await sb.merchantConfirm(args[0]);
     else if (verb === "show") result = sb.order(args[0]);
@@ -175,7 +177,7 @@ async function command(sb, line) {
       }
       await sb.advance(span);
       result = { now: sb.now() };
-    } else throw new UsageError(`unknown command \`${verb}\` (order, pay, refund, confirm, show, advance)`);
+    } else throw new UsageError(`unknown command \`${verb}\` (order, authorize, pay, refund, confirm, show, advance)`);
     console.log(`= ${JSON.stringify(result)}`);
   } catch (e) {
     console.log(`! ${e?.code ?? "USAGE"}: ${e?.message ?? e}`);
@@ -187,7 +189,7 @@ function orderOptions(args) {
   const options = {};
   for (const a of args) {
     const [k, v = ""] = a.split("=");
-    if (k === "paid" || k === "needsPayment") options[k] = v !== "false";
+    if (k === "paid" || k === "needsPayment" || k === "authorize") options[k] = v !== "false";
     else if (k === "charset") options.charset = v.toUpperCase();
     else if (k === "variant") options.notifyVariant = v;
     else if (k === "merchant") options.merchantPid = v;
@@ -196,7 +198,10 @@ function orderOptions(args) {
         const [type, id] = i.split(":");
         return type === "shop" ? { shopId: id } : { miniAppId: id };
       });
-    else throw new UsageError(`order takes paid=, needsPayment=, charset=, variant=, merchant=, items=; not ${k}`);
+    else
+      throw new UsageError(
+        `order takes paid=, needsPayment=, authorize=, charset=, variant=, merchant=, items=; not ${k}`,
+      );
   }
   return options;
 }

@@ -13,11 +13,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { startFlakyProxy } from "./lib/flaky-proxy.mjs";
 import { keyFile } from "./lib/mock-alipay.mjs";
 import { prepareNodeExample } from "./lib/node-example.mjs";
 import { root } from "./lib/scratch.mjs";
-import { freePort, startNodeGateway, startWorkerGateway } from "./lib/sandbox-gateways.mjs";
+import { freePort, startNodeGateway, startSwitchableProxy, startWorkerGateway } from "./lib/sandbox-gateways.mjs";
 import { bundleExample } from "./lib/worker-bundle.mjs";
 
 const MINUTE = 60_000;
@@ -54,7 +53,7 @@ let seq = 0;
 
 /**
  * A sandbox and a gateway of `kind` wired to it. `appPrivateKey`: the key the gateway signs with
- * (default the app's own). `openapiDown`: a proxy between the gateway and the sandbox's
+ * (default the app's own). `proxy`: a proxy between the gateway and the sandbox's
  * OpenAPI that the scenario can take down.
  */
 async function wire(kind, { appPrivateKey = APP_PRIVATE_KEY, proxy = false } = {}) {
@@ -65,7 +64,7 @@ async function wire(kind, { appPrivateKey = APP_PRIVATE_KEY, proxy = false } = {
     alipayPrivateKey: ALIPAY_PRIVATE_KEY,
     now: START,
   });
-  const flaky = proxy ? await startFlakyProxy(Number(new URL(sb.url).port)) : null;
+  const flaky = proxy ? await startSwitchableProxy(sb.url) : null;
   const endpoint = flaky ? flaky.url : sb.url;
   const settings = {
     ALIPAY_PUBLIC_KEY: sb.alipayPublicKey,
@@ -237,7 +236,7 @@ for (const kind of ["node", "worker"]) {
     test("unacknowledged deliveries are retried on Alipay's schedule until `success`, and acted on once", async () => {
       const w = await wire(kind, { proxy: true });
       try {
-        // The OpenAPI is unreachable: the gateway cannot accept, so it does not answer `success`.
+        // The OpenAPI answers 503: the gateway cannot accept, so it does not answer `success`.
         w.flaky.down(true);
         const { commodityOrderId: id } = await w.sb.createOrder({});
         await w.sb.settle();
@@ -246,6 +245,7 @@ for (const kind of ["node", "worker"]) {
         assert.equal(order().state, "retrying", w.why());
         assert.equal(order().attempts.length, 1);
         assert.notEqual(order().attempts[0].answer, "success");
+        assert.ok(w.flaky.refused >= 1, "the gateway's call met the outage");
         await w.sb.advance({ minutes: 4 }); // second attempt, still down
         assert.equal(order().attempts.length, 2, w.why());
         w.flaky.down(false);

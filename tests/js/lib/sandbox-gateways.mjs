@@ -5,6 +5,7 @@
 // settings, pointed at a sandbox's keys and endpoints.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
+import http from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -107,5 +108,52 @@ export async function startWorkerGateway({ dir, port, bindings, adminToken }) {
     },
     log: () => out,
     close: () => mf.dispose(),
+  };
+}
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of `target` (an origin) that forwards requests byte for
+ * byte, or — while `down(true)` — answers every request `503` itself, at once: the OpenAPI
+ * unavailable, deterministically (no connection left hanging).
+ */
+export async function startSwitchableProxy(target) {
+  const upstream = new URL(target);
+  let down = false;
+  let refused = 0;
+  const server = http.createServer((req, res) => {
+    if (down) {
+      refused += 1;
+      res.writeHead(503, { "content-type": "text/html" });
+      res.end("<html><body>503 Service Unavailable</body></html>");
+      return;
+    }
+    const forward = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on("error", () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(forward);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** While true, every request is answered 503 by the proxy. */
+    down(value) {
+      down = value;
+    },
+    get refused() {
+      return refused;
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
   };
 }
