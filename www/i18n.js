@@ -210,6 +210,11 @@ export const TEXT = {
   mismatch: ["不匹配", "mismatch"],
   notChecked: ["未检查", "not checked"],
   noProblems: ["未发现问题。", "No problems found."],
+  noKeyHint: [
+    "没有粘贴公钥:什么都没有验证。请在右侧粘贴开放平台控制台中的“支付宝公钥”(不是应用公钥)或支付宝公钥证书。",
+    "No key was pasted: nothing was verified. Paste the Alipay public key from the Open Platform console (not the app public key) or the Alipay public-key certificate.",
+  ],
+  unexplained: ["未能验签;详细原因见上方的结论。", "Not verified; the verdict above says why."],
   sevError: ["错误", "error"],
   sevWarning: ["警告", "warning"],
   sevInfo: ["提示", "info"],
@@ -283,6 +288,14 @@ export function t(key, ...args) {
   const entry = TEXT[key];
   if (!entry) return key;
   const v = entry[lang === "en" ? 1 : 0];
+  return typeof v === "function" ? v(...args) : v;
+}
+
+/** A UI string in the given language ("zh" or "en"), whatever the current one. */
+export function pickIn(language, key, ...args) {
+  const entry = TEXT[key];
+  if (!entry) return null;
+  const v = entry[language === "en" ? 1 : 0];
   return typeof v === "function" ? v(...args) : v;
 }
 

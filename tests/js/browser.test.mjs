@@ -320,6 +320,11 @@ test("the page answers as the user types, shows missing-key and option errors, a
   let v = await paste(s.body, "");
   assert.equal(v.status, "error");
   assert.equal(v.code, "INVALID_PUBLIC_KEY");
+  // Without a key nothing was verified: the problem list says so, never "no problems".
+  const problemsText = await page.getByTestId("problems").textContent();
+  assert.doesNotMatch(problemsText, /未发现问题/);
+  const missing = v.problems.find((p) => p.code === "INVALID_PUBLIC_KEY");
+  assert.ok(missing && /没有粘贴公钥/.test(missing.hint) && /什么都没有验证/.test(missing.hint), problemsText);
   v = await paste(s.body, s.key);
   assert.equal(v.status, "verified");
   assert.equal(v.variant, "v2");

@@ -12,6 +12,7 @@ import { ERRORS, FIELDS, FORMATS, KINDS, TEXT, beijing, lang, pick, pickLanguage
 import { matchingBrace, readInput, repairBizContent } from "../../www/paste.js";
 import { diffPieces } from "../../www/diff.js";
 import { derivedSamples } from "../../www/samples.js";
+import { problemsOf } from "../../www/render.js";
 
 const samples = JSON.parse(readFileSync(join(root, "www/samples.json"), "utf8"));
 const sample = (id) => samples.find((s) => s.id === id);
@@ -93,6 +94,22 @@ test("repairBizContent and matchingBrace", () => {
   assert.equal(matchingBrace('{"a":"}"}', 0), 8);
   assert.equal(matchingBrace('{"a":"\\"}"}', 0), 10);
   assert.equal(matchingBrace("{{}", 0), -1);
+});
+
+// ─── render.js ────────────────────────────────────────────────────────────────────────────
+
+test("problemsOf: without a key the list says the key is missing and nothing was verified, never empty", () => {
+  const s = sample("change-signed-v2-auto");
+  const none = api.inspectNotification(s.body, null);
+  assert.equal(none.outcome.error.code, "INVALID_PUBLIC_KEY");
+  const listed = problemsOf(none);
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].code, "INVALID_PUBLIC_KEY");
+  assert.match(listed[0].hintZh, /什么都没有验证/);
+  assert.match(listed[0].hint, /nothing was verified/);
+  const good = api.inspectNotification(s.body, s.key);
+  assert.equal(good.outcome.status, "verified");
+  assert.deepEqual(problemsOf(good), good.problems, "a verified report keeps its own list");
 });
 
 // ─── diff.js ──────────────────────────────────────────────────────────────────────────────
