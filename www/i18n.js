@@ -126,6 +126,7 @@ export const FORMATS = {
   url: ["完整 URL", "whole URL"],
   "json-dump": ['JSON 日志({"headers":…,"data":{…}})', 'JSON dump ({"headers":…,"data":{…}})'],
   "json-params": ["参数 JSON 对象", "JSON object of params"],
+  "java-map": ["Java Map.toString() 日志({key=value, …})", "Java Map.toString() log ({key=value, …})"],
 };
 
 export const TEXT = {
@@ -145,8 +146,8 @@ export const TEXT = {
   ],
   bodyLabel: ["通知内容", "Notification"],
   bodyHelp: [
-    '原始请求体、查询串、完整 URL、文档中的 JSON 日志({"headers":…,"data":{…}})或参数 JSON 对象。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。',
-    'Raw form body, query string, whole URL, the JSON dump shown in Alipay\'s docs ({"headers":…,"data":{…}}) or a JSON object of params. Paste a GBK notification as its raw percent-encoded body, so its bytes survive.',
+    '原始请求体、查询串、完整 URL、文档中的 JSON 日志({"headers":…,"data":{…}})、参数 JSON 对象或 Java Map.toString() 日志({key=value, …})。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。',
+    'Raw form body, query string, whole URL, the JSON dump shown in Alipay\'s docs ({"headers":…,"data":{…}}) a JSON object of params or a Java Map.toString() log line ({key=value, …}). Paste a GBK notification as its raw percent-encoded body, so its bytes survive.',
   ],
   keyLabel: ["支付宝公钥或公钥证书", "Alipay public key or certificate"],
   keyHelp: [
@@ -270,6 +271,16 @@ export const TEXT = {
   noteGbkText: [
     "通知声明 GBK,但粘贴的文本含有未编码的汉字:浏览器只能以 UTF-8 传递它们,GBK 字节已丢失。请粘贴原始的百分号编码请求体。",
     "The notification declares GBK but the pasted text has unencoded Chinese: a browser can only pass it on as UTF-8, so the GBK bytes are lost. Paste the raw percent-encoded body.",
+  ],
+  noteJavaMap: [
+    "Java Map.toString() 不做任何转义:值中含有“, 名称=”时无法与下一个参数区分,值也已是解码后的文字(GBK 通知的原始字节已丢失)。能拿到原始请求体时请粘贴原始请求体。",
+    "Java's Map.toString() escapes nothing: a value containing “, name=” cannot be told from the next parameter, and the values are already decoded text (a GBK notification's bytes are gone). Paste the raw body when you can.",
+  ],
+  noteJavaArray: [
+    (k) =>
+      `${k} 的值是 Java 数组的 toString()(如 [Ljava.lang.String;@1b6d3586),原值不在日志里:请打印 request.getParameter(name) 或原始请求体。`,
+    (k) =>
+      `The value of ${k} is a Java array's toString() (like [Ljava.lang.String;@1b6d3586); the value itself is not in the log: log request.getParameter(name) or the raw body.`,
   ],
   jsonSample: ["文档 JSON 日志格式(应用授权)", "Docs' JSON dump shape (app auth)"],
   notSample: ["从文档复制的 ¬ify(一键修复)", "Copied from the docs: ¬ify (one-click fix)"],

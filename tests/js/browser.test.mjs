@@ -298,6 +298,17 @@ test("the JSON dump shape of Alipay's docs verifies (escaped, and as the docs pr
   assert.equal((await verdict()).status, "verified");
 });
 
+test("a Java Map.toString() paste is read as a Java map (not as broken JSON), verifies, and says it is lossy", async () => {
+  const s = sample("order-utf-8-rsa2-spki-base64-v2");
+  const java = `{${[...new URLSearchParams(s.body)].map(([k, v]) => `${k}=${v}`).join(", ")}}`;
+  const v = await paste(java, s.key);
+  assert.equal(v.status, "verified", v.text);
+  const notes = await page.getByTestId("input-notes").textContent();
+  assert.equal(await page.locator("#input-notes [data-format]").getAttribute("data-format"), "java-map");
+  assert.doesNotMatch(notes, /无法解析/);
+  assert.match(notes, /Map\.toString\(\) 不做任何转义/);
+});
+
 test("the `¬ify_` paste is detected (PASTED_NOT_ENTITY) and fixed with one click", async () => {
   const s = sample("order-utf-8-rsa2-spki-base64-v2");
   const broken = s.body.replaceAll("&notify_", "¬ify_");

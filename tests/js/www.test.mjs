@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installPacked, root } from "./lib/scratch.mjs";
 import { ERRORS, FIELDS, FORMATS, KINDS, TEXT, beijing, lang, pick, pickLanguage, setLang, t } from "../../www/i18n.js";
-import { matchingBrace, readInput, repairBizContent } from "../../www/paste.js";
+import { looksLikeJavaMap, matchingBrace, readInput, readJavaMap, repairBizContent } from "../../www/paste.js";
 import { diffPieces } from "../../www/diff.js";
 import { derivedSamples } from "../../www/samples.js";
 import { problemsOf } from "../../www/render.js";
@@ -85,6 +85,51 @@ test("readInput: unencoded Chinese in a body that declares GBK is flagged (the G
   assert.deepEqual(readInput("charset=GBK&title=%D6%D0").notes, []);
   assert.deepEqual(readInput("charset=UTF-8&title=中文").notes, []);
   assert.deepEqual(readInput("charset=GBK&x=1¬ify_id=2").notes, [], "a pasted ¬ is not Chinese");
+});
+
+test("readInput: a Java Map.toString() log line is read as params (JSON values whole), with the lossy note; it verifies", () => {
+  const s = sample("order-utf-8-rsa2-spki-base64-v2");
+  const params = Object.fromEntries(new URLSearchParams(s.body));
+  // What `String.valueOf(map)` prints for a HashMap/LinkedHashMap<String, String>: no escaping.
+  const java = `{${Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")}}`;
+  assert.ok(java.includes("sign=") && /=[^,]*==/.test(java), "the sign ends in '=' padding");
+  const r = readInput(java);
+  assert.equal(r.format, "java-map");
+  assert.deepEqual(r.body, params);
+  assert.deepEqual(
+    r.notes.map((n) => [n.level, n.key]),
+    [["warning", "noteJavaMap"]],
+  );
+  assert.match(t("noteJavaMap"), /不做任何转义/);
+  const report = api.inspectNotification(r.body, s.key);
+  assert.equal(report.outcome.status, "verified", JSON.stringify(report.outcome));
+
+  // JSON values (biz_content) with ", " and "=" inside stay whole; a plain value with ", name="
+  // inside is split: the lossiness the note warns about.
+  const body = readJavaMap('{biz_content={"a":"x, y=1","b":[1, 2]}, sign=ab+/c==, note=hello, world=1}', []);
+  assert.deepEqual(body, { biz_content: '{"a":"x, y=1","b":[1, 2]}', sign: "ab+/c==", note: "hello", world: "1" });
+  assert.deepEqual(readJavaMap("{a=, b=x=y}", []), { a: "", b: "x=y" });
+  assert.equal(readJavaMap("{a=1, a=2}", []), null, "a map has no duplicate keys");
+  // request.getParameterMap() itself prints arrays: the values are not in the log at all.
+  const notes = [];
+  assert.deepEqual(readJavaMap("{sign=[Ljava.lang.String;@1b6d3586, a=1}", notes), {
+    sign: "[Ljava.lang.String;@1b6d3586",
+    a: "1",
+  });
+  assert.deepEqual(
+    notes.map((n) => [n.level, n.key, n.arg]),
+    [
+      ["warning", "noteJavaMap", undefined],
+      ["error", "noteJavaArray", "sign"],
+    ],
+  );
+  // JSON is not a Java map, and still reads as JSON.
+  assert.equal(looksLikeJavaMap('{"a":"1"}'), false);
+  assert.equal(looksLikeJavaMap("{}"), false);
+  assert.equal(readInput('{"app_id":"1"}').format, "json-params");
+  assert.equal(readInput('{"a": nope}').format, "form");
 });
 
 test("repairBizContent and matchingBrace", () => {
