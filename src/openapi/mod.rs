@@ -21,10 +21,14 @@
 //! # Ok::<(), alipay_notify::Error>(())
 //! ```
 
+mod app_key;
 mod catalogue;
+mod json_forms;
+mod pasted;
 mod private_key;
 mod reply;
 mod request;
+mod request_inspect;
 pub(crate) mod response;
 mod signer;
 mod v2;
@@ -32,10 +36,14 @@ mod v3;
 
 pub use crate::error::ApiError;
 pub use catalogue::{find_api, Api, HttpMethod, V3Route, APIS, CERT_DOWNLOAD_METHOD};
+pub use pasted::MAX_PASTED_REQUEST_BYTES;
 pub use private_key::{PrivateKey, PrivateKeyFormat, MAX_PRIVATE_KEY_TEXT_BYTES};
 pub use reply::{read_v2_reply, read_v3_reply, ApiResponse, V3Reply};
 pub use request::{
     prepare as prepare_request, Protocol, RequestInput, SignedRequest, UnsignedRequest,
+};
+pub use request_inspect::{
+    inspect_request, InspectRequestOptions, RequestInspection, SignedInstead,
 };
 pub use response::{
     verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
