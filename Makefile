@@ -96,7 +96,7 @@ screenshots: pack
 # (fuzz/corpus/<target>, left as is; new inputs go to fuzz/target/corpus/). Needs nightly and
 # cargo-fuzz (installed by `.ci/setup fuzz`). A crash stops the run; its input is in fuzz/artifacts/.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options certificate verify_response
+FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options certificate verify_response inspect_request
 fuzz:
 	.ci/setup fuzz
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

@@ -240,7 +240,10 @@ fn v3_mistakes_each_get_their_own_hint_and_the_string_they_signed() {
 
     // Right key, content changed after signing, by no known mistake.
     let r = inspect(
-        &resign_v3(&pasted(&post), &good(&post).replace("\":\"2025", "\":\"2024")),
+        &resign_v3(
+            &pasted(&post),
+            &good(&post).replace("\":\"2025", "\":\"2024"),
+        ),
         Some(&key),
     );
     assert_eq!(codes(&r), ["SIGNED_OTHER_CONTENT"]);

@@ -25,6 +25,7 @@ export const {
   checkAlipayCertificate,
   verifyResponse,
   verifyV3Response,
+  inspectRequest,
   aesDecrypt,
   errorCodes,
   isAlipayNotifyError,

@@ -417,6 +417,44 @@ pub fn verify_response_js(
     }))
 }
 
+/// `inspectRequest(request, appPublicKey, nowMs)` → JSON of what Alipay verifies in a pasted
+/// request and why it would not verify (see [`crate::openapi::inspect_request`]). Throws only on
+/// arguments of the wrong type or size; everything about the request is in the report.
+#[wasm_bindgen(js_name = inspectRequest)]
+pub fn inspect_request_js(
+    request: &JsValue,
+    app_public_key: &JsValue,
+    now_ms: &JsValue,
+) -> Result<String, JsValue> {
+    let text = bounded_text(
+        request,
+        "the request",
+        crate::openapi::MAX_PASTED_REQUEST_BYTES,
+    )
+    .map_err(|e| js_error(&e))?;
+    let key = if app_public_key.is_null() || app_public_key.is_undefined() {
+        None
+    } else {
+        Some(
+            bounded_text(
+                app_public_key,
+                "the app public key",
+                crate::crypto::MAX_KEY_TEXT_BYTES,
+            )
+            .map_err(|e| js_error(&e))?,
+        )
+    };
+    let options = crate::openapi::InspectRequestOptions {
+        // Epoch milliseconds are integers well inside i64; anything else means "no clock".
+        now_ms: now_ms.as_f64().filter(|n| n.is_finite()).map(|n| n as i64),
+    };
+    to_json(&crate::openapi::inspect_request(
+        &text,
+        key.as_deref(),
+        options,
+    ))
+}
+
 /// `verifyV3Response(timestamp, nonce, body, signature, key)`: throws unless it verifies. The
 /// body has the core's response limit (as `verifyResponse`); the headers theirs.
 #[wasm_bindgen(js_name = verifyV3Response)]
