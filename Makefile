@@ -83,10 +83,11 @@ test-node-lts: pack
 	done
 
 # The debugging page (www/) and the browser entry in headless Chromium (screenshots into a
-# temporary folder; `make screenshots` rewrites docs/screenshots/).
+# temporary folder; `make screenshots` rewrites docs/screenshots/); its request and response
+# modes on alipay-sdk's and the client's requests and on mistakes made on purpose.
 test-browser: pack
 	.ci/setup js browser
-	cd tests/js && $(NODE_TEST) browser.test.mjs
+	cd tests/js && $(NODE_TEST) browser.test.mjs browser-request.test.mjs
 
 screenshots: pack
 	.ci/setup js browser

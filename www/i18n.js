@@ -282,6 +282,92 @@ export const TEXT = {
     (k) =>
       `The value of ${k} is a Java array's toString() (like [Ljava.lang.String;@1b6d3586); the value itself is not in the log: log request.getParameter(name) or the raw body.`,
   ],
+  modeNotification: ["通知验签", "Notifications"],
+  modeRequest: ["我发出的请求", "My request"],
+  modeResponse: ["支付宝的响应", "Alipay's response"],
+  requestLabel: ["你发出的请求", "The request you sent"],
+  requestHelp: [
+    "v3:请求行、请求头(authorization,代商家调用时还有 alipay-app-auth-token)、空行、请求体。v2:完整 URL(含查询串)和/或表单请求体。",
+    "v3: the request line, headers (authorization, and alipay-app-auth-token when calling for a merchant), a blank line, the body. v2: the whole URL (with its query) and/or the form body.",
+  ],
+  appKeyLabel: ["应用公钥", "App public key"],
+  appKeyHelp: [
+    "上传到开放平台控制台的“应用公钥”(你的应用私钥对应的公钥),不是支付宝公钥。",
+    "The app public key (应用公钥) you uploaded to the Open Platform console — the public half of your app private key — not the Alipay public key.",
+  ],
+  requestSignTitle: ["支付宝验签的字符串", "The string Alipay verifies"],
+  requestSignHelp: [
+    "逐字节就是这个字符串;↵ 表示换行符 \\n(v3 每一行都以 \\n 结尾)。",
+    "Byte for byte this string; ↵ marks a line break \\n (every v3 line ends in \\n).",
+  ],
+  requestFields: ["请求中的签名参数", "Signed fields of the request"],
+  requestIdle: [
+    "粘贴你发出的请求和应用公钥,查看支付宝验签的字符串。",
+    "Paste the request you sent and the app public key to see the string Alipay verifies.",
+  ],
+  requestMatches: ["签名匹配", "Signature matches"],
+  requestMismatch: [
+    "签名不匹配(支付宝会返回 isv.invalid-signature)",
+    "Signature does not match (Alipay answers isv.invalid-signature)",
+  ],
+  requestNotChecked: ["未能检查签名", "Signature not checked"],
+  signedInstead: ["你的签名实际对应的字符串:", "The string your signature does match:"],
+  responseLabel: ["支付宝返回的响应", "Alipay's response"],
+  responseHelp: [
+    "v3:响应头 alipay-timestamp、alipay-nonce、alipay-signature(证书模式还有 alipay-sn)、空行、原始响应体。v2:原始 JSON 文本。",
+    "v3: the headers alipay-timestamp, alipay-nonce, alipay-signature (alipay-sn in certificate mode), a blank line, the raw body. v2: the raw JSON text.",
+  ],
+  responseKeyHelp: [
+    "开放平台控制台中的“支付宝公钥”(不是应用公钥)。",
+    "The Alipay public key (支付宝公钥) from the Open Platform console (not the app public key).",
+  ],
+  responseSignTitle: ["被验签的内容", "The content verified"],
+  responseIdle: [
+    "粘贴支付宝的响应和支付宝公钥,检查它能否验签。",
+    "Paste Alipay's response and the Alipay public key to check it.",
+  ],
+  responseVerified: ["响应验签通过", "Response verified"],
+  responseFailed: ["响应验签失败", "Response not verified"],
+  respNoKey: [
+    "没有粘贴支付宝公钥:什么都没有验证。请粘贴开放平台控制台中的“支付宝公钥”(不是应用公钥)。",
+    "No Alipay public key was pasted: nothing was verified. Paste the Alipay public key from the console (not the app public key).",
+  ],
+  respMissingHeaders: [
+    (h) =>
+      `缺少响应头 ${h}:v3 响应的签名在 alipay-signature 中,覆盖 alipay-timestamp、alipay-nonce 和原始响应体。请连同响应头一起粘贴。`,
+    (h) =>
+      `Missing header ${h}: a v3 response's signature is in alipay-signature, over alipay-timestamp, alipay-nonce and the raw body. Paste the response with its headers.`,
+  ],
+  respMismatch: [
+    "签名与内容不符:要么这不是“支付宝公钥”(最常见的是粘贴了应用公钥),要么内容与收到的不同——JSON 被重新格式化、\\/ 被改写、响应头来自另一个响应。请粘贴原始响应,并使用控制台中的支付宝公钥。",
+    "The signature does not match: either this is not the Alipay public key (the app public key is the one most often pasted), or the text differs from what was received — JSON re-formatted, \\/ rewritten, headers from another response. Paste the raw response and the console's Alipay public key.",
+  ],
+  respPretty: [
+    "响应体看起来被格式化过(换行和缩进):支付宝签名的是收到的原始文本,请粘贴原始字节,不要粘贴格式化后的 JSON。",
+    "The body looks pretty-printed (line breaks and indentation): Alipay signs the raw text it sent; paste the raw bytes, not re-formatted JSON.",
+  ],
+  respTrimmed: [
+    "已去掉响应体末尾的换行(编辑器常会加上;支付宝的响应体没有)。",
+    "The line breaks after the body were dropped (editors add them; Alipay's body has none).",
+  ],
+  respSnMismatch: [
+    (got, want) =>
+      `alipay-sn 为 ${got},而所粘贴证书的 SN 为 ${want}:支付宝用另一张证书签名(可能已轮换),请下载最新的支付宝公钥证书。`,
+    (got, want) =>
+      `alipay-sn is ${got} but the pasted certificate's SN is ${want}: Alipay signed with another certificate (perhaps rotated); download the current Alipay public-key certificate.`,
+  ],
+  respMalformed: [
+    '不是支付宝 v2 响应的格式:应为 {"<method>_response":{…},"sign":"…"} 的原始 JSON 文本。',
+    'Not the shape of an Alipay v2 response: the raw JSON text {"<method>_response":{…},"sign":"…"} is expected.',
+  ],
+  respBadKey: [
+    "无法读取这个公钥:请粘贴控制台中的“支付宝公钥”(base64 或 PEM)或支付宝公钥证书。",
+    "This key cannot be read: paste the console's Alipay public key (base64 or PEM) or the Alipay public-key certificate.",
+  ],
+  respBadSignature: [
+    "签名不是有效的 base64 RSA 签名,或长度与公钥不符:请确认复制完整。",
+    "The signature is not valid base64 RSA, or not of this key's size: check that it was copied whole.",
+  ],
   jsonSample: ["文档 JSON 日志格式(应用授权)", "Docs' JSON dump shape (app auth)"],
   notSample: ["从文档复制的 ¬ify(一键修复)", "Copied from the docs: ¬ify (one-click fix)"],
 };

@@ -1,7 +1,8 @@
 //! The OpenAPI client core (调用支付宝开放接口): sans-IO builders for signed v3 and v2 requests,
 //! private-key loading, the [`Signer`] seam, and reading Alipay's answers into verified data or
 //! coded errors (built on [`verify_response`] and [`verify_v3_response`]). The caller brings the clock,
-//! the nonce and the transport.
+//! the nonce and the transport. For debugging, [`inspect_request`] reads a request as pasted from
+//! a log and says what Alipay verifies in it and why the signature would not match.
 //!
 //! ```
 //! use alipay_notify::openapi::{prepare_request, Protocol, RequestInput};

@@ -187,7 +187,11 @@ fn check(
         return;
     }
     report.verdict = "mismatch";
-    report.error = Some((&Error::SignatureMismatch).into());
+    // The crate's message speaks of notifications; this is a request.
+    report.error = Some(ErrorInfo {
+        code: Error::SignatureMismatch.code(),
+        message: "the signature does not match the string Alipay verifies".into(),
+    });
     if let Some(c) = candidates
         .into_iter()
         .find(|c| recovered.matches(c.sign_type, &c.text))

@@ -13,6 +13,7 @@ import { looksLikeJavaMap, matchingBrace, readInput, readJavaMap, repairBizConte
 import { diffPieces } from "../../www/diff.js";
 import { derivedSamples } from "../../www/samples.js";
 import { problemsOf } from "../../www/render.js";
+import { readResponse, responseMethod, visibleLines } from "../../www/exchange.js";
 
 const samples = JSON.parse(readFileSync(join(root, "www/samples.json"), "utf8"));
 const sample = (id) => samples.find((s) => s.id === id);
@@ -155,6 +156,70 @@ test("problemsOf: without a key the list says the key is missing and nothing was
   const good = api.inspectNotification(s.body, s.key);
   assert.equal(good.outcome.status, "verified");
   assert.deepEqual(problemsOf(good), good.problems, "a verified report keeps its own list");
+});
+
+// ─── exchange.js ──────────────────────────────────────────────────────────────────────────
+
+test("readResponse: a v3 response (status line, headers, body) and a v2 JSON text; trailing line breaks named", () => {
+  const v3 = readResponse(
+    'HTTP/1.1 200 OK\r\nAlipay-Timestamp: 1735747200210\r\nalipay-nonce: n-1\r\nalipay-signature: AB+/==\r\n\r\n{"a":"b: c"}\r\n',
+  );
+  assert.deepEqual(v3, {
+    protocol: "v3",
+    headers: { "alipay-timestamp": "1735747200210", "alipay-nonce": "n-1", "alipay-signature": "AB+/==" },
+    body: '{"a":"b: c"}',
+    trimmed: true,
+  });
+  const v2 = readResponse('  {"x_response":{"code":"10000"},"sign":"s"}');
+  assert.deepEqual(v2, {
+    protocol: "v2",
+    headers: {},
+    body: '{"x_response":{"code":"10000"},"sign":"s"}',
+    trimmed: false,
+  });
+  assert.equal(readResponse(" \n ").protocol, "empty");
+  // A body line that looks like a header is the body once the blank line has passed.
+  assert.equal(readResponse("alipay-nonce: n\n\nx: y").body, "x: y");
+});
+
+test("responseMethod: the API of the first <method>_response key, error_response skipped", () => {
+  assert.equal(
+    responseMethod('{"alipay_open_servicemarket_order_query_response":{},"sign":"s"}'),
+    "alipay.open.servicemarket.order.query",
+  );
+  assert.equal(responseMethod('{"error_response":{},"alipay_trade_query_response":{}}'), "alipay.trade.query");
+  assert.equal(responseMethod('{"error_response":{"code":"40002"}}'), null);
+});
+
+test("visibleLines: every line break of a string to sign is kept and marked", () => {
+  assert.deepEqual(visibleLines("a\nGET\n/p\n\n"), [
+    ["a", true],
+    ["GET", true],
+    ["/p", true],
+    ["", true],
+  ]);
+  assert.deepEqual(visibleLines("k=v&x=y"), [["k=v&x=y", false]]);
+  assert.deepEqual(visibleLines(""), []);
+});
+
+test("inspectRequest through the packed package: a captured alipay-sdk request matches; no key says so", () => {
+  const c = JSON.parse(readFileSync(join(root, "tests/vectors/openapi/requests.json"), "utf8")).cases[0];
+  const r = c.request;
+  const text = `${r.method} ${r.target}\n${Object.entries(r.headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n")}\n\n${r.body}`;
+  const key = readFileSync(join(root, "tests/vectors/openapi/keys/app-public.pem"), "utf8");
+  const good = api.inspectRequest(text, key);
+  assert.equal(good.verdict, "matches");
+  assert.equal(good.stringToSign, c.stringToSign);
+  const none = api.inspectRequest(text);
+  assert.equal(none.verdict, "not_checked");
+  assert.equal(none.error.code, "INVALID_PUBLIC_KEY");
+  assert.deepEqual(
+    none.problems.map((p) => p.code),
+    ["KEY_MISSING"],
+  );
+  assert.throws(() => api.inspectRequest(42), { code: "INVALID_ARGUMENT" });
 });
 
 // ─── diff.js ──────────────────────────────────────────────────────────────────────────────
