@@ -444,6 +444,28 @@ export interface RequestInspection {
   problems: RequestProblem[];
 }
 
+/** What `inspectResponse` can find (beside the error codes of `error`). */
+export type ResponseProblemCode = ErrorCode | "KEY_MISSING" | "KEY_UNREADABLE" | "CONTENT_CHANGED" | "WRONG_KEY";
+
+/** A finding of `inspectResponse`, with advice in English and Chinese. */
+export interface ResponseProblem extends Omit<Problem, "code"> {
+  code: ResponseProblemCode;
+}
+
+/** Why an answer from Alipay does or does not verify (`inspectResponse`). */
+export interface ResponseInspection {
+  protocol: "v3" | "v2";
+  verified: boolean;
+  /** v3: `timestamp\nnonce\nbody\n`; v2: the signed member's raw text once verified, else `null`. */
+  signedContent: string | null;
+  error: ErrorInfo | null;
+  key: { provided: boolean; bits: number | null; error: ErrorInfo | null };
+  /** `true`: signed by this key's pair (over other text when not verified: `CONTENT_CHANGED`); `false`: by another key (`WRONG_KEY`); `null`: not known. */
+  signedByKey: boolean | null;
+  /** Findings with advice, the one that explains the verdict first. */
+  problems: ResponseProblem[];
+}
+
 /**
  * The input limits (README "Limits"), in bytes unless named otherwise. Exceeding one throws
  * `INPUT_TOO_LARGE` (`INVALID_PUBLIC_KEY` for the key size). A string counts in UTF-8 bytes; one
@@ -511,6 +533,24 @@ export declare function inspectRequest(
   appPublicKey?: string | null,
   options?: InspectRequestOptions,
 ): RequestInspection;
+/**
+ * Why an answer from Alipay does or does not verify with the Alipay public key: v3 when
+ * `timestamp`, `nonce` or `signature` is given (the `alipay-*` headers; or `protocol: "v3"`),
+ * else v2 (`body` is the JSON text; `method` optional, read from the body). A signature that
+ * does not match is told apart: the right key over changed text (`CONTENT_CHANGED`) or another
+ * key (`WRONG_KEY`). Never throws on content.
+ */
+export declare function inspectResponse(
+  response: {
+    body: string | Uint8Array;
+    timestamp?: string | null;
+    nonce?: string | null;
+    signature?: string | null;
+    method?: string | null;
+    protocol?: "v3" | "v2";
+  },
+  alipayPublicKey?: string | null,
+): ResponseInspection;
 /** Java `AlipaySignature.rsaCheckV1` (empty values kept): `false` on mismatch; throws on a bad key. */
 export declare function rsaCheckV1(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,

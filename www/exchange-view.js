@@ -1,9 +1,9 @@
 // The request and response modes of the page: what Alipay verifies in a request the user sent
 // (the package's `inspectRequest`, with the app public key) and whether Alipay's answer verifies
-// (`verifyV3Response` / `verifyResponse`, with the Alipay public key). Rendering with
+// (`inspectResponse`, with the Alipay public key). Rendering with
 // textContent only, as in render.js.
-import { getCertSN, inspectRequest, verifyResponse, verifyV3Response } from "alipay-notify";
-import { visibleLines, readResponse, responseMethod } from "./exchange.js";
+import { getCertSN, inspectRequest, inspectResponse } from "alipay-notify";
+import { readResponse, visibleLines } from "./exchange.js";
 import { ERRORS, lang, pick, pickIn, t } from "./i18n.js";
 import { $, code, el } from "./render.js";
 
@@ -158,7 +158,7 @@ function finding(codeName, severity, key, ...args) {
   };
 }
 
-/** Verifies the pasted response with the Alipay public key and shows why it does or does not. */
+/** Inspects the pasted response with the Alipay public key and shows why it does or does not verify. */
 export function runResponse(text, key) {
   const parsed = readResponse(text);
   const box = $("response-verdict");
@@ -168,51 +168,24 @@ export function runResponse(text, key) {
     $("response-sign-card").hidden = true;
     return null;
   }
-  const problems = [];
-  let error = null;
-  let signed = null;
   const h = parsed.headers;
-  if (parsed.protocol === "v3") {
-    signed = `${h["alipay-timestamp"] ?? ""}\n${h["alipay-nonce"] ?? ""}\n${parsed.body}\n`;
-    const missing = ["alipay-timestamp", "alipay-nonce", "alipay-signature"].filter((n) => !h[n]);
-    if (missing.length) {
-      error = { code: "MISSING_PARAMETER", message: missing.join(", ") };
-      problems.push(finding("MISSING_PARAMETER", "error", "respMissingHeaders", missing.join(", ")));
-    }
-  }
-  if (!error && !key.trim()) {
-    error = { code: "INVALID_PUBLIC_KEY", message: "no key" };
-    problems.push(finding("INVALID_PUBLIC_KEY", "error", "respNoKey"));
-  }
-  if (!error) {
-    try {
-      if (parsed.protocol === "v3") {
-        const parts = {
-          timestamp: h["alipay-timestamp"],
-          nonce: h["alipay-nonce"],
+  const report = inspectResponse(
+    parsed.protocol === "v3"
+      ? {
+          protocol: "v3",
+          timestamp: h["alipay-timestamp"] ?? null,
+          nonce: h["alipay-nonce"] ?? null,
+          signature: h["alipay-signature"] ?? null,
           body: parsed.body,
-          signature: h["alipay-signature"],
-        };
-        verifyV3Response(parts, key);
-      } else {
-        // A gateway error carries `error_response` only; any method then verifies that.
-        const method = responseMethod(parsed.body) ?? "alipay.open.servicemarket.order.query";
-        signed = verifyResponse(parsed.body, key, { method }).signedContent;
-      }
-    } catch (e) {
-      error = { code: e.code ?? "ERROR", message: e.message };
-      const byCode = {
-        SIGNATURE_MISMATCH: "respMismatch",
-        MALFORMED_RESPONSE: "respMalformed",
-        INVALID_PUBLIC_KEY: "respBadKey",
-        MALFORMED_SIGNATURE: "respBadSignature",
-        MISSING_PARAMETER: "respMalformed",
-      };
-      if (byCode[error.code]) problems.push(finding(error.code, "error", byCode[error.code]));
-      if (error.code === "SIGNATURE_MISMATCH" && /\n\s+"/.test(parsed.body))
-        problems.push(finding("BODY_REFORMATTED", "warning", "respPretty"));
-    }
-  }
+        }
+      : { protocol: "v2", body: parsed.body },
+    key || null,
+  );
+  /** @type {Array<{ code: string, severity: string, hint: string, hintZh: string, message: string }>} */
+  const problems = [...report.problems];
+  // What the paste itself shows, beside the package's verdict.
+  if (report.problems.some((p) => p.code === "CONTENT_CHANGED") && /\n\s+"/.test(parsed.body))
+    problems.push(finding("BODY_REFORMATTED", "warning", "respPretty"));
   const sn = h["alipay-sn"];
   if (sn && key.includes("BEGIN CERTIFICATE")) {
     try {
@@ -223,18 +196,23 @@ export function runResponse(text, key) {
     }
   }
   if (parsed.trimmed) problems.push(finding("BODY_TRIMMED", "info", "respTrimmed"));
-  verdictBox(box, error ? "failed" : "verified", t(error ? "responseFailed" : "responseVerified"), error, [
-    el(
-      "p",
-      { class: "variants" },
-      el("span", { class: "pill na", "data-testid": "response-protocol", text: parsed.protocol.toUpperCase() }),
-    ),
-  ]);
+  verdictBox(
+    box,
+    report.verified ? "verified" : "failed",
+    t(report.verified ? "responseVerified" : "responseFailed"),
+    report.error,
+    [
+      el(
+        "p",
+        { class: "variants" },
+        el("span", { class: "pill na", "data-testid": "response-protocol", text: report.protocol.toUpperCase() }),
+        report.key.bits ? el("span", { class: "pill na", text: t("keyBits", report.key.bits) }) : null,
+      ),
+    ],
+  );
   $("response-problems-card").hidden = problems.length === 0;
   problemList($("response-problems"), problems);
-  $("response-sign-card").hidden = signed === null;
-  if (signed !== null) {
-    replacePre("response-sign", signed);
-  }
-  return { error, problems };
+  $("response-sign-card").hidden = report.signedContent === null;
+  if (report.signedContent !== null) replacePre("response-sign", report.signedContent);
+  return report;
 }

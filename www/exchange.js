@@ -28,19 +28,6 @@ export function readResponse(text) {
   return { protocol: v3 ? "v3" : "v2", headers, body, trimmed: body !== rest };
 }
 
-/**
- * The API method a v2 response answers, from its first `<method>_response` key other than
- * `error_response` (`alipay_open_servicemarket_order_query_response` →
- * `alipay.open.servicemarket.order.query`); `null` when there is none (a gateway error: the
- * package then verifies `error_response`).
- */
-export function responseMethod(body) {
-  for (const m of body.matchAll(/"([a-z0-9_]+)_response"\s*:/g)) {
-    if (m[1] !== "error") return m[1].replace(/_/g, ".");
-  }
-  return null;
-}
-
 /** A string to sign split at its line breaks: `[line, endsWithNewline]` pairs, in order. */
 export function visibleLines(text) {
   const parts = text.split("\n");

@@ -328,20 +328,6 @@ export const TEXT = {
   ],
   responseVerified: ["响应验签通过", "Response verified"],
   responseFailed: ["响应验签失败", "Response not verified"],
-  respNoKey: [
-    "没有粘贴支付宝公钥:什么都没有验证。请粘贴开放平台控制台中的“支付宝公钥”(不是应用公钥)。",
-    "No Alipay public key was pasted: nothing was verified. Paste the Alipay public key from the console (not the app public key).",
-  ],
-  respMissingHeaders: [
-    (h) =>
-      `缺少响应头 ${h}:v3 响应的签名在 alipay-signature 中,覆盖 alipay-timestamp、alipay-nonce 和原始响应体。请连同响应头一起粘贴。`,
-    (h) =>
-      `Missing header ${h}: a v3 response's signature is in alipay-signature, over alipay-timestamp, alipay-nonce and the raw body. Paste the response with its headers.`,
-  ],
-  respMismatch: [
-    "签名与内容不符:要么这不是“支付宝公钥”(最常见的是粘贴了应用公钥),要么内容与收到的不同——JSON 被重新格式化、\\/ 被改写、响应头来自另一个响应。请粘贴原始响应,并使用控制台中的支付宝公钥。",
-    "The signature does not match: either this is not the Alipay public key (the app public key is the one most often pasted), or the text differs from what was received — JSON re-formatted, \\/ rewritten, headers from another response. Paste the raw response and the console's Alipay public key.",
-  ],
   respPretty: [
     "响应体看起来被格式化过(换行和缩进):支付宝签名的是收到的原始文本,请粘贴原始字节,不要粘贴格式化后的 JSON。",
     "The body looks pretty-printed (line breaks and indentation): Alipay signs the raw text it sent; paste the raw bytes, not re-formatted JSON.",
@@ -355,18 +341,6 @@ export const TEXT = {
       `alipay-sn 为 ${got},而所粘贴证书的 SN 为 ${want}:支付宝用另一张证书签名(可能已轮换),请下载最新的支付宝公钥证书。`,
     (got, want) =>
       `alipay-sn is ${got} but the pasted certificate's SN is ${want}: Alipay signed with another certificate (perhaps rotated); download the current Alipay public-key certificate.`,
-  ],
-  respMalformed: [
-    '不是支付宝 v2 响应的格式:应为 {"<method>_response":{…},"sign":"…"} 的原始 JSON 文本。',
-    'Not the shape of an Alipay v2 response: the raw JSON text {"<method>_response":{…},"sign":"…"} is expected.',
-  ],
-  respBadKey: [
-    "无法读取这个公钥:请粘贴控制台中的“支付宝公钥”(base64 或 PEM)或支付宝公钥证书。",
-    "This key cannot be read: paste the console's Alipay public key (base64 or PEM) or the Alipay public-key certificate.",
-  ],
-  respBadSignature: [
-    "签名不是有效的 base64 RSA 签名,或长度与公钥不符:请确认复制完整。",
-    "The signature is not valid base64 RSA, or not of this key's size: check that it was copied whole.",
   ],
   jsonSample: ["文档 JSON 日志格式(应用授权)", "Docs' JSON dump shape (app auth)"],
   notSample: ["从文档复制的 ¬ify(一键修复)", "Copied from the docs: ¬ify (one-click fix)"],

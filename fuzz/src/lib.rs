@@ -608,7 +608,8 @@ const APP_PUBLIC_KEY_PEM: &str = include_str!("../../tests/vectors/openapi/keys/
 
 /// `openapi::inspect_request` with no key, the vectors' app public key and the input as key
 /// text, with and without a clock: never a panic; a verdict of the three, a coded error exactly
-/// when it is not `matches`, a mistake's string only on a mismatch; serialises to JSON.
+/// when it is not `matches`, a mistake's string only on a mismatch; serialises to JSON. Then
+/// `inspect_response` on the same input.
 pub fn request(data: &[u8]) {
     use alipay_notify::openapi::{inspect_request, InspectRequestOptions};
     let text = String::from_utf8_lossy(data);
@@ -633,6 +634,45 @@ pub fn request(data: &[u8]) {
             }
             if r.signed_instead.is_some() {
                 assert_eq!(r.verdict, "mismatch");
+            }
+            assert!(serde_json::to_string(&r).is_ok());
+        }
+    }
+    response_inspection(&text);
+}
+
+/// `openapi::inspect_response` on the same input, as a v2 body and split as v3
+/// `timestamp\nnonce\nsignature\nbody`, with no key and the vectors' app public key: never a
+/// panic; verified exactly when no error; a signer's verdict only after a key loaded.
+fn response_inspection(text: &str) {
+    use alipay_notify::openapi::{inspect_response, ResponseInput};
+    let mut parts = text.splitn(4, '\n');
+    let (timestamp, nonce, signature) = (parts.next(), parts.next(), parts.next());
+    let body = parts.next().unwrap_or("");
+    for key in [None, Some(APP_PUBLIC_KEY_PEM)] {
+        for input in [
+            ResponseInput::V2 {
+                body: text,
+                method: None,
+            },
+            ResponseInput::V3 {
+                timestamp,
+                nonce,
+                signature,
+                body,
+            },
+        ] {
+            let r = inspect_response(input, key);
+            assert_eq!(r.verified, r.error.is_none());
+            if let Some(e) = &r.error {
+                assert!(
+                    ERROR_CODES.contains(&e.code),
+                    "unknown error code {}",
+                    e.code
+                );
+            }
+            if r.signed_by_key.is_some() {
+                assert!(r.key.bits.is_some());
             }
             assert!(serde_json::to_string(&r).is_ok());
         }

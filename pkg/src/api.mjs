@@ -111,6 +111,14 @@ function createApi(wasm) {
       const ms = now instanceof Date ? now.getTime() : now;
       return JSON.parse(wasm.inspectRequest(request, appPublicKey, typeof ms === "number" ? ms : undefined));
     },
+    inspectResponse(response, alipayPublicKey) {
+      const r = response ?? {};
+      const headers = [r.timestamp, r.nonce, r.signature].some((v) => v !== undefined && v !== null);
+      const protocol = r.protocol ?? (headers ? "v3" : "v2");
+      return JSON.parse(
+        wasm.inspectResponse(protocol, r.body, r.timestamp, r.nonce, r.signature, r.method, alipayPublicKey),
+      );
+    },
     verifyV3Response(parts, alipayPublicKey) {
       const p = parts ?? {};
       wasm.verifyV3Response(p.timestamp, p.nonce, p.body, p.signature, alipayPublicKey);

@@ -26,6 +26,7 @@ export const {
   verifyResponse,
   verifyV3Response,
   inspectRequest,
+  inspectResponse,
   aesDecrypt,
   errorCodes,
   isAlipayNotifyError,

@@ -2,7 +2,8 @@
 //! private-key loading, the [`Signer`] seam, and reading Alipay's answers into verified data or
 //! coded errors (built on [`verify_response`] and [`verify_v3_response`]). The caller brings the clock,
 //! the nonce and the transport. For debugging, [`inspect_request`] reads a request as pasted from
-//! a log and says what Alipay verifies in it and why the signature would not match.
+//! a log and says what Alipay verifies in it and why the signature would not match;
+//! [`inspect_response`] says why an answer does not verify.
 //!
 //! ```
 //! use alipay_notify::openapi::{prepare_request, Protocol, RequestInput};
@@ -31,6 +32,7 @@ mod reply;
 mod request;
 mod request_inspect;
 pub(crate) mod response;
+mod response_inspect;
 mod signer;
 mod v2;
 mod v3;
@@ -49,6 +51,7 @@ pub use request_inspect::{
 pub use response::{
     verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
 };
+pub use response_inspect::{inspect_response, ResponseInput, ResponseInspection};
 #[cfg(feature = "rsa-signer")]
 pub use signer::RsaSigner;
 pub use signer::Signer;

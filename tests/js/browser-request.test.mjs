@@ -355,10 +355,15 @@ test("responses: v3 and v2 from the captures verify with the Alipay public key; 
   v = await pasteResponse(v3Text(v3.headers, v3.body.replace("MERCHANT_ORDED", "MERCHANT_PAID")), ALIPAY_PUBLIC);
   assert.equal(v.status, "failed");
   assert.equal(v.code, "SIGNATURE_MISMATCH");
-  assert.match(v.problems.find((p) => p.code === "SIGNATURE_MISMATCH").hint, /支付宝公钥/);
+  // The right key over changed text: CONTENT_CHANGED, never the wrong-key hint.
+  assert.equal(v.problems[0].code, "CONTENT_CHANGED");
+  assert.match(v.problems[0].hint, /被改动/);
+  assert.ok(!v.problems.some((p) => p.code === "WRONG_KEY"));
   // The app public key pasted instead of the Alipay public key.
   v = await pasteResponse(v3Text(v3.headers, v3.body), APP_PUBLIC);
   assert.equal(v.code, "SIGNATURE_MISMATCH");
+  assert.equal(v.problems[0].code, "WRONG_KEY");
+  assert.match(v.problems[0].hint, /应用公钥/);
   // A header missing.
   const { "alipay-nonce": _nonce, ...noNonce } = v3.headers;
   v = await pasteResponse(v3Text(noNonce, v3.body), ALIPAY_PUBLIC);
@@ -372,6 +377,9 @@ test("responses: v3 and v2 from the captures verify with the Alipay public key; 
   v = await pasteResponse(v2.body.replace('"10000"', '"10001"'), ALIPAY_PUBLIC);
   assert.equal(v.status, "failed");
   assert.equal(v.code, "SIGNATURE_MISMATCH");
+  assert.equal(v.problems[0].code, "CONTENT_CHANGED");
+  v = await pasteResponse(v2.body, APP_PUBLIC);
+  assert.equal(v.problems[0].code, "WRONG_KEY");
   // Pretty-printed JSON (re-formatted by a log viewer) is named as the likely cause.
   v = await pasteResponse(JSON.stringify(JSON.parse(v2.body), null, 2), ALIPAY_PUBLIC);
   assert.equal(v.code, "SIGNATURE_MISMATCH");

@@ -13,7 +13,7 @@ import { looksLikeJavaMap, matchingBrace, readInput, readJavaMap, repairBizConte
 import { diffPieces } from "../../www/diff.js";
 import { derivedSamples } from "../../www/samples.js";
 import { problemsOf } from "../../www/render.js";
-import { readResponse, responseMethod, visibleLines } from "../../www/exchange.js";
+import { readResponse, visibleLines } from "../../www/exchange.js";
 
 const samples = JSON.parse(readFileSync(join(root, "www/samples.json"), "utf8"));
 const sample = (id) => samples.find((s) => s.id === id);
@@ -182,15 +182,6 @@ test("readResponse: a v3 response (status line, headers, body) and a v2 JSON tex
   assert.equal(readResponse("alipay-nonce: n\n\nx: y").body, "x: y");
 });
 
-test("responseMethod: the API of the first <method>_response key, error_response skipped", () => {
-  assert.equal(
-    responseMethod('{"alipay_open_servicemarket_order_query_response":{},"sign":"s"}'),
-    "alipay.open.servicemarket.order.query",
-  );
-  assert.equal(responseMethod('{"error_response":{},"alipay_trade_query_response":{}}'), "alipay.trade.query");
-  assert.equal(responseMethod('{"error_response":{"code":"40002"}}'), null);
-});
-
 test("visibleLines: every line break of a string to sign is kept and marked", () => {
   assert.deepEqual(visibleLines("a\nGET\n/p\n\n"), [
     ["a", true],
@@ -220,6 +211,25 @@ test("inspectRequest through the packed package: a captured alipay-sdk request m
     ["KEY_MISSING"],
   );
   assert.throws(() => api.inspectRequest(42), { code: "INVALID_ARGUMENT" });
+});
+
+test("inspectResponse through the packed package: a captured v2 answer verifies; the app key is WRONG_KEY", () => {
+  const c = JSON.parse(readFileSync(join(root, "tests/vectors/openapi/requests.json"), "utf8")).cases.find(
+    (x) => x.id === "key/v2/orderQuery/no-token",
+  );
+  const keys = join(root, "tests/vectors/openapi/keys");
+  const alipay = readFileSync(join(keys, "alipay-public.pem"), "utf8");
+  const good = api.inspectResponse({ body: c.response.body }, alipay);
+  assert.equal(good.verified, true);
+  assert.equal(good.signedContent, c.response.signedContent);
+  const wrong = api.inspectResponse({ body: c.response.body }, readFileSync(join(keys, "app-public.pem"), "utf8"));
+  assert.deepEqual(
+    [wrong.verified, wrong.error.code, wrong.signedByKey, wrong.problems.map((p) => p.code)],
+    [false, "SIGNATURE_MISMATCH", false, ["WRONG_KEY"]],
+  );
+  assert.throws(() => api.inspectResponse({ body: "{}", protocol: /** @type {any} */ ("v4") }, alipay), {
+    code: "INVALID_ARGUMENT",
+  });
 });
 
 // ─── diff.js ──────────────────────────────────────────────────────────────────────────────
