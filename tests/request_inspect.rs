@@ -376,6 +376,21 @@ fn a_v2_timestamp_in_local_time_is_named_with_its_zone() {
         "{}",
         r.problems[0].message
     );
+    // An old paste: the request's own `Date` header is the time it claims, whatever the clock.
+    let text = v2_request(&c, utc, |p| sign_string(p, false), false).replacen(
+        "\n\n",
+        "\ndate: Thu, 02 Jan 2025 01:18:12 GMT\n\n",
+        1,
+    );
+    let r = inspect(&text, Some(&key));
+    assert_eq!(codes(&r), ["TIMESTAMP_NOT_BEIJING"], "no clock needed");
+    let later = InspectRequestOptions {
+        now_ms: Some(now + 86_400_000 * 300),
+    };
+    assert_eq!(
+        codes(&inspect_request(&text, Some(&key), later)),
+        ["TIMESTAMP_NOT_BEIJING"]
+    );
     // Beijing time itself, or no clock to compare with: nothing said.
     let beijing = |p: &mut Vec<(String, String)>| {
         for (k, v) in p.iter_mut() {

@@ -13,6 +13,7 @@ use super::json_forms::FORMS;
 use super::pasted::{self, Pasted};
 use crate::crypto::rsa::pkcs1v15::{Recovered, SignType};
 use crate::encoding::base64::{decode as decode_base64, Policy};
+use crate::encoding::time::civil_to_epoch_seconds;
 use crate::encoding::{beijing_to_epoch_ms, epoch_ms_to_beijing, Form};
 use crate::error::Error;
 use crate::notify::{ErrorInfo, KeyReport, Problem};
@@ -66,8 +67,9 @@ pub struct SignedInstead {
 /// Options of [`inspect_request`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InspectRequestOptions {
-    /// The current time (epoch ms): a v2 `timestamp` this many whole hours away from Beijing
-    /// time is named as local time. `None`: the timestamp is not compared.
+    /// The current time (epoch ms): a v2 `timestamp` a whole number of hours away from Beijing
+    /// time is named as local time. A pasted `Date` header, the time the request claims, is
+    /// used instead when present. `None` (and no `Date`): the timestamp is not compared.
     pub now_ms: Option<i64>,
 }
 
@@ -467,7 +469,9 @@ fn v2(
     let main = build(false);
     report.string_to_sign = String::from_utf8_lossy(&main).into_owned();
     if let Some(ts) = get("timestamp") {
-        timestamp_check(&ts, options.now_ms, &mut report.problems);
+        // The time the request claims (its `Date` header) when pasted, else the clock.
+        let sent = p.header("date").and_then(http_date_ms).or(options.now_ms);
+        timestamp_check(&ts, sent, &mut report.problems);
     }
 
     let mut c = Vec::new();
@@ -496,6 +500,24 @@ fn v2(
         });
     }
     Some((main, c))
+}
+
+/// An HTTP-date (`Tue, 01 Dec 2026 12:55:19 GMT`, RFC 9110's preferred form) in epoch ms.
+fn http_date_ms(s: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = s.split_whitespace().skip(1);
+    let day = parts.next()?.parse::<i64>().ok()?;
+    let month = MONTHS.iter().position(|m| Some(*m) == parts.next())?;
+    let year = parts.next()?.parse::<i64>().ok()?;
+    let mut hms = parts.next()?.split(':').map(|n| n.parse::<i64>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next() != Some("GMT") {
+        return None;
+    }
+    let month = i64::try_from(month).ok()? + 1;
+    civil_to_epoch_seconds(year, month, day, h, m, sec).map(|t| t * 1000)
 }
 
 /// A v2 `timestamp` that is Beijing time only when read in another zone: it is the signer's
