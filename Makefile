@@ -97,10 +97,11 @@ test-node-lts: pack
 	done
 
 # The debugging page (www/) and the browser entry in headless Chromium (screenshots into a
-# temporary folder; `make screenshots` rewrites docs/screenshots/).
+# temporary folder; `make screenshots` rewrites docs/screenshots/); its request and response
+# modes on alipay-sdk's and the client's requests and on mistakes made on purpose.
 test-browser: pack
 	.ci/setup js browser
-	cd tests/js && $(NODE_TEST) browser.test.mjs
+	cd tests/js && $(NODE_TEST) browser.test.mjs browser-request.test.mjs
 
 screenshots: pack
 	.ci/setup js browser
@@ -110,7 +111,7 @@ screenshots: pack
 # (fuzz/corpus/<target>, left as is; new inputs go to fuzz/target/corpus/). Needs nightly and
 # cargo-fuzz (installed by `.ci/setup fuzz`). A crash stops the run; its input is in fuzz/artifacts/.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options certificate verify_response openapi_reply private_key lifecycle_json
+FUZZ_TARGETS ?= form_parse parse verify inspect public_key verify_options certificate verify_response openapi_reply private_key lifecycle_json inspect_request
 fuzz:
 	.ci/setup fuzz
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

@@ -316,6 +316,36 @@ def main() -> None:
         ("applied-huge", json.dumps([{"applied": [str(i) for i in range(5000)]}, events[0]]).encode()),
     ]:
         write("lifecycle_json", name, data)
+    request_seeds()
+
+
+def request_seeds() -> None:
+    """inspect_request: alipay-sdk's captured requests as a proxy log shows them, as URLs and bare
+    bodies, and hand-written broken pastes."""
+    captured = json.loads((VECTORS / "openapi" / "requests.json").read_text())
+    for case in captured["cases"]:
+        r = case["request"]
+        head = f"{r['method']} {r['target']} HTTP/1.1\r\n"
+        headers = "".join(f"{k}: {v}\r\n" for k, v in r["headers"].items())
+        write("inspect_request", slug(case["id"]), (head + headers + "\r\n" + r["body"]).encode())
+        if case["protocol"] == "v2" and case["mode"] == "key":
+            url = f"https://openapi.alipay.com{r['target']}\n\n{r['body']}"
+            write("inspect_request", slug(case["id"] + "-url"), url.encode())
+    for name, data in [
+        ("empty", ""),
+        ("bare-form", "app_id=1&sign=AAAA&sign_type=RSA2&timestamp=2025-01-02 09:00:00"),
+        ("query", "?a=1&a=2"),
+        ("bad-percent", "POST /gateway.do?a=%zz HTTP/1.1\n\nb=1"),
+        ("no-blank-line", "GET /v3/x?a=1\nauthorization: ALIPAY-SHA256withRSA app_id=1,sign=\n{}"),
+        ("bad-scheme", "GET /v3/x\nauthorization: Bearer abc"),
+        ("no-sign", "POST /v3/x\nauthorization: ALIPAY-SHA256withRSA app_id=1,nonce=n,timestamp=1\n\n{}"),
+        ("deep-body", "POST /v3/x\nauthorization: ALIPAY-SHA256withRSA a=1,sign=AAAA\n\n" + "[" * 300 + "]" * 300),
+        ("lower-method", "get https://h.example/v3/x?b=2 HTTP/2\nHost: h.example\n\n"),
+        ("url-only-host", "http://127.0.0.1:8080"),
+        ("bad-timestamp", "timestamp=2025-13-45 99:99:99&sign=AAAA"),
+        ("many-headers", "GET /v3/x\n" + "h: v\n" * 250),
+    ]:
+        write("inspect_request", slug(name), data.encode())
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ export const verifyCertChain = guarded(api.verifyCertChain);
 export const checkAlipayCertificate = guarded(api.checkAlipayCertificate);
 export const verifyResponse = guarded(api.verifyResponse);
 export const verifyV3Response = guarded(api.verifyV3Response);
+export const inspectRequest = guarded(api.inspectRequest);
+export const inspectResponse = guarded(api.inspectResponse);
 export const aesDecrypt = guarded(api.aesDecrypt);
 export const errorCodes = guarded(api.errorCodes);
 // Needs no module: usable in a `catch` before `init()` finished.

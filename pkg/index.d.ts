@@ -378,6 +378,94 @@ export interface Inspection {
   problems: Problem[];
 }
 
+/** What `inspectRequest` can find about a request (beside the error codes of `error`). */
+export type RequestProblemCode =
+  | "KEY_MISSING"
+  | "KEY_UNREADABLE"
+  | "PRIVATE_KEY_GIVEN"
+  | "PRIVATE_KEY_ARMOUR"
+  | "KEY_ARMOUR"
+  | "WRONG_KEY"
+  | "SIGNED_OTHER_CONTENT"
+  | "SIGNATURE_MISSING"
+  | "MALFORMED_SIGNATURE"
+  | "AUTHORIZATION_MALFORMED"
+  | "TOKEN_LINE_MISSING"
+  | "TOKEN_LINE_WITHOUT_HEADER"
+  | "QUERY_NOT_SIGNED"
+  | "BODY_RESERIALISED"
+  | "METHOD_CASE"
+  | "HOST_SIGNED"
+  | "TIMESTAMP_SECONDS"
+  | "EMPTY_VALUE_SIGNED"
+  | "SIGN_TYPE_SHA1"
+  | "TIMESTAMP_FORMAT"
+  | "TIMESTAMP_NOT_BEIJING";
+
+/** A finding of `inspectRequest`, with advice in English and Chinese. */
+export interface RequestProblem extends Omit<Problem, "code"> {
+  code: RequestProblemCode;
+}
+
+/** Options of `inspectRequest`. */
+export interface InspectRequestOptions {
+  /**
+   * The current time (default `Date.now()`): a v2 `timestamp` a whole number of hours away from
+   * Beijing time is named as the signer's local time. `null`: the timestamp is not compared.
+   */
+  now?: number | Date | null;
+}
+
+/** What Alipay verifies in a request, and why it would not verify (`inspectRequest`). */
+export interface RequestInspection {
+  /** `"v3"` (an `authorization` header or a `/v3/` path) or `"v2"` (gateway params). */
+  protocol: "v3" | "v2";
+  /** The HTTP method as pasted, `null` without a request line. */
+  httpMethod: string | null;
+  /** The request-target (path and query) as pasted, `""` if none. */
+  target: string;
+  /** The exact string Alipay verifies (v3 lines end in `\n`; v2: sorted non-empty `key=value`). */
+  stringToSign: string;
+  /** `RSA2` (SHA256withRSA), or `RSA` for a v2 request that declares it. */
+  signType: SignType;
+  /** The signature as sent (base64), `null` if the request carries none. */
+  signature: string | null;
+  /** Whether the signature matches `stringToSign` under the app public key. */
+  verdict: "matches" | "mismatch" | "not_checked";
+  /** Why the verdict is not `"matches"` (`SIGNATURE_MISMATCH`, `INVALID_PUBLIC_KEY`, …). */
+  error: ErrorInfo | null;
+  /** The key as read. */
+  key: { provided: boolean; bits: number | null; error: ErrorInfo | null };
+  /** The string the signature does match, when a known mistake produced it. */
+  signedInstead: { code: RequestProblemCode; stringToSign: string } | null;
+  /** v3: the `authorization` fields in order; v2: the params in received order (decoded). */
+  fields: Array<[string, string]>;
+  /** Findings with advice, the one that explains the verdict first. */
+  problems: RequestProblem[];
+}
+
+/** What `inspectResponse` can find (beside the error codes of `error`). */
+export type ResponseProblemCode = ErrorCode | "KEY_MISSING" | "KEY_UNREADABLE" | "CONTENT_CHANGED" | "WRONG_KEY";
+
+/** A finding of `inspectResponse`, with advice in English and Chinese. */
+export interface ResponseProblem extends Omit<Problem, "code"> {
+  code: ResponseProblemCode;
+}
+
+/** Why an answer from Alipay does or does not verify (`inspectResponse`). */
+export interface ResponseInspection {
+  protocol: "v3" | "v2";
+  verified: boolean;
+  /** v3: `timestamp\nnonce\nbody\n`; v2: the signed member's raw text once verified, else `null`. */
+  signedContent: string | null;
+  error: ErrorInfo | null;
+  key: { provided: boolean; bits: number | null; error: ErrorInfo | null };
+  /** `true`: signed by this key's pair (over other text when not verified: `CONTENT_CHANGED`); `false`: by another key (`WRONG_KEY`); `null`: not known. */
+  signedByKey: boolean | null;
+  /** Findings with advice, the one that explains the verdict first. */
+  problems: ResponseProblem[];
+}
+
 /**
  * The input limits (README "Limits"), in bytes unless named otherwise. Exceeding one throws
  * `INPUT_TOO_LARGE` (`INVALID_PUBLIC_KEY` for the key size). A string counts in UTF-8 bytes; one
@@ -433,6 +521,36 @@ export declare function inspectNotification(
   alipayPublicKey?: string | null,
   options?: VerifyOptions,
 ): Inspection;
+/**
+ * What Alipay verifies in a request you sent (`isv.invalid-signature`, 验签出错): paste it as a
+ * proxy or log shows it — v3: request line, headers (`authorization`, `alipay-app-auth-token`),
+ * blank line, body; v2: the URL with its query and/or the form body — with the app public key
+ * (应用公钥). Returns the exact string to sign, whether the signature matches it, and a hint for
+ * each known mistake that explains a mismatch. Never throws on the request's content.
+ */
+export declare function inspectRequest(
+  request: string,
+  appPublicKey?: string | null,
+  options?: InspectRequestOptions,
+): RequestInspection;
+/**
+ * Why an answer from Alipay does or does not verify with the Alipay public key: v3 when
+ * `timestamp`, `nonce` or `signature` is given (the `alipay-*` headers; or `protocol: "v3"`),
+ * else v2 (`body` is the JSON text; `method` optional, read from the body). A signature that
+ * does not match is told apart: the right key over changed text (`CONTENT_CHANGED`) or another
+ * key (`WRONG_KEY`). Never throws on content.
+ */
+export declare function inspectResponse(
+  response: {
+    body: string | Uint8Array;
+    timestamp?: string | null;
+    nonce?: string | null;
+    signature?: string | null;
+    method?: string | null;
+    protocol?: "v3" | "v2";
+  },
+  alipayPublicKey?: string | null,
+): ResponseInspection;
 /** Java `AlipaySignature.rsaCheckV1` (empty values kept): `false` on mismatch; throws on a bad key. */
 export declare function rsaCheckV1(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,

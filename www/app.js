@@ -1,10 +1,13 @@
 // The debugging page: reads what the user pasted, runs `inspectNotification` from the npm
 // package (browser entry) and shows everything it reports; in certificate mode also the
-// certificate's SN, the root bundle's SN and the chain's verdict. No framework, no network: the
+// certificate's SN, the root bundle's SN and the chain's verdict. Two more modes look at the
+// other direction: a request the user sent (`inspectRequest`) and Alipay's response to it. No framework, no network: the
 // only requests are this page's own files (its modules, the package, its wasm, samples.json).
 // This module is the wiring; the text is in i18n.js, paste parsing in paste.js, the sign-content
-// difference in diff.js, the derived samples in samples.js and the rendering in render.js.
+// difference in diff.js, the derived samples in samples.js, the rendering in render.js and the
+// request / response modes in exchange-view.js (their pure parts in exchange.js).
 import init, { getCertSN, getRootCertSN, inspectNotification, verifyCertChain } from "alipay-notify";
+import { runRequest, runResponse } from "./exchange-view.js";
 import { lang, pickLanguage, setLang, t } from "./i18n.js";
 import { readInput } from "./paste.js";
 import { $, render as renderState, renderSamples as renderSampleList } from "./render.js";
@@ -125,10 +128,31 @@ let ready = false;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let timer;
 
+/** The page's modes: notifications (the default), a request sent, Alipay's response. */
+const MODES = ["notification", "request", "response"];
+let mode = "notification";
+
+function setMode(next) {
+  mode = MODES.includes(next) ? next : "notification";
+  document.body.dataset.mode = mode;
+  for (const b of all("[data-mode]")) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
+  const hash = mode === "notification" ? "" : `#${mode}`;
+  if (location.hash !== hash) history.replaceState(null, "", hash || location.pathname + location.search);
+  run();
+}
+
 function run() {
   clearTimeout(timer);
   delete document.body.dataset.pending;
   if (!ready) return;
+  if (mode === "request") {
+    runRequest(field("request").value, field("app-key").value.trim(), Date.now());
+    return;
+  }
+  if (mode === "response") {
+    runResponse(field("response").value, field("response-key").value.trim());
+    return;
+  }
   const input = readInput(field("body").value);
   const key = field("key").value.trim();
   const root = field("root").value.trim();
@@ -162,13 +186,19 @@ function setLanguage(next) {
   if (ready) {
     renderSamples();
     render();
+    if (mode !== "notification") run();
   }
 }
 
 async function start() {
   applyLanguage();
   for (const b of all("[data-lang]")) b.addEventListener("click", () => setLanguage(b.dataset.lang));
-  for (const id of ["body", "key", "root"]) $(id).addEventListener("input", schedule);
+  for (const id of ["body", "key", "root", "request", "app-key", "response", "response-key"])
+    $(id).addEventListener("input", schedule);
+  for (const b of all("[data-mode]")) b.addEventListener("click", () => setMode(b.dataset.mode));
+  mode = MODES.includes(location.hash.slice(1)) ? location.hash.slice(1) : "notification";
+  document.body.dataset.mode = mode;
+  for (const b of all("[data-mode]")) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
   for (const id of ["opt-variant", "opt-rsa2", "opt-rsa", "opt-empty", "opt-charset"])
     $(id).addEventListener("change", run);
   state = { input: null, report: null, options: null };

@@ -126,6 +126,7 @@ export const FORMATS = {
   url: ["完整 URL", "whole URL"],
   "json-dump": ['JSON 日志({"headers":…,"data":{…}})', 'JSON dump ({"headers":…,"data":{…}})'],
   "json-params": ["参数 JSON 对象", "JSON object of params"],
+  "java-map": ["Java Map.toString() 日志({key=value, …})", "Java Map.toString() log ({key=value, …})"],
 };
 
 export const TEXT = {
@@ -145,8 +146,8 @@ export const TEXT = {
   ],
   bodyLabel: ["通知内容", "Notification"],
   bodyHelp: [
-    '原始请求体、查询串、完整 URL、文档中的 JSON 日志({"headers":…,"data":{…}})或参数 JSON 对象。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。',
-    'Raw form body, query string, whole URL, the JSON dump shown in Alipay\'s docs ({"headers":…,"data":{…}}) or a JSON object of params. Paste a GBK notification as its raw percent-encoded body, so its bytes survive.',
+    '原始请求体、查询串、完整 URL、文档中的 JSON 日志({"headers":…,"data":{…}})、参数 JSON 对象或 Java Map.toString() 日志({key=value, …})。GBK 通知请粘贴原始的百分号编码请求体,字节才能保持不变。',
+    'Raw form body, query string, whole URL, the JSON dump shown in Alipay\'s docs ({"headers":…,"data":{…}}) a JSON object of params or a Java Map.toString() log line ({key=value, …}). Paste a GBK notification as its raw percent-encoded body, so its bytes survive.',
   ],
   keyLabel: ["支付宝公钥或公钥证书", "Alipay public key or certificate"],
   keyHelp: [
@@ -210,6 +211,11 @@ export const TEXT = {
   mismatch: ["不匹配", "mismatch"],
   notChecked: ["未检查", "not checked"],
   noProblems: ["未发现问题。", "No problems found."],
+  noKeyHint: [
+    "没有粘贴公钥:什么都没有验证。请在右侧粘贴开放平台控制台中的“支付宝公钥”(不是应用公钥)或支付宝公钥证书。",
+    "No key was pasted: nothing was verified. Paste the Alipay public key from the Open Platform console (not the app public key) or the Alipay public-key certificate.",
+  ],
+  unexplained: ["未能验签;详细原因见上方的结论。", "Not verified; the verdict above says why."],
   sevError: ["错误", "error"],
   sevWarning: ["警告", "warning"],
   sevInfo: ["提示", "info"],
@@ -266,6 +272,76 @@ export const TEXT = {
     "通知声明 GBK,但粘贴的文本含有未编码的汉字:浏览器只能以 UTF-8 传递它们,GBK 字节已丢失。请粘贴原始的百分号编码请求体。",
     "The notification declares GBK but the pasted text has unencoded Chinese: a browser can only pass it on as UTF-8, so the GBK bytes are lost. Paste the raw percent-encoded body.",
   ],
+  noteJavaMap: [
+    "Java Map.toString() 不做任何转义:值中含有“, 名称=”时无法与下一个参数区分,值也已是解码后的文字(GBK 通知的原始字节已丢失)。能拿到原始请求体时请粘贴原始请求体。",
+    "Java's Map.toString() escapes nothing: a value containing “, name=” cannot be told from the next parameter, and the values are already decoded text (a GBK notification's bytes are gone). Paste the raw body when you can.",
+  ],
+  noteJavaArray: [
+    (k) =>
+      `${k} 的值是 Java 数组的 toString()(如 [Ljava.lang.String;@1b6d3586),原值不在日志里:请打印 request.getParameter(name) 或原始请求体。`,
+    (k) =>
+      `The value of ${k} is a Java array's toString() (like [Ljava.lang.String;@1b6d3586); the value itself is not in the log: log request.getParameter(name) or the raw body.`,
+  ],
+  modeNotification: ["通知验签", "Notifications"],
+  modeRequest: ["我发出的请求", "My request"],
+  modeResponse: ["支付宝的响应", "Alipay's response"],
+  requestLabel: ["你发出的请求", "The request you sent"],
+  requestHelp: [
+    "v3:请求行、请求头(authorization,代商家调用时还有 alipay-app-auth-token)、空行、请求体。v2:完整 URL(含查询串)和/或表单请求体。",
+    "v3: the request line, headers (authorization, and alipay-app-auth-token when calling for a merchant), a blank line, the body. v2: the whole URL (with its query) and/or the form body.",
+  ],
+  appKeyLabel: ["应用公钥", "App public key"],
+  appKeyHelp: [
+    "上传到开放平台控制台的“应用公钥”(你的应用私钥对应的公钥),不是支付宝公钥。",
+    "The app public key (应用公钥) you uploaded to the Open Platform console — the public half of your app private key — not the Alipay public key.",
+  ],
+  requestSignTitle: ["支付宝验签的字符串", "The string Alipay verifies"],
+  requestSignHelp: [
+    "逐字节就是这个字符串;↵ 表示换行符 \\n(v3 每一行都以 \\n 结尾)。",
+    "Byte for byte this string; ↵ marks a line break \\n (every v3 line ends in \\n).",
+  ],
+  requestFields: ["请求中的签名参数", "Signed fields of the request"],
+  requestIdle: [
+    "粘贴你发出的请求和应用公钥,查看支付宝验签的字符串。",
+    "Paste the request you sent and the app public key to see the string Alipay verifies.",
+  ],
+  requestMatches: ["签名匹配", "Signature matches"],
+  requestMismatch: [
+    "签名不匹配(支付宝会返回 isv.invalid-signature)",
+    "Signature does not match (Alipay answers isv.invalid-signature)",
+  ],
+  requestNotChecked: ["未能检查签名", "Signature not checked"],
+  signedInstead: ["你的签名实际对应的字符串:", "The string your signature does match:"],
+  responseLabel: ["支付宝返回的响应", "Alipay's response"],
+  responseHelp: [
+    "v3:响应头 alipay-timestamp、alipay-nonce、alipay-signature(证书模式还有 alipay-sn)、空行、原始响应体。v2:原始 JSON 文本。",
+    "v3: the headers alipay-timestamp, alipay-nonce, alipay-signature (alipay-sn in certificate mode), a blank line, the raw body. v2: the raw JSON text.",
+  ],
+  responseKeyHelp: [
+    "开放平台控制台中的“支付宝公钥”(不是应用公钥)。",
+    "The Alipay public key (支付宝公钥) from the Open Platform console (not the app public key).",
+  ],
+  responseSignTitle: ["被验签的内容", "The content verified"],
+  responseIdle: [
+    "粘贴支付宝的响应和支付宝公钥,检查它能否验签。",
+    "Paste Alipay's response and the Alipay public key to check it.",
+  ],
+  responseVerified: ["响应验签通过", "Response verified"],
+  responseFailed: ["响应验签失败", "Response not verified"],
+  respPretty: [
+    "响应体看起来被格式化过(换行和缩进):支付宝签名的是收到的原始文本,请粘贴原始字节,不要粘贴格式化后的 JSON。",
+    "The body looks pretty-printed (line breaks and indentation): Alipay signs the raw text it sent; paste the raw bytes, not re-formatted JSON.",
+  ],
+  respTrimmed: [
+    "已去掉响应体末尾的换行(编辑器常会加上;支付宝的响应体没有)。",
+    "The line breaks after the body were dropped (editors add them; Alipay's body has none).",
+  ],
+  respSnMismatch: [
+    (got, want) =>
+      `alipay-sn 为 ${got},而所粘贴证书的 SN 为 ${want}:支付宝用另一张证书签名(可能已轮换),请下载最新的支付宝公钥证书。`,
+    (got, want) =>
+      `alipay-sn is ${got} but the pasted certificate's SN is ${want}: Alipay signed with another certificate (perhaps rotated); download the current Alipay public-key certificate.`,
+  ],
   jsonSample: ["文档 JSON 日志格式(应用授权)", "Docs' JSON dump shape (app auth)"],
   notSample: ["从文档复制的 ¬ify(一键修复)", "Copied from the docs: ¬ify (one-click fix)"],
 };
@@ -283,6 +359,14 @@ export function t(key, ...args) {
   const entry = TEXT[key];
   if (!entry) return key;
   const v = entry[lang === "en" ? 1 : 0];
+  return typeof v === "function" ? v(...args) : v;
+}
+
+/** A UI string in the given language ("zh" or "en"), whatever the current one. */
+export function pickIn(language, key, ...args) {
+  const entry = TEXT[key];
+  if (!entry) return null;
+  const v = entry[language === "en" ? 1 : 0];
   return typeof v === "function" ? v(...args) : v;
 }
 

@@ -1,5 +1,6 @@
 // Reading what the user pasted: a form body, query string, URL, the JSON dump Alipay's docs show
-// (with biz_content unescaped inside it) or a JSON object of params. Pure: no DOM, no package.
+// (with biz_content unescaped inside it), a JSON object of params or a Java `Map.toString()` log
+// line. Pure: no DOM, no package.
 
 /**
  * What the user pasted, as a body for the API: a string (form, query, URL) or, for JSON, a
@@ -9,6 +10,10 @@ export function readInput(text) {
   const notes = [];
   const s = text.trim();
   if (!s) return { format: "empty", body: null, headerCharset: null, notes };
+  if (looksLikeJavaMap(s)) {
+    const body = readJavaMap(s, notes);
+    if (body) return { format: "java-map", body, headerCharset: null, notes };
+  }
   const start = s.startsWith("{") ? 0 : jsonAfterData(s);
   if (start >= 0) {
     const json = readJson(s.slice(start, s.lastIndexOf("}") + 1), notes);
@@ -102,6 +107,76 @@ export function matchingBrace(s, i) {
     } else if (c === '"') inString = true;
     else if (c === "{") depth++;
     else if (c === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+// A Java `Map.toString()`: `{app_id=2021…, sign=…, charset=UTF-8}`. Keys are Alipay's parameter
+// names (letters, digits, `_`, `.`), so an entry starts at `, name=`; what a JSON parser would
+// call an opening `{"` or `{}` never starts one.
+const JAVA_KEY = /^[A-Za-z_][\w.]*=/;
+
+/** Whether `s` (trimmed) is a Java map's `toString()` rather than JSON. */
+export function looksLikeJavaMap(s) {
+  return s.startsWith("{") && s.endsWith("}") && JAVA_KEY.test(s.slice(1).trimStart());
+}
+
+/**
+ * The params of a Java `Map.toString()` as a plain object, `null` if it is not one. The
+ * format is lossy — `Map.toString` escapes nothing, so a value containing `, name=` cannot be
+ * told from a new entry — and says so in `notes`. A value that starts with `{` or `[` (JSON,
+ * such as `biz_content`) runs to its matching bracket, so commas inside it never split it.
+ */
+export function readJavaMap(s, notes) {
+  const inner = s.slice(1, -1);
+  const body = {};
+  let i = 0;
+  while (i < inner.length) {
+    while (inner[i] === " ") i++;
+    const key = JAVA_KEY.exec(inner.slice(i));
+    if (!key) return null;
+    const name = key[0].slice(0, -1);
+    const start = i + key[0].length;
+    let end = -1;
+    if (inner[start] === "{" || inner[start] === "[") {
+      const close = matchingBracket(inner, start);
+      if (close >= 0 && (close + 1 === inner.length || nextEntry(inner, close + 1) === close + 1)) end = close + 1;
+    }
+    if (end < 0) end = nextEntry(inner, start);
+    if (Object.hasOwn(body, name)) return null;
+    body[name] = inner.slice(start, end);
+    i = end + 1;
+  }
+  if (Object.keys(body).length === 0) return null;
+  notes.push({ level: "warning", key: "noteJavaMap" });
+  const arrays = Object.keys(body).filter((k) => /^\[L[\w.$]+;@[0-9a-f]+$/.test(body[k]));
+  if (arrays.length > 0) notes.push({ level: "error", key: "noteJavaArray", arg: arrays.join(", ") });
+  return body;
+}
+
+/** Where the entry after `from` begins (the index of its `,`), or the end of `inner`. */
+function nextEntry(inner, from) {
+  for (let j = inner.indexOf(", ", from); j >= 0; j = inner.indexOf(", ", j + 1)) {
+    if (JAVA_KEY.test(inner.slice(j + 2))) return j;
+  }
+  return inner.length;
+}
+
+/** The index of the bracket closing the `{` or `[` at `i` (JSON strings skipped), or -1. */
+function matchingBracket(s, i) {
+  const stack = [];
+  let inString = false;
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") stack.push(c === "{" ? "}" : "]");
+    else if (c === "}" || c === "]") {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    }
   }
   return -1;
 }

@@ -1,6 +1,6 @@
 // Rendering the page from a report (textContent only: pasted data never becomes markup).
 import { diffPieces } from "./diff.js";
-import { ERRORS, FIELDS, FORMATS, KINDS, NOT_FIELDS, beijing, lang, pick, t } from "./i18n.js";
+import { ERRORS, FIELDS, FORMATS, KINDS, NOT_FIELDS, beijing, lang, pick, pickIn, t } from "./i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -208,12 +208,13 @@ function renderProblems(report, handlers) {
   list.replaceChildren();
   $("problems-card").hidden = !report;
   if (!report) return;
-  if (report.problems.length === 0) {
+  const problems = problemsOf(report);
+  if (problems.length === 0) {
     list.append(el("li", { class: "problem ok" }, t("noProblems")));
     return;
   }
   const sev = { error: "sevError", warning: "sevWarning", info: "sevInfo" };
-  for (const p of report.problems) {
+  for (const p of problems) {
     const li = el(
       "li",
       { class: `problem ${p.severity}`, "data-code": p.code },
@@ -241,6 +242,28 @@ function renderProblems(report, handlers) {
     }
     list.append(li);
   }
+}
+
+/**
+ * The problems to list: the report's, and — because an empty list reads as "no problems" — the
+ * verdict's own error when the report lists nothing (a missing key above all: without it
+ * nothing was verified).
+ */
+export function problemsOf(report) {
+  if (report.problems.length > 0 || report.outcome.status === "verified") return report.problems;
+  const error = report.outcome.error;
+  const missingKey = !report.key.provided;
+  const code = missingKey ? "INVALID_PUBLIC_KEY" : (error?.code ?? "SIGNATURE_MISMATCH");
+  return [
+    {
+      severity: "error",
+      code,
+      param: null,
+      hint: missingKey ? pickIn("en", "noKeyHint") : (pickIn("en", "unexplained") ?? ""),
+      hintZh: missingKey ? pickIn("zh", "noKeyHint") : (pickIn("zh", "unexplained") ?? ""),
+      message: error?.message ?? "",
+    },
+  ];
 }
 
 function fieldValue(name, value) {

@@ -105,6 +105,20 @@ function createApi(wasm) {
       // over-long body is refused by its length before anything is decoded or copied.
       return JSON.parse(wasm.verifyResponse(rawBody, alipayPublicKey, o.method, o.signType));
     },
+    inspectRequest(request, appPublicKey, options) {
+      // The clock only names a local-time v2 timestamp; `null` leaves it out.
+      const now = options?.now === undefined ? Date.now() : options.now;
+      const ms = now instanceof Date ? now.getTime() : now;
+      return JSON.parse(wasm.inspectRequest(request, appPublicKey, typeof ms === "number" ? ms : undefined));
+    },
+    inspectResponse(response, alipayPublicKey) {
+      const r = response ?? {};
+      const headers = [r.timestamp, r.nonce, r.signature].some((v) => v !== undefined && v !== null);
+      const protocol = r.protocol ?? (headers ? "v3" : "v2");
+      return JSON.parse(
+        wasm.inspectResponse(protocol, r.body, r.timestamp, r.nonce, r.signature, r.method, alipayPublicKey),
+      );
+    },
     verifyV3Response(parts, alipayPublicKey) {
       const p = parts ?? {};
       wasm.verifyV3Response(p.timestamp, p.nonce, p.body, p.signature, alipayPublicKey);

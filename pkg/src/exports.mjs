@@ -25,6 +25,8 @@ export const {
   checkAlipayCertificate,
   verifyResponse,
   verifyV3Response,
+  inspectRequest,
+  inspectResponse,
   aesDecrypt,
   errorCodes,
   isAlipayNotifyError,

@@ -1,7 +1,9 @@
 //! The OpenAPI client core (调用支付宝开放接口): sans-IO builders for signed v3 and v2 requests,
 //! private-key loading, the [`Signer`] seam, and reading Alipay's answers into verified data or
 //! coded errors (built on [`verify_response`] and [`verify_v3_response`]). The caller brings the clock,
-//! the nonce and the transport.
+//! the nonce and the transport. For debugging, [`inspect_request`] reads a request as pasted from
+//! a log and says what Alipay verifies in it and why the signature would not match;
+//! [`inspect_response`] says why an answer does not verify.
 //!
 //! ```
 //! use alipay_notify::openapi::{prepare_request, Protocol, RequestInput};
@@ -21,25 +23,35 @@
 //! # Ok::<(), alipay_notify::Error>(())
 //! ```
 
+mod app_key;
 mod catalogue;
+mod json_forms;
+mod pasted;
 mod private_key;
 mod reply;
 mod request;
+mod request_inspect;
 pub(crate) mod response;
+mod response_inspect;
 mod signer;
 mod v2;
 mod v3;
 
 pub use crate::error::ApiError;
 pub use catalogue::{find_api, Api, HttpMethod, V3Route, APIS, CERT_DOWNLOAD_METHOD};
+pub use pasted::MAX_PASTED_REQUEST_BYTES;
 pub use private_key::{PrivateKey, PrivateKeyFormat, MAX_PRIVATE_KEY_TEXT_BYTES};
 pub use reply::{read_v2_reply, read_v3_reply, ApiResponse, V3Reply};
 pub use request::{
     prepare as prepare_request, Protocol, RequestInput, SignedRequest, UnsignedRequest,
 };
+pub use request_inspect::{
+    inspect_request, InspectRequestOptions, RequestInspection, SignedInstead,
+};
 pub use response::{
     verify_response, verify_v3_response, VerifiedResponse, MAX_RESPONSE_BYTES, MAX_V3_HEADER_BYTES,
 };
+pub use response_inspect::{inspect_response, ResponseInput, ResponseInspection};
 #[cfg(feature = "rsa-signer")]
 pub use signer::RsaSigner;
 pub use signer::Signer;

@@ -417,6 +417,102 @@ pub fn verify_response_js(
     }))
 }
 
+/// `inspectRequest(request, appPublicKey, nowMs)` → JSON of what Alipay verifies in a pasted
+/// request and why it would not verify (see [`crate::openapi::inspect_request`]). Throws only on
+/// arguments of the wrong type or size; everything about the request is in the report.
+#[wasm_bindgen(js_name = inspectRequest)]
+pub fn inspect_request_js(
+    request: &JsValue,
+    app_public_key: &JsValue,
+    now_ms: &JsValue,
+) -> Result<String, JsValue> {
+    let text = bounded_text(
+        request,
+        "the request",
+        crate::openapi::MAX_PASTED_REQUEST_BYTES,
+    )
+    .map_err(|e| js_error(&e))?;
+    let key = if app_public_key.is_null() || app_public_key.is_undefined() {
+        None
+    } else {
+        Some(
+            bounded_text(
+                app_public_key,
+                "the app public key",
+                crate::crypto::MAX_KEY_TEXT_BYTES,
+            )
+            .map_err(|e| js_error(&e))?,
+        )
+    };
+    let options = crate::openapi::InspectRequestOptions {
+        // Epoch milliseconds are integers well inside i64; anything else means "no clock".
+        now_ms: now_ms.as_f64().filter(|n| n.is_finite()).map(|n| n as i64),
+    };
+    to_json(&crate::openapi::inspect_request(
+        &text,
+        key.as_deref(),
+        options,
+    ))
+}
+
+/// `inspectResponse(protocol, body, timestamp, nonce, signature, method, key)` → JSON of why an
+/// answer does or does not verify (see [`crate::openapi::inspect_response`]). `protocol` is
+/// `"v3"` or `"v2"`; absent headers are `undefined`. Throws only on arguments of the wrong type or
+/// size.
+#[wasm_bindgen(js_name = inspectResponse)]
+pub fn inspect_response_js(
+    protocol: &JsValue,
+    body: &JsValue,
+    timestamp: &JsValue,
+    nonce: &JsValue,
+    signature: &JsValue,
+    method: &JsValue,
+    key: &JsValue,
+) -> Result<String, JsValue> {
+    let optional = |v: &JsValue, what: &str, max: usize| -> Result<Option<String>, JsValue> {
+        if v.is_null() || v.is_undefined() {
+            Ok(None)
+        } else {
+            bounded_text(v, what, max)
+                .map(Some)
+                .map_err(|e| js_error(&e))
+        }
+    };
+    let body = response_text(body).map_err(|e| js_error(&e))?;
+    let header = crate::openapi::MAX_V3_HEADER_BYTES;
+    let timestamp = optional(timestamp, "`timestamp`", header)?;
+    let nonce = optional(nonce, "`nonce`", header)?;
+    let signature = optional(signature, "`signature`", header)?;
+    let method = optional(
+        method,
+        "`method`",
+        crate::openapi::response::MAX_METHOD_BYTES,
+    )?;
+    let key = optional(
+        key,
+        "the Alipay public key",
+        crate::crypto::MAX_KEY_TEXT_BYTES,
+    )?;
+    let input = match protocol.as_string().as_deref() {
+        Some("v3") => crate::openapi::ResponseInput::V3 {
+            timestamp: timestamp.as_deref(),
+            nonce: nonce.as_deref(),
+            signature: signature.as_deref(),
+            body: &body,
+        },
+        Some("v2") => crate::openapi::ResponseInput::V2 {
+            body: &body,
+            method: method.as_deref(),
+        },
+        _ => {
+            return Err(js_error(&Error::InvalidArgument {
+                reason: "protocol must be \"v3\" or \"v2\"".into(),
+            }))
+        }
+    };
+    to_json(&crate::openapi::inspect_response(input, key.as_deref()))
+}
+
 /// `verifyV3Response(timestamp, nonce, body, signature, key)`: throws unless it verifies. The
 /// body has the core's response limit (as `verifyResponse`); the headers theirs.
 #[wasm_bindgen(js_name = verifyV3Response)]

@@ -298,6 +298,17 @@ test("the JSON dump shape of Alipay's docs verifies (escaped, and as the docs pr
   assert.equal((await verdict()).status, "verified");
 });
 
+test("a Java Map.toString() paste is read as a Java map (not as broken JSON), verifies, and says it is lossy", async () => {
+  const s = sample("order-utf-8-rsa2-spki-base64-v2");
+  const java = `{${[...new URLSearchParams(s.body)].map(([k, v]) => `${k}=${v}`).join(", ")}}`;
+  const v = await paste(java, s.key);
+  assert.equal(v.status, "verified", v.text);
+  const notes = await page.getByTestId("input-notes").textContent();
+  assert.equal(await page.locator("#input-notes [data-format]").getAttribute("data-format"), "java-map");
+  assert.doesNotMatch(notes, /无法解析/);
+  assert.match(notes, /Map\.toString\(\) 不做任何转义/);
+});
+
 test("the `¬ify_` paste is detected (PASTED_NOT_ENTITY) and fixed with one click", async () => {
   const s = sample("order-utf-8-rsa2-spki-base64-v2");
   const broken = s.body.replaceAll("&notify_", "¬ify_");
@@ -320,6 +331,11 @@ test("the page answers as the user types, shows missing-key and option errors, a
   let v = await paste(s.body, "");
   assert.equal(v.status, "error");
   assert.equal(v.code, "INVALID_PUBLIC_KEY");
+  // Without a key nothing was verified: the problem list says so, never "no problems".
+  const problemsText = await page.getByTestId("problems").textContent();
+  assert.doesNotMatch(problemsText, /未发现问题/);
+  const missing = v.problems.find((p) => p.code === "INVALID_PUBLIC_KEY");
+  assert.ok(missing && /没有粘贴公钥/.test(missing.hint) && /什么都没有验证/.test(missing.hint), problemsText);
   v = await paste(s.body, s.key);
   assert.equal(v.status, "verified");
   assert.equal(v.variant, "v2");

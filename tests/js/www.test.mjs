@@ -9,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installPacked, root } from "./lib/scratch.mjs";
 import { ERRORS, FIELDS, FORMATS, KINDS, TEXT, beijing, lang, pick, pickLanguage, setLang, t } from "../../www/i18n.js";
-import { matchingBrace, readInput, repairBizContent } from "../../www/paste.js";
+import { looksLikeJavaMap, matchingBrace, readInput, readJavaMap, repairBizContent } from "../../www/paste.js";
 import { diffPieces } from "../../www/diff.js";
 import { derivedSamples } from "../../www/samples.js";
+import { problemsOf } from "../../www/render.js";
+import { readResponse, visibleLines } from "../../www/exchange.js";
 
 const samples = JSON.parse(readFileSync(join(root, "www/samples.json"), "utf8"));
 const sample = (id) => samples.find((s) => s.id === id);
@@ -86,6 +88,51 @@ test("readInput: unencoded Chinese in a body that declares GBK is flagged (the G
   assert.deepEqual(readInput("charset=GBK&x=1¬ify_id=2").notes, [], "a pasted ¬ is not Chinese");
 });
 
+test("readInput: a Java Map.toString() log line is read as params (JSON values whole), with the lossy note; it verifies", () => {
+  const s = sample("order-utf-8-rsa2-spki-base64-v2");
+  const params = Object.fromEntries(new URLSearchParams(s.body));
+  // What `String.valueOf(map)` prints for a HashMap/LinkedHashMap<String, String>: no escaping.
+  const java = `{${Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")}}`;
+  assert.ok(java.includes("sign=") && /=[^,]*==/.test(java), "the sign ends in '=' padding");
+  const r = readInput(java);
+  assert.equal(r.format, "java-map");
+  assert.deepEqual(r.body, params);
+  assert.deepEqual(
+    r.notes.map((n) => [n.level, n.key]),
+    [["warning", "noteJavaMap"]],
+  );
+  assert.match(t("noteJavaMap"), /不做任何转义/);
+  const report = api.inspectNotification(r.body, s.key);
+  assert.equal(report.outcome.status, "verified", JSON.stringify(report.outcome));
+
+  // JSON values (biz_content) with ", " and "=" inside stay whole; a plain value with ", name="
+  // inside is split: the lossiness the note warns about.
+  const body = readJavaMap('{biz_content={"a":"x, y=1","b":[1, 2]}, sign=ab+/c==, note=hello, world=1}', []);
+  assert.deepEqual(body, { biz_content: '{"a":"x, y=1","b":[1, 2]}', sign: "ab+/c==", note: "hello", world: "1" });
+  assert.deepEqual(readJavaMap("{a=, b=x=y}", []), { a: "", b: "x=y" });
+  assert.equal(readJavaMap("{a=1, a=2}", []), null, "a map has no duplicate keys");
+  // request.getParameterMap() itself prints arrays: the values are not in the log at all.
+  const notes = [];
+  assert.deepEqual(readJavaMap("{sign=[Ljava.lang.String;@1b6d3586, a=1}", notes), {
+    sign: "[Ljava.lang.String;@1b6d3586",
+    a: "1",
+  });
+  assert.deepEqual(
+    notes.map((n) => [n.level, n.key, n.arg]),
+    [
+      ["warning", "noteJavaMap", undefined],
+      ["error", "noteJavaArray", "sign"],
+    ],
+  );
+  // JSON is not a Java map, and still reads as JSON.
+  assert.equal(looksLikeJavaMap('{"a":"1"}'), false);
+  assert.equal(looksLikeJavaMap("{}"), false);
+  assert.equal(readInput('{"app_id":"1"}').format, "json-params");
+  assert.equal(readInput('{"a": nope}').format, "form");
+});
+
 test("repairBizContent and matchingBrace", () => {
   assert.equal(repairBizContent('{"biz_content":"x"}'), null, "nothing to repair");
   assert.equal(repairBizContent('{"biz_content":"{"a":1}"}'), '{"biz_content":"{\\"a\\":1}"}');
@@ -93,6 +140,96 @@ test("repairBizContent and matchingBrace", () => {
   assert.equal(matchingBrace('{"a":"}"}', 0), 8);
   assert.equal(matchingBrace('{"a":"\\"}"}', 0), 10);
   assert.equal(matchingBrace("{{}", 0), -1);
+});
+
+// ─── render.js ────────────────────────────────────────────────────────────────────────────
+
+test("problemsOf: without a key the list says the key is missing and nothing was verified, never empty", () => {
+  const s = sample("change-signed-v2-auto");
+  const none = api.inspectNotification(s.body, null);
+  assert.equal(none.outcome.error.code, "INVALID_PUBLIC_KEY");
+  const listed = problemsOf(none);
+  assert.equal(listed.length, 1);
+  assert.equal(listed[0].code, "INVALID_PUBLIC_KEY");
+  assert.match(listed[0].hintZh, /什么都没有验证/);
+  assert.match(listed[0].hint, /nothing was verified/);
+  const good = api.inspectNotification(s.body, s.key);
+  assert.equal(good.outcome.status, "verified");
+  assert.deepEqual(problemsOf(good), good.problems, "a verified report keeps its own list");
+});
+
+// ─── exchange.js ──────────────────────────────────────────────────────────────────────────
+
+test("readResponse: a v3 response (status line, headers, body) and a v2 JSON text; trailing line breaks named", () => {
+  const v3 = readResponse(
+    'HTTP/1.1 200 OK\r\nAlipay-Timestamp: 1735747200210\r\nalipay-nonce: n-1\r\nalipay-signature: AB+/==\r\n\r\n{"a":"b: c"}\r\n',
+  );
+  assert.deepEqual(v3, {
+    protocol: "v3",
+    headers: { "alipay-timestamp": "1735747200210", "alipay-nonce": "n-1", "alipay-signature": "AB+/==" },
+    body: '{"a":"b: c"}',
+    trimmed: true,
+  });
+  const v2 = readResponse('  {"x_response":{"code":"10000"},"sign":"s"}');
+  assert.deepEqual(v2, {
+    protocol: "v2",
+    headers: {},
+    body: '{"x_response":{"code":"10000"},"sign":"s"}',
+    trimmed: false,
+  });
+  assert.equal(readResponse(" \n ").protocol, "empty");
+  // A body line that looks like a header is the body once the blank line has passed.
+  assert.equal(readResponse("alipay-nonce: n\n\nx: y").body, "x: y");
+});
+
+test("visibleLines: every line break of a string to sign is kept and marked", () => {
+  assert.deepEqual(visibleLines("a\nGET\n/p\n\n"), [
+    ["a", true],
+    ["GET", true],
+    ["/p", true],
+    ["", true],
+  ]);
+  assert.deepEqual(visibleLines("k=v&x=y"), [["k=v&x=y", false]]);
+  assert.deepEqual(visibleLines(""), []);
+});
+
+test("inspectRequest through the packed package: a captured alipay-sdk request matches; no key says so", () => {
+  const c = JSON.parse(readFileSync(join(root, "tests/vectors/openapi/requests.json"), "utf8")).cases[0];
+  const r = c.request;
+  const text = `${r.method} ${r.target}\n${Object.entries(r.headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n")}\n\n${r.body}`;
+  const key = readFileSync(join(root, "tests/vectors/openapi/keys/app-public.pem"), "utf8");
+  const good = api.inspectRequest(text, key);
+  assert.equal(good.verdict, "matches");
+  assert.equal(good.stringToSign, c.stringToSign);
+  const none = api.inspectRequest(text);
+  assert.equal(none.verdict, "not_checked");
+  assert.equal(none.error.code, "INVALID_PUBLIC_KEY");
+  assert.deepEqual(
+    none.problems.map((p) => p.code),
+    ["KEY_MISSING"],
+  );
+  assert.throws(() => api.inspectRequest(42), { code: "INVALID_ARGUMENT" });
+});
+
+test("inspectResponse through the packed package: a captured v2 answer verifies; the app key is WRONG_KEY", () => {
+  const c = JSON.parse(readFileSync(join(root, "tests/vectors/openapi/requests.json"), "utf8")).cases.find(
+    (x) => x.id === "key/v2/orderQuery/no-token",
+  );
+  const keys = join(root, "tests/vectors/openapi/keys");
+  const alipay = readFileSync(join(keys, "alipay-public.pem"), "utf8");
+  const good = api.inspectResponse({ body: c.response.body }, alipay);
+  assert.equal(good.verified, true);
+  assert.equal(good.signedContent, c.response.signedContent);
+  const wrong = api.inspectResponse({ body: c.response.body }, readFileSync(join(keys, "app-public.pem"), "utf8"));
+  assert.deepEqual(
+    [wrong.verified, wrong.error.code, wrong.signedByKey, wrong.problems.map((p) => p.code)],
+    [false, "SIGNATURE_MISMATCH", false, ["WRONG_KEY"]],
+  );
+  assert.throws(() => api.inspectResponse({ body: "{}", protocol: /** @type {any} */ ("v4") }, alipay), {
+    code: "INVALID_ARGUMENT",
+  });
 });
 
 // ─── diff.js ──────────────────────────────────────────────────────────────────────────────
