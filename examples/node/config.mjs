@@ -92,8 +92,8 @@ export async function gatewayOptionsFromEnv(env) {
     store = await openStore(db, { driver });
   } catch (e) {
     // A driver that cannot load here is a setting to change, not a problem of the file.
-    const what = e.name === "DriverError" ? (driver ? "ALIPAY_SQLITE_DRIVER" : "SQLite") : `ALIPAY_DB ${db}`;
-    throw new ConfigError(`${what}: ${e.message}`, "STORE_UNAVAILABLE");
+    const what = e.name !== "DriverError" ? `ALIPAY_DB ${db}: ` : driver ? "ALIPAY_SQLITE_DRIVER: " : "";
+    throw new ConfigError(`${what}${e.message}`, "STORE_UNAVAILABLE");
   }
   const path = env.GATEWAY_PATH || "/";
   return {

@@ -282,7 +282,13 @@ export class SqliteStore {
    * @param {ConstructorParameters<typeof SqliteStore>[1] & { driver?: string }} [options]
    */
   static async open(path, { driver, ...options } = {}) {
-    return new SqliteStore(await openDatabase(path, { driver }), options);
+    const db = await openDatabase(path, { driver });
+    try {
+      return new SqliteStore(db, options);
+    } catch (e) {
+      db.close(); // e.g. a schema newer than this code: the file stays as it is
+      throw e;
+    }
   }
 
   /** The driver in use: `"node:sqlite"` or `"better-sqlite3"`. */
