@@ -2,6 +2,7 @@
 // found here, before the server listens: a bad key says why (the package's error message, which
 // never contains key material) and the process stops.
 import { inspectNotification } from "alipay-notify";
+import { DRIVERS } from "./sqlite.mjs";
 import { openStore } from "./store.mjs";
 
 /** `ALIPAY_OPENAPI_ENDPOINT`'s default: Alipay's v3 origin. */
@@ -57,7 +58,9 @@ export async function clientFromEnv(env, overrides = {}) {
 
 /**
  * Everything `createGateway` (server.mjs) needs, from `env`: the keys checked, the client made,
- * the store opened (`ALIPAY_DB`, default `./alipay-notify.db`; `:memory:` allowed).
+ * the store opened (`ALIPAY_DB`, default `./alipay-notify.db`; `:memory:` allowed) with the
+ * SQLite driver `ALIPAY_SQLITE_DRIVER` names (`node:sqlite` | `better-sqlite3`; unset: picked by
+ * the running Node, sqlite.mjs).
  * @param {Record<string, string | undefined>} env
  */
 export async function gatewayOptionsFromEnv(env) {
@@ -80,12 +83,17 @@ export async function gatewayOptionsFromEnv(env) {
     throw new ConfigError(`ALIPAY_APP_PRIVATE_KEY / OpenAPI settings: ${e.message}`, e.code);
   }
   const rejectItemCodes = parseList(env.REJECT_ITEM_CODES);
+  const driver = env.ALIPAY_SQLITE_DRIVER || undefined;
+  if (driver !== undefined && !DRIVERS.includes(/** @type {any} */ (driver)))
+    throw new ConfigError(`ALIPAY_SQLITE_DRIVER: unknown driver ${JSON.stringify(driver)} (${DRIVERS.join(" or ")})`);
   const db = env.ALIPAY_DB || "./alipay-notify.db";
   let store;
   try {
-    store = await openStore(db);
+    store = await openStore(db, { driver });
   } catch (e) {
-    throw new ConfigError(`ALIPAY_DB ${db}: ${e.message}`, "STORE_UNAVAILABLE");
+    // A driver that cannot load here is a setting to change, not a problem of the file.
+    const what = e.name !== "DriverError" ? `ALIPAY_DB ${db}: ` : driver ? "ALIPAY_SQLITE_DRIVER: " : "";
+    throw new ConfigError(`${what}${e.message}`, "STORE_UNAVAILABLE");
   }
   const path = env.GATEWAY_PATH || "/";
   return {
@@ -97,6 +105,6 @@ export async function gatewayOptionsFromEnv(env) {
     client,
     rejectItemCodes,
     /** What the start-up line reports (no key material). */
-    summary: { db, acting: client !== null, rejectItemCodes, path },
+    summary: { db, driver: store.driver, acting: client !== null, rejectItemCodes, path },
   };
 }

@@ -1,8 +1,9 @@
 // The gateway's store: which deliveries were handled (dedupe) and the state of every order, behind
 // one small interface with two implementations:
 //
-//   SqliteStore   the default of `node server.mjs`: one SQLite file (better-sqlite3), survives
-//                 restarts, shared by the processes of one machine
+//   SqliteStore   the default of `node server.mjs`: one SQLite file (node:sqlite or
+//                 better-sqlite3, see sqlite.mjs), survives restarts, shared by the processes of
+//                 one machine
 //   MemoryStore   one process, in memory (lost on restart): tests, and a model of the interface
 //
 // The interface (every method synchronous; an async store, e.g. Postgres, would need an async
@@ -23,6 +24,7 @@
 //
 // Records and auths are plain JSON objects (see orders.mjs); the store never interprets them
 // beyond the columns it indexes (`orderId`, `merchantPid`, `state.status`, `next.id`).
+import { openDatabase } from "./sqlite.mjs";
 
 /** How long a handled notify_id is remembered: longer than Alipay's ~25 h of retries. */
 export const DONE_TTL_MS = 48 * 3600 * 1000;
@@ -187,9 +189,9 @@ export const SCHEMA = [
 const SCHEMA_VERSION = 1;
 
 /**
- * The SQLite store (better-sqlite3: synchronous, so a transaction never interleaves with another
- * delivery of this process; other processes wait on the file lock, `busy_timeout`).
- * `SqliteStore.open(path)` loads better-sqlite3 only when it is used.
+ * The SQLite store, on either driver of sqlite.mjs (both synchronous, so a transaction never
+ * interleaves with another delivery of this process; other processes wait on the file lock,
+ * `busy_timeout`). `SqliteStore.open(path)` loads the driver only when it is used.
  */
 export class SqliteStore {
   #db;
@@ -198,7 +200,7 @@ export class SqliteStore {
   #ops = 0;
 
   /**
-   * @param {any} db an open better-sqlite3 `Database`
+   * @param {import("./sqlite.mjs").Connection} db an open connection (`openDatabase` of sqlite.mjs)
    * @param {{ doneTtlMs?: number, claimTtlMs?: number, now?: () => number }} [options]
    */
   constructor(db, { doneTtlMs = DONE_TTL_MS, claimTtlMs = CLAIM_TTL_MS, now = Date.now } = {}) {
@@ -210,12 +212,12 @@ export class SqliteStore {
     // FULL: a transaction is on disk before the gateway answers `success`.
     db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");
-    const version = db.pragma("user_version", { simple: true });
+    const version = db.pragma("user_version");
     if (version > SCHEMA_VERSION) throw new Error(`alipay-notify store: schema ${version} is newer than this code`);
-    db.transaction(() => {
+    db.immediate(() => {
       for (const sql of SCHEMA) db.exec(sql);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
+    });
     const p = (sql) => db.prepare(sql);
     this.#q = {
       delivery: p("SELECT state, until_ms FROM deliveries WHERE id = ?"),
@@ -245,7 +247,7 @@ export class SqliteStore {
     const json = (row) => (row ? JSON.parse(row.record) : null);
     this.#tx = {
       markApplied: (key, info = {}) =>
-        q.markApplied.run(key, info.kind ?? null, info.orderId ?? null, this.now()).changes === 1,
+        Number(q.markApplied.run(key, info.kind ?? null, info.orderId ?? null, this.now()).changes) === 1,
       getOrder: (id) => json(q.getOrder.get(id)),
       putOrder: (r) =>
         void q.putOrder.run(
@@ -273,27 +275,37 @@ export class SqliteStore {
 
   /**
    * Opens (creating when missing) the database file `path` (`":memory:"` for a private
-   * in-memory database) and its tables.
+   * in-memory database) and its tables. `driver`: `"node:sqlite"` or `"better-sqlite3"`; by
+   * default node:sqlite where this Node has it, else better-sqlite3 (sqlite.mjs). An unknown or
+   * unavailable driver throws a `DriverError` (`code` INVALID_CONFIGURATION / STORE_UNAVAILABLE).
    * @param {string} path
-   * @param {ConstructorParameters<typeof SqliteStore>[1]} [options]
+   * @param {ConstructorParameters<typeof SqliteStore>[1] & { driver?: string }} [options]
    */
-  static async open(path, options) {
-    const { default: Database } = await import("better-sqlite3");
-    return new SqliteStore(new Database(path), options);
+  static async open(path, { driver, ...options } = {}) {
+    const db = await openDatabase(path, { driver });
+    try {
+      return new SqliteStore(db, options);
+    } catch (e) {
+      db.close(); // e.g. a schema newer than this code: the file stays as it is
+      throw e;
+    }
+  }
+
+  /** The driver in use: `"node:sqlite"` or `"better-sqlite3"`. */
+  get driver() {
+    return this.#db.driver;
   }
 
   /** Claims delivery key `id` in one IMMEDIATE transaction (processes sharing the file agree). */
   begin(id) {
-    return this.#db
-      .transaction(() => {
-        const now = this.now();
-        if (++this.#ops % 1024 === 0) this.#q.prune.run(now);
-        const row = this.#q.delivery.get(id);
-        if (row && row.until_ms > now) return row.state === "done" ? "done" : "busy";
-        this.#q.claim.run(id, now + this.claimTtlMs);
-        return "new";
-      })
-      .immediate();
+    return this.#db.immediate(() => {
+      const now = this.now();
+      if (++this.#ops % 1024 === 0) this.#q.prune.run(now);
+      const row = this.#q.delivery.get(id);
+      if (row && row.until_ms > now) return row.state === "done" ? "done" : "busy";
+      this.#q.claim.run(id, now + this.claimTtlMs);
+      return "new";
+    });
   }
 
   /** Marks `id` handled for `doneTtlMs`. */
@@ -313,7 +325,7 @@ export class SqliteStore {
 
   /** `fn(tx)` in one IMMEDIATE transaction (taken before the first read: no lost update). */
   transact(fn) {
-    return this.#db.transaction(() => fn(this.#tx)).immediate();
+    return this.#db.immediate(() => fn(this.#tx));
   }
 
   /** The record of order `id`, or null. */
@@ -338,13 +350,16 @@ export class SqliteStore {
 
   /** Closes the database file. */
   close() {
-    if (this.#db.open) this.#db.close();
+    this.#db.close();
   }
 }
 
 /**
  * The store of `node server.mjs`: SQLite at `path` (`ALIPAY_DB`, default `./alipay-notify.db`;
- * `:memory:` for a database that lives as long as the process).
+ * `:memory:` for a database that lives as long as the process); `options` as `SqliteStore.open`'s
+ * (`driver`: `ALIPAY_SQLITE_DRIVER`).
+ * @param {string} [path]
+ * @param {Parameters<typeof SqliteStore.open>[1]} [options]
  */
 export function openStore(path = "./alipay-notify.db", options = undefined) {
   return SqliteStore.open(path, options);

@@ -1,9 +1,12 @@
 // The Node example as a gateway that drives the order lifecycle (examples/node: store.mjs,
 // orders.mjs), over HTTP on 127.0.0.1, copied into a project of its own with `alipay-notify`
 // installed from the packed tarball (lib/node-example.mjs):
+// - the SQLite store on each driver that loads on the running Node (node:sqlite on Node 22.13+,
+//   better-sqlite3 where it is compiled for this Node: Node 20 here), which it picks by itself,
+//   and its transactions (all or nothing);
 // - 500 notifications of 50 orders — duplicated, out of order, 50 at a time — on SQLite (two
-//   gateways, one of them `node server.mjs`, sharing one database file, read back with a
-//   connection of the test's own) and in memory: every order ends in the state its newest event
+//   gateways, one of them `node server.mjs`, sharing one database file, read back with Python's
+//   sqlite3, neither driver) and in memory: every order ends in the state its newest event
 //   implies and every notification is applied exactly once;
 // - what it calls: the mock Alipay (lib/mock-alipay.mjs, which verifies every request with
 //   node:crypto) answering from an order book (lib/order-book.mjs): accept, reject by item code
@@ -21,7 +24,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testAlipayKey } from "./lib/load.mjs";
 import { keyFile, startMockAlipay } from "./lib/mock-alipay.mjs";
-import { importExample, prepareNodeExample, sqlite } from "./lib/node-example.mjs";
+import {
+  availableDrivers,
+  expectedDriver,
+  importExample,
+  isSqliteWarning,
+  prepareNodeExample,
+  readWithPython,
+} from "./lib/node-example.mjs";
 import { createOrderBook } from "./lib/order-book.mjs";
 import {
   authNotification,
@@ -36,7 +46,8 @@ let dir; // the example's project
 let tmp; // databases
 let example; // server.mjs
 let config; // config.mjs
-let Database; // better-sqlite3, for reading the files independently
+/** The SQLite drivers of the example that load on this Node: every SQLite test runs on each. */
+const drivers = await availableDrivers();
 const cleanup = [];
 
 before(async () => {
@@ -44,7 +55,6 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), "alipay-node-db-"));
   example = await importExample(dir);
   config = await importExample(dir, "config.mjs");
-  Database = await sqlite();
 });
 
 after(async () => {
@@ -185,6 +195,96 @@ function prng(seed) {
   };
 }
 
+// ─── the SQLite drivers ────────────────────────────────────────────────────────────────────
+
+test("the SQLite store picks its driver by the Node version; an unknown or unavailable one is refused with a code", async () => {
+  assert.ok(drivers.includes(expectedDriver()), `${expectedDriver()} loads on Node ${process.version}`);
+  if (expectedDriver() === "better-sqlite3") assert.ok(!drivers.includes("node:sqlite"), "node:sqlite is not built in");
+  const auto = await example.SqliteStore.open(":memory:");
+  try {
+    assert.equal(auto.driver, expectedDriver());
+  } finally {
+    auto.close();
+  }
+  await assert.rejects(example.SqliteStore.open(dbPath("unknown"), { driver: "sqlite4" }), {
+    name: "DriverError",
+    code: "INVALID_CONFIGURATION",
+    message: 'unknown SQLite driver "sqlite4" (one of node:sqlite, better-sqlite3)',
+  });
+  const unavailable = ["node:sqlite", "better-sqlite3"].filter((d) => !drivers.includes(d));
+  for (const driver of unavailable) {
+    const err = await example.SqliteStore.open(dbPath("unavailable"), { driver }).catch((e) => e);
+    assert.equal(err.code, "STORE_UNAVAILABLE", driver);
+    assert.ok(
+      err.message.includes(`the SQLite driver ${driver}`) && err.message.includes(process.version),
+      err.message,
+    );
+  }
+});
+
+for (const driver of drivers)
+  test(`SQLite (${driver}): a transaction commits all its writes or none; a claim is exclusive; the file keeps them`, async () => {
+    const file = dbPath(`tx-${driver.replace(/\W/g, "")}`);
+    let store = await example.SqliteStore.open(file, { driver });
+    try {
+      assert.equal(store.driver, driver);
+      assert.deepEqual([store.begin("n1"), store.begin("n1")], ["new", "busy"]);
+      store.abort("n1");
+      assert.equal(store.begin("n1"), "new", "an aborted claim can be taken again");
+      store.finish("n1");
+      assert.deepEqual([store.begin("n1"), store.size], ["done", 1]);
+
+      const record = (orderId) => ({ orderId, merchantPid: "2088000000000001", state: { status: "ISV_ACCEPTED" } });
+      assert.throws(
+        () =>
+          store.transact((tx) => {
+            assert.equal(tx.markApplied("e1", { kind: "k", orderId: "o1" }), true);
+            tx.putOrder(record("o1"));
+            tx.linkOrder("2088000000000001", "o1");
+            throw new Error("the handler failed");
+          }),
+        /the handler failed/,
+      );
+      assert.equal(store.countOrders(), 0, "rolled back: no order");
+      assert.throws(
+        () =>
+          store.transact(async (tx) => {
+            tx.putOrder(record("o2")); // runs before the function returns its promise
+          }),
+        { name: "TypeError" },
+      );
+      assert.equal(store.getOrder("o2"), null, "an async function is refused and its write undone");
+      const r = store.transact((tx) => {
+        const first = tx.markApplied("e1", { kind: "k", orderId: "o1" });
+        tx.putOrder(record("o1"));
+        tx.linkOrder("2088000000000001", "o1");
+        return [first, tx.markApplied("e1", {}), tx.getOrder("o1").orderId, tx.ordersOf("2088000000000001")];
+      });
+      assert.deepEqual(r, [true, false, "o1", ["o1"]], "the writes are visible inside; the rolled-back mark is gone");
+    } finally {
+      store.close();
+    }
+    store = await example.SqliteStore.open(file, { driver });
+    try {
+      assert.equal(store.getOrder("o1").state.status, "ISV_ACCEPTED", "reopened");
+      assert.equal(store.begin("n1"), "done");
+    } finally {
+      store.close();
+    }
+    const db = readWithPython(file, {
+      applied: "SELECT key, kind, order_id FROM applied",
+      orders: "SELECT id, merchant_pid, status FROM orders",
+      deliveries: "SELECT id, state FROM deliveries",
+      schema: "PRAGMA user_version",
+    });
+    assert.deepEqual(db, {
+      applied: [{ key: "e1", kind: "k", order_id: "o1" }],
+      orders: [{ id: "o1", merchant_pid: "2088000000000001", status: "ISV_ACCEPTED" }],
+      deliveries: [{ id: "n1", state: "done" }],
+      schema: [{ user_version: 1 }],
+    });
+  });
+
 // ─── 500 notifications, 50 orders ─────────────────────────────────────────────────────────
 
 const ACC = "ISV_ACCEPTED";
@@ -324,38 +424,44 @@ function assertApplications(plan, lines) {
   );
 }
 
-test("500 notifications of 50 orders (duplicates, out of order, 50 at a time) on SQLite: two gateways, one file", async () => {
-  const plan = plan500();
-  assert.equal(plan.waves.flat().length, 500);
-  assert.equal(plan.distinct, 338);
-  const file = dbPath("load");
-  const inProcess = await startGateway({ store: await example.SqliteStore.open(file, { doneTtlMs: 0 }) });
-  const child = await startChild({ ALIPAY_DB: file });
-  const answers = await sendPlan(plan, [inProcess.base, child.base]);
-  assert.deepEqual(
-    answers.filter((r) => r.status !== 200 || r.text !== "success"),
-    [],
-  );
-  await child.stop();
-  const lines = [...inProcess.log.lines, ...child.lines()];
-  assert.deepEqual(
-    lines.filter((l) => "text" in l && !/listening on/.test(l.text)),
-    [],
-    "every log line is JSON",
-  );
-  assertApplications(plan, lines);
-  const applications = (ls) => ls.filter((l) => l.msg === "notification" && l.applied).length;
-  assert.ok(applications(inProcess.log.lines) > 0 && applications(child.lines()) > 0, "both gateways applied some");
-
-  // The file, read with a connection of its own.
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const rows = new Map(
-      db
-        .prepare("SELECT id, merchant_pid, status, next_action, record FROM orders")
-        .all()
-        .map((r) => [r.id, r]),
+for (const driver of drivers)
+  test(`500 notifications of 50 orders (duplicates, out of order, 50 at a time) on SQLite (${driver}): two gateways, one file`, async () => {
+    const plan = plan500();
+    assert.equal(plan.waves.flat().length, 500);
+    assert.equal(plan.distinct, 338);
+    const file = dbPath("load");
+    const inProcess = await startGateway({ store: await example.SqliteStore.open(file, { doneTtlMs: 0, driver }) });
+    assert.equal(inProcess.store.driver, driver);
+    const child = await startChild({ ALIPAY_DB: file, ALIPAY_SQLITE_DRIVER: driver });
+    const answers = await sendPlan(plan, [inProcess.base, child.base]);
+    assert.deepEqual(
+      answers.filter((r) => r.status !== 200 || r.text !== "success"),
+      [],
     );
+    await child.stop();
+    assert.equal(child.lines().find((l) => l.msg === "started").driver, driver, "the start-up line names the driver");
+    const lines = [...inProcess.log.lines, ...child.lines()];
+    assert.deepEqual(
+      lines.filter((l) => "text" in l && !/listening on/.test(l.text) && !isSqliteWarning(l.text)),
+      [],
+      "every log line is JSON",
+    );
+    assertApplications(plan, lines);
+    const applications = (ls) => ls.filter((l) => l.msg === "notification" && l.applied).length;
+    assert.ok(applications(inProcess.log.lines) > 0 && applications(child.lines()) > 0, "both gateways applied some");
+
+    // The file, read by Python's sqlite3 (while the in-process gateway still has it open).
+    const db = readWithPython(file, {
+      orders: "SELECT id, merchant_pid, status, next_action, record FROM orders",
+      applied: "SELECT key, kind, order_id FROM applied ORDER BY key",
+      done: "SELECT count(*) AS n FROM deliveries WHERE state = 'done'",
+      busy: "SELECT count(*) AS n FROM deliveries WHERE state = 'busy'",
+      links: "SELECT merchant_pid, order_id FROM merchant_orders ORDER BY order_id",
+      tokens: "SELECT merchant_pid, app_auth_token, granted FROM auth_tokens ORDER BY merchant_pid",
+      schema: "PRAGMA user_version",
+      journal: "PRAGMA journal_mode",
+    });
+    const rows = new Map(db.orders.map((r) => [r.id, r]));
     assert.equal(rows.size, 50);
     assertOrders(plan, (id) => {
       const row = rows.get(id);
@@ -365,32 +471,24 @@ test("500 notifications of 50 orders (duplicates, out of order, 50 at a time) on
       assert.equal(row.merchant_pid, rec.merchantPid);
       return rec;
     });
-    const applied = db.prepare("SELECT key, kind, order_id FROM applied ORDER BY key").all();
     assert.deepEqual(
-      applied.map((r) => r.key),
+      db.applied.map((r) => r.key),
       [...new Set(plan.waves.flat().map((n) => n.notifyId))].sort(),
     );
-    const done = db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'done'").get().n;
-    assert.equal(done, 2 * plan.distinct, "notify_id and fingerprint of each notification, marked done");
-    assert.equal(db.prepare("SELECT count(*) AS n FROM deliveries WHERE state = 'busy'").get().n, 0);
-    const links = db.prepare("SELECT merchant_pid, order_id FROM merchant_orders ORDER BY order_id").all();
+    assert.equal(db.done[0].n, 2 * plan.distinct, "notify_id and fingerprint of each notification, marked done");
+    assert.equal(db.busy[0].n, 0);
     assert.deepEqual(
-      links.map((r) => [r.merchant_pid, r.order_id]),
+      db.links.map((r) => [r.merchant_pid, r.order_id]),
       plan.orders.map((o) => [o.merchant, o.id]),
     );
-    const tokens = db
-      .prepare("SELECT merchant_pid, app_auth_token, granted FROM auth_tokens ORDER BY merchant_pid")
-      .all();
     assert.deepEqual(
-      tokens.map((r) => [r.merchant_pid, r.app_auth_token, r.granted]),
+      db.tokens.map((r) => [r.merchant_pid, r.app_auth_token, r.granted]),
       plan.auths.map((a) => [a.merchant, a.appAuthToken, 1]).sort(),
     );
+    assert.deepEqual([db.schema[0].user_version, db.journal[0].journal_mode], [1, "wal"]);
     const gbk = JSON.parse(rows.get(orderNo(3)).record);
     assert.equal(gbk.order.name, "成都锦江区老码头火锅", "GBK text survived to the database");
-  } finally {
-    db.close();
-  }
-});
+  });
 
 test("500 notifications of 50 orders (duplicates, out of order, 50 at a time) in memory", async () => {
   const plan = plan500();
@@ -427,10 +525,13 @@ const actingEnv = (mock) => ({
   ALIPAY_OPENAPI_ENDPOINT: mock.url,
 });
 
-/** An acting gateway in this process: SQLite (default) or memory; `overrides`: client options. */
-async function actingGateway(mock, { store = "sqlite", overrides = {}, rejectItemCodes = [] } = {}) {
+/** An acting gateway in this process: `store` "memory" or a SQLite driver's name; `overrides`: client options. */
+async function actingGateway(mock, { store, overrides = {}, rejectItemCodes = [] }) {
   const client = await config.clientFromEnv(actingEnv(mock), overrides);
-  const s = store === "sqlite" ? await example.SqliteStore.open(dbPath("acting")) : new example.MemoryStore();
+  const s =
+    store === "memory"
+      ? new example.MemoryStore()
+      : await example.SqliteStore.open(dbPath("acting"), { driver: store });
   return startGateway({ store: s, client, rejectItemCodes });
 }
 
@@ -439,7 +540,7 @@ const requests = (mock) => mock.requests.map((r) => [r.api, r.verified, r.bizPar
 const callLines = (log) => log.lines.filter((l) => l.msg === "call").map((l) => [l.api, l.outcome]);
 
 test("a new order is queried and accepted before `success`; a redelivery calls nothing", async () => {
-  for (const store of ["sqlite", "memory"]) {
+  for (const store of [...drivers, "memory"]) {
     const { book, mock } = await startAlipay();
     const g = await actingGateway(mock, { store });
     const id = orderNo(1001);
@@ -466,200 +567,204 @@ test("a new order is queried and accepted before `success`; a redelivery calls n
   }
 });
 
-test("items are completed once the merchant authorised: shop items by shop_id, mini-app items by mini_app_id", async () => {
-  const { book, mock } = await startAlipay();
-  const g = await actingGateway(mock);
-  const merchant = merchantPid(1002);
-  const id = orderNo(1002);
-  const shop = "2015052000077000000000182140";
-  const miniApp = "2021000000000009";
-  book.add(id, { items: [{ shop_id: shop }, { mini_app_id: miniApp }] });
-  const t = nowSecond() - 120_000;
-  assert.deepEqual(await deliver(g.base, orderNotification({ seq: 820001, order: id, merchant, atMs: t }).body), OK);
-  assert.equal(g.app.orders.get(id).next.id, "WAIT_FOR_AUTHORIZATION");
-  assert.ok(!mock.requests.some((r) => r.api === "orderItemComplete"), "nothing to implement before the authorization");
+for (const driver of drivers)
+  test(`items are completed once the merchant authorised: shop items by shop_id, mini-app items by mini_app_id (SQLite, ${driver})`, async () => {
+    const { book, mock } = await startAlipay();
+    const g = await actingGateway(mock, { store: driver });
+    const merchant = merchantPid(1002);
+    const id = orderNo(1002);
+    const shop = "2015052000077000000000182140";
+    const miniApp = "2021000000000009";
+    book.add(id, { items: [{ shop_id: shop }, { mini_app_id: miniApp }] });
+    const t = nowSecond() - 120_000;
+    assert.deepEqual(await deliver(g.base, orderNotification({ seq: 820001, order: id, merchant, atMs: t }).body), OK);
+    assert.equal(g.app.orders.get(id).next.id, "WAIT_FOR_AUTHORIZATION");
+    assert.ok(
+      !mock.requests.some((r) => r.api === "orderItemComplete"),
+      "nothing to implement before the authorization",
+    );
 
-  const auth = authNotification({ seq: 820002, merchant, atMs: t + 1000 });
-  assert.deepEqual(await deliver(g.base, auth.body), OK);
-  const completes = mock.requests.filter((r) => r.api === "orderItemComplete");
-  assert.deepEqual(
-    completes.map((r) => [r.verified, r.bizParams]),
-    [
-      [true, { commodity_order_id: id, shop_id: shop }],
-      [true, { commodity_order_id: id, mini_app_id: miniApp }],
-    ],
-  );
-  let rec = g.app.orders.get(id);
-  assert.equal(rec.state.authorized, true);
-  assert.deepEqual(rec.state.items, { [shop]: "TO_CONFIRM", [miniApp]: "TO_CONFIRM" });
-  assert.ok(rec.state.applied.includes(`auth:${auth.notifyId}:${id}`));
-  assert.deepEqual(
-    book.orders.get(id).items.map((it) => it.order_status),
-    ["TO_CONFIRM", "TO_CONFIRM"],
-  );
-  assert.equal(g.app.authTokens.get(merchant).appAuthToken, auth.appAuthToken);
+    const auth = authNotification({ seq: 820002, merchant, atMs: t + 1000 });
+    assert.deepEqual(await deliver(g.base, auth.body), OK);
+    const completes = mock.requests.filter((r) => r.api === "orderItemComplete");
+    assert.deepEqual(
+      completes.map((r) => [r.verified, r.bizParams]),
+      [
+        [true, { commodity_order_id: id, shop_id: shop }],
+        [true, { commodity_order_id: id, mini_app_id: miniApp }],
+      ],
+    );
+    let rec = g.app.orders.get(id);
+    assert.equal(rec.state.authorized, true);
+    assert.deepEqual(rec.state.items, { [shop]: "TO_CONFIRM", [miniApp]: "TO_CONFIRM" });
+    assert.ok(rec.state.applied.includes(`auth:${auth.notifyId}:${id}`));
+    assert.deepEqual(
+      book.orders.get(id).items.map((it) => it.order_status),
+      ["TO_CONFIRM", "TO_CONFIRM"],
+    );
+    assert.equal(g.app.authTokens.get(merchant).appAuthToken, auth.appAuthToken);
 
-  // Alipay moves the order on: the gateway waits for the merchant and completes nothing twice.
-  book.setStatus(id, "MERCHANT_CHECKING");
-  const before = mock.requests.length;
-  const change = changeNotification({ seq: 820003, order: id, status: "MERCHANT_CHECKING", atMs: nowSecond() });
-  assert.deepEqual(await deliver(g.base, change.body), OK);
-  rec = g.app.orders.get(id);
-  assert.equal(rec.state.status, "MERCHANT_CHECKING");
-  assert.equal(rec.next.id, "WAIT_FOR_MERCHANT_CONFIRMATION");
-  assert.ok(!mock.requests.slice(before).some((r) => r.api === "orderItemComplete"));
+    // Alipay moves the order on: the gateway waits for the merchant and completes nothing twice.
+    book.setStatus(id, "MERCHANT_CHECKING");
+    const before = mock.requests.length;
+    const change = changeNotification({ seq: 820003, order: id, status: "MERCHANT_CHECKING", atMs: nowSecond() });
+    assert.deepEqual(await deliver(g.base, change.body), OK);
+    rec = g.app.orders.get(id);
+    assert.equal(rec.state.status, "MERCHANT_CHECKING");
+    assert.equal(rec.next.id, "WAIT_FOR_MERCHANT_CONFIRMATION");
+    assert.ok(!mock.requests.slice(before).some((r) => r.api === "orderItemComplete"));
 
-  // A second order of the merchant, who has authorised already: accepted, then implemented at once.
-  const id2 = orderNo(1003);
-  book.add(id2, { items: [{ shop_id: "2015052000077000000000999999" }] });
-  const n2 = orderNotification({ seq: 820004, order: id2, merchant, atMs: nowSecond() - 5000 });
-  assert.deepEqual(await deliver(g.base, n2.body), OK);
-  const rec2 = g.app.orders.get(id2);
-  assert.deepEqual(calls(rec2), [
-    ["orderQuery", "OK"],
-    ["orderAccept", "OK"],
-    ["orderQuery", "OK"],
-    ["orderItemComplete", "OK"],
-  ]);
-  assert.ok(rec2.state.applied.includes(`auth:${auth.notifyId}:${id2}`), "the stored authorization reached it");
-  assert.deepEqual(rec2.state.items, { "2015052000077000000000999999": "TO_CONFIRM" });
-});
-
-test("`node server.mjs` rejects the orders of REJECT_ITEM_CODES and accepts the rest (the SQLite file read back)", async () => {
-  const { book, mock } = await startAlipay();
-  const file = dbPath("reject");
-  const child = await startChild({
-    ...actingEnv(mock),
-    ALIPAY_DB: file,
-    REJECT_ITEM_CODES: " AM0000000001, AM0099999999 ,",
+    // A second order of the merchant, who has authorised already: accepted, then implemented at once.
+    const id2 = orderNo(1003);
+    book.add(id2, { items: [{ shop_id: "2015052000077000000000999999" }] });
+    const n2 = orderNotification({ seq: 820004, order: id2, merchant, atMs: nowSecond() - 5000 });
+    assert.deepEqual(await deliver(g.base, n2.body), OK);
+    const rec2 = g.app.orders.get(id2);
+    assert.deepEqual(calls(rec2), [
+      ["orderQuery", "OK"],
+      ["orderAccept", "OK"],
+      ["orderQuery", "OK"],
+      ["orderItemComplete", "OK"],
+    ]);
+    assert.ok(rec2.state.applied.includes(`auth:${auth.notifyId}:${id2}`), "the stored authorization reached it");
+    assert.deepEqual(rec2.state.items, { "2015052000077000000000999999": "TO_CONFIRM" });
   });
-  const rejected = orderNo(1101);
-  const accepted = orderNo(1102);
-  book.add(rejected);
-  book.add(accepted);
-  const t = nowSecond() - 30_000;
-  const a = orderNotification({
-    seq: 830001,
-    order: rejected,
-    merchant: merchantPid(1101),
-    itemCode: "AM0099999999",
-    atMs: t,
-  });
-  const b = orderNotification({ seq: 830002, order: accepted, merchant: merchantPid(1102), atMs: t });
-  assert.deepEqual(await deliver(child.base, a.body), OK);
-  assert.deepEqual(await deliver(child.base, b.body), OK);
-  const reject = mock.requests.find((r) => r.api === "orderReject");
-  assert.equal(reject.verified, true);
-  assert.equal(reject.bizParams.commodity_order_id, rejected);
-  assert.match(reject.bizParams.reject_reason, /AM0099999999/);
-  assert.deepEqual(
-    mock.requests.filter((r) => r.api === "orderAccept").map((r) => r.bizParams.commodity_order_id),
-    [accepted],
-  );
-  await child.stop();
-  assert.deepEqual(
-    child
-      .lines()
-      .filter((l) => l.msg === "call")
-      .map((l) => [l.api, l.order, l.outcome]),
-    [
-      ["orderQuery", rejected, "OK"],
-      ["orderReject", rejected, "OK"],
-      ["orderQuery", accepted, "OK"],
-      ["orderAccept", accepted, "OK"],
-    ],
-  );
-  const started = child.lines().find((l) => l.msg === "started");
-  assert.deepEqual(started.rejectItemCodes, ["AM0000000001", "AM0099999999"]);
-  assert.equal(started.acting, true);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare("SELECT id, status, next_action FROM orders ORDER BY id").all();
+
+for (const driver of drivers)
+  test(`\`node server.mjs\` rejects the orders of REJECT_ITEM_CODES and accepts the rest (the SQLite file read back) (SQLite, ${driver})`, async () => {
+    const { book, mock } = await startAlipay();
+    const file = dbPath("reject");
+    const child = await startChild({
+      ...actingEnv(mock),
+      ALIPAY_DB: file,
+      ALIPAY_SQLITE_DRIVER: driver,
+      REJECT_ITEM_CODES: " AM0000000001, AM0099999999 ,",
+    });
+    const rejected = orderNo(1101);
+    const accepted = orderNo(1102);
+    book.add(rejected);
+    book.add(accepted);
+    const t = nowSecond() - 30_000;
+    const a = orderNotification({
+      seq: 830001,
+      order: rejected,
+      merchant: merchantPid(1101),
+      itemCode: "AM0099999999",
+      atMs: t,
+    });
+    const b = orderNotification({ seq: 830002, order: accepted, merchant: merchantPid(1102), atMs: t });
+    assert.deepEqual(await deliver(child.base, a.body), OK);
+    assert.deepEqual(await deliver(child.base, b.body), OK);
+    const reject = mock.requests.find((r) => r.api === "orderReject");
+    assert.equal(reject.verified, true);
+    assert.equal(reject.bizParams.commodity_order_id, rejected);
+    assert.match(reject.bizParams.reject_reason, /AM0099999999/);
+    assert.deepEqual(
+      mock.requests.filter((r) => r.api === "orderAccept").map((r) => r.bizParams.commodity_order_id),
+      [accepted],
+    );
+    await child.stop();
+    assert.deepEqual(
+      child
+        .lines()
+        .filter((l) => l.msg === "call")
+        .map((l) => [l.api, l.order, l.outcome]),
+      [
+        ["orderQuery", rejected, "OK"],
+        ["orderReject", rejected, "OK"],
+        ["orderQuery", accepted, "OK"],
+        ["orderAccept", accepted, "OK"],
+      ],
+    );
+    const started = child.lines().find((l) => l.msg === "started");
+    assert.deepEqual(started.rejectItemCodes, ["AM0000000001", "AM0099999999"]);
+    assert.equal(started.acting, true);
+    assert.equal(started.driver, driver);
+    const { rows } = readWithPython(file, { rows: "SELECT id, status, next_action FROM orders ORDER BY id" });
     assert.deepEqual(rows, [
       { id: rejected, status: "ISV_REJECTED", next_action: "NOTHING" },
       { id: accepted, status: "ISV_ACCEPTED", next_action: "WAIT_FOR_AUTHORIZATION" },
     ]);
-  } finally {
-    db.close();
-  }
-});
+  });
 
-test("a business refusal is recorded, logged with its code and sub code, answered `success`, then the order queried", async () => {
-  for (const protocol of ["v3", "v2"]) {
+for (const driver of drivers)
+  test(`a business refusal is recorded, logged with its code and sub code, answered \`success\`, then the order queried (SQLite, ${driver})`, async () => {
+    for (const protocol of ["v3", "v2"]) {
+      const { book, mock } = await startAlipay();
+      const g = await actingGateway(mock, { store: driver, overrides: { protocol } });
+      const id = orderNo(protocol === "v3" ? 1201 : 1202);
+      book.add(id);
+      book.fail("orderAccept", { type: "business-error", code: "COMMODITY_ORDER_STATUS_INVALID" });
+      const n = orderNotification({
+        seq: protocol === "v3" ? 840001 : 840002,
+        order: id,
+        merchant: merchantPid(1201),
+        atMs: nowSecond() - 30_000,
+      });
+      assert.deepEqual(await deliver(g.base, n.body), OK, protocol);
+      const rec = g.app.orders.get(id);
+      assert.deepEqual(calls(rec), [
+        ["orderQuery", "OK"],
+        ["orderAccept", "ALIPAY_API_ERROR"],
+        ["orderQuery", "OK"],
+      ]);
+      const [alipayCode, subCode] =
+        protocol === "v3" ? ["COMMODITY_ORDER_STATUS_INVALID", null] : ["40004", "COMMODITY_ORDER_STATUS_INVALID"];
+      assert.equal(rec.lastError.api, "orderAccept");
+      assert.equal(rec.lastError.outcome, "ALIPAY_API_ERROR");
+      assert.equal(rec.lastError.alipayCode, alipayCode);
+      assert.equal(rec.lastError.subCode, subCode);
+      const line = g.log.lines.find((l) => l.msg === "call" && l.api === "orderAccept");
+      assert.deepEqual(
+        [line.outcome, line.alipayCode, line.subCode, line.retry],
+        ["ALIPAY_API_ERROR", alipayCode, subCode, false],
+      );
+      assert.equal(rec.state.status, "MERCHANT_ORDED", "not accepted");
+      assert.equal(mock.requests.length, 3);
+      assert.ok(mock.requests.every((r) => r.verified && r.protocol === protocol));
+    }
+  });
+
+for (const driver of drivers)
+  test(`a network failure answers 5xx; the redelivery applies nothing twice and acts (SQLite, ${driver})`, async () => {
     const { book, mock } = await startAlipay();
-    const g = await actingGateway(mock, { overrides: { protocol } });
-    const id = orderNo(protocol === "v3" ? 1201 : 1202);
+    const port = mock.port;
+    const g = await actingGateway(mock, { store: driver, overrides: { retryDelayMs: 20 } });
+    const id = orderNo(1301);
     book.add(id);
-    book.fail("orderAccept", { type: "business-error", code: "COMMODITY_ORDER_STATUS_INVALID" });
-    const n = orderNotification({
-      seq: protocol === "v3" ? 840001 : 840002,
-      order: id,
-      merchant: merchantPid(1201),
-      atMs: nowSecond() - 30_000,
-    });
-    assert.deepEqual(await deliver(g.base, n.body), OK, protocol);
-    const rec = g.app.orders.get(id);
+    const n = orderNotification({ seq: 850001, order: id, merchant: merchantPid(1301), atMs: nowSecond() - 30_000 });
+    await mock.close(); // Alipay unreachable: connection refused
+    const failed = await deliver(g.base, n.body);
+    assert.equal(failed.status, 502);
+    assert.deepEqual(JSON.parse(failed.text), { code: "NETWORK_ERROR" });
+    let rec = g.app.orders.get(id);
+    assert.equal(rec.state.status, "MERCHANT_ORDED", "the event is applied");
+    assert.deepEqual(calls(rec), [["orderQuery", "NETWORK_ERROR"]]);
+    assert.equal(rec.lastError.outcome, "NETWORK_ERROR");
+    assert.equal(g.log.lines.find((l) => l.msg === "call").retry, true);
+
+    // Alipay is back on the same address; its redelivery is acted on.
+    const back = await startMockAlipay({ appId: APP_ID, alipayPrivateKey: privateKey(), handler: book.handler, port });
+    cleanup.push(() => back.close());
+    assert.deepEqual(await deliver(g.base, n.body), OK);
+    rec = g.app.orders.get(id);
+    assert.equal(rec.state.status, "ISV_ACCEPTED");
     assert.deepEqual(calls(rec), [
+      ["orderQuery", "NETWORK_ERROR"],
       ["orderQuery", "OK"],
-      ["orderAccept", "ALIPAY_API_ERROR"],
-      ["orderQuery", "OK"],
+      ["orderAccept", "OK"],
     ]);
-    const [alipayCode, subCode] =
-      protocol === "v3" ? ["COMMODITY_ORDER_STATUS_INVALID", null] : ["40004", "COMMODITY_ORDER_STATUS_INVALID"];
-    assert.equal(rec.lastError.api, "orderAccept");
-    assert.equal(rec.lastError.outcome, "ALIPAY_API_ERROR");
-    assert.equal(rec.lastError.alipayCode, alipayCode);
-    assert.equal(rec.lastError.subCode, subCode);
-    const line = g.log.lines.find((l) => l.msg === "call" && l.api === "orderAccept");
+    assert.equal(rec.state.applied.filter((x) => x === n.notifyId).length, 1, "applied once");
     assert.deepEqual(
-      [line.outcome, line.alipayCode, line.subCode, line.retry],
-      ["ALIPAY_API_ERROR", alipayCode, subCode, false],
+      g.log.lines.filter((l) => l.msg === "notification").map((l) => l.applied),
+      [true, false],
+      "the redelivery found the notification applied",
     );
-    assert.equal(rec.state.status, "MERCHANT_ORDED", "not accepted");
-    assert.equal(mock.requests.length, 3);
-    assert.ok(mock.requests.every((r) => r.verified && r.protocol === protocol));
-  }
-});
-
-test("a network failure answers 5xx; the redelivery applies nothing twice and acts", async () => {
-  const { book, mock } = await startAlipay();
-  const port = mock.port;
-  const g = await actingGateway(mock, { overrides: { retryDelayMs: 20 } });
-  const id = orderNo(1301);
-  book.add(id);
-  const n = orderNotification({ seq: 850001, order: id, merchant: merchantPid(1301), atMs: nowSecond() - 30_000 });
-  await mock.close(); // Alipay unreachable: connection refused
-  const failed = await deliver(g.base, n.body);
-  assert.equal(failed.status, 502);
-  assert.deepEqual(JSON.parse(failed.text), { code: "NETWORK_ERROR" });
-  let rec = g.app.orders.get(id);
-  assert.equal(rec.state.status, "MERCHANT_ORDED", "the event is applied");
-  assert.deepEqual(calls(rec), [["orderQuery", "NETWORK_ERROR"]]);
-  assert.equal(rec.lastError.outcome, "NETWORK_ERROR");
-  assert.equal(g.log.lines.find((l) => l.msg === "call").retry, true);
-
-  // Alipay is back on the same address; its redelivery is acted on.
-  const back = await startMockAlipay({ appId: APP_ID, alipayPrivateKey: privateKey(), handler: book.handler, port });
-  cleanup.push(() => back.close());
-  assert.deepEqual(await deliver(g.base, n.body), OK);
-  rec = g.app.orders.get(id);
-  assert.equal(rec.state.status, "ISV_ACCEPTED");
-  assert.deepEqual(calls(rec), [
-    ["orderQuery", "NETWORK_ERROR"],
-    ["orderQuery", "OK"],
-    ["orderAccept", "OK"],
-  ]);
-  assert.equal(rec.state.applied.filter((x) => x === n.notifyId).length, 1, "applied once");
-  assert.deepEqual(
-    g.log.lines.filter((l) => l.msg === "notification").map((l) => l.applied),
-    [true, false],
-    "the redelivery found the notification applied",
-  );
-  assert.deepEqual(requests(back), [
-    ["orderQuery", true, id],
-    ["orderAccept", true, id],
-  ]);
-});
+    assert.deepEqual(requests(back), [
+      ["orderQuery", true, id],
+      ["orderAccept", true, id],
+    ]);
+  });
 
 test("a timed-out accept that Alipay did carry out: 5xx, and the redelivery learns it from order.query", async () => {
   const { book, mock } = await startAlipay();
@@ -683,57 +788,59 @@ test("a timed-out accept that Alipay did carry out: 5xx, and the redelivery lear
   assert.equal(mock.requests.filter((r) => r.api === "orderAccept").length, 1, "never accepted twice");
 });
 
-test("a cancel during implementation stops the service (queried first, once)", async () => {
-  const { book, mock } = await startAlipay();
-  const g = await actingGateway(mock);
-  const merchant = merchantPid(1501);
-  const id = orderNo(1501);
-  book.add(id, { items: [{ shop_id: "2015052000077000000000777777" }] });
-  const t = nowSecond() - 120_000;
-  assert.deepEqual(await deliver(g.base, orderNotification({ seq: 870001, order: id, merchant, atMs: t }).body), OK);
-  assert.deepEqual(await deliver(g.base, authNotification({ seq: 870002, merchant, atMs: t + 1000 }).body), OK);
-  assert.equal(g.app.orders.get(id).state.status, "ISV_ACCEPTED", "implementing");
-  assert.equal(g.app.orders.get(id).serviceStopped, false);
+for (const driver of drivers)
+  test(`a cancel during implementation stops the service (queried first, once) (SQLite, ${driver})`, async () => {
+    const { book, mock } = await startAlipay();
+    const g = await actingGateway(mock, { store: driver });
+    const merchant = merchantPid(1501);
+    const id = orderNo(1501);
+    book.add(id, { items: [{ shop_id: "2015052000077000000000777777" }] });
+    const t = nowSecond() - 120_000;
+    assert.deepEqual(await deliver(g.base, orderNotification({ seq: 870001, order: id, merchant, atMs: t }).body), OK);
+    assert.deepEqual(await deliver(g.base, authNotification({ seq: 870002, merchant, atMs: t + 1000 }).body), OK);
+    assert.equal(g.app.orders.get(id).state.status, "ISV_ACCEPTED", "implementing");
+    assert.equal(g.app.orders.get(id).serviceStopped, false);
 
-  book.setStatus(id, "MERCHANT_CANCELLED"); // the merchant asked for a refund
-  const before = mock.requests.length;
-  const cancel = changeNotification({ seq: 870003, order: id, status: "MERCHANT_CANCELLED", atMs: nowSecond() });
-  assert.deepEqual(await deliver(g.base, cancel.body), OK);
-  const rec = g.app.orders.get(id);
-  assert.equal(rec.state.status, "MERCHANT_CANCELLED");
-  assert.equal(rec.next.id, "STOP_SERVICE");
-  assert.equal(rec.serviceStopped, true);
-  assert.ok(rec.serviceStoppedAtMs >= cancel.atMs, "with the time");
-  const after = mock.requests.slice(before);
-  assert.ok(after.length > 0 && after.every((r) => r.api === "orderQuery" && r.verified), "confirmed by order.query");
-  const stops = g.log.lines.filter((l) => l.msg === "service stopped");
-  assert.deepEqual(
-    stops.map((l) => [l.order, l.status]),
-    [[id, "MERCHANT_CANCELLED"]],
-  );
+    book.setStatus(id, "MERCHANT_CANCELLED"); // the merchant asked for a refund
+    const before = mock.requests.length;
+    const cancel = changeNotification({ seq: 870003, order: id, status: "MERCHANT_CANCELLED", atMs: nowSecond() });
+    assert.deepEqual(await deliver(g.base, cancel.body), OK);
+    const rec = g.app.orders.get(id);
+    assert.equal(rec.state.status, "MERCHANT_CANCELLED");
+    assert.equal(rec.next.id, "STOP_SERVICE");
+    assert.equal(rec.serviceStopped, true);
+    assert.ok(rec.serviceStoppedAtMs >= cancel.atMs, "with the time");
+    const after = mock.requests.slice(before);
+    assert.ok(after.length > 0 && after.every((r) => r.api === "orderQuery" && r.verified), "confirmed by order.query");
+    const stops = g.log.lines.filter((l) => l.msg === "service stopped");
+    assert.deepEqual(
+      stops.map((l) => [l.order, l.status]),
+      [[id, "MERCHANT_CANCELLED"]],
+    );
 
-  // Another notification of the cancelled order: the service is stopped already, nothing is called.
-  const calledBefore = mock.requests.length;
-  const again = changeNotification({ seq: 870004, order: id, status: "MERCHANT_CANCELLED", atMs: nowSecond() });
-  assert.deepEqual(await deliver(g.base, again.body), OK);
-  assert.equal(mock.requests.length, calledBefore);
-  assert.equal(g.log.lines.filter((l) => l.msg === "service stopped").length, 1);
-});
+    // Another notification of the cancelled order: the service is stopped already, nothing is called.
+    const calledBefore = mock.requests.length;
+    const again = changeNotification({ seq: 870004, order: id, status: "MERCHANT_CANCELLED", atMs: nowSecond() });
+    assert.deepEqual(await deliver(g.base, again.body), OK);
+    assert.equal(mock.requests.length, calledBefore);
+    assert.equal(g.log.lines.filter((l) => l.msg === "service stopped").length, 1);
+  });
 
-test("a change the lifecycle cannot follow (a skipped status) is settled by order.query", async () => {
-  const { book, mock } = await startAlipay();
-  const g = await actingGateway(mock);
-  const id = orderNo(1601);
-  book.add(id);
-  const n = orderNotification({ seq: 880001, order: id, merchant: merchantPid(1601), atMs: nowSecond() - 60_000 });
-  assert.deepEqual(await deliver(g.base, n.body), OK);
-  assert.equal(g.app.orders.get(id).state.status, "ISV_ACCEPTED");
-  // MERCHANT_CHECKING was never delivered: ISV_ACCEPTED → DONE is not a step of the lifecycle.
-  book.setStatus(id, "DONE");
-  const done = changeNotification({ seq: 880002, order: id, status: "DONE", atMs: nowSecond() });
-  assert.deepEqual(await deliver(g.base, done.body), OK);
-  const rec = g.app.orders.get(id);
-  assert.equal(rec.state.status, "DONE", "Alipay's answer settles it");
-  assert.equal(rec.next.id, "SERVE");
-  assert.deepEqual(calls(rec).slice(2), [["orderQuery", "OK"]]);
-});
+for (const driver of drivers)
+  test(`a change the lifecycle cannot follow (a skipped status) is settled by order.query (SQLite, ${driver})`, async () => {
+    const { book, mock } = await startAlipay();
+    const g = await actingGateway(mock, { store: driver });
+    const id = orderNo(1601);
+    book.add(id);
+    const n = orderNotification({ seq: 880001, order: id, merchant: merchantPid(1601), atMs: nowSecond() - 60_000 });
+    assert.deepEqual(await deliver(g.base, n.body), OK);
+    assert.equal(g.app.orders.get(id).state.status, "ISV_ACCEPTED");
+    // MERCHANT_CHECKING was never delivered: ISV_ACCEPTED → DONE is not a step of the lifecycle.
+    book.setStatus(id, "DONE");
+    const done = changeNotification({ seq: 880002, order: id, status: "DONE", atMs: nowSecond() });
+    assert.deepEqual(await deliver(g.base, done.body), OK);
+    const rec = g.app.orders.get(id);
+    assert.equal(rec.state.status, "DONE", "Alipay's answer settles it");
+    assert.equal(rec.next.id, "SERVE");
+    assert.deepEqual(calls(rec).slice(2), [["orderQuery", "OK"]]);
+  });

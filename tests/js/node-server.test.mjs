@@ -14,7 +14,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import express from "express";
-import { importExample, prepareNodeExample } from "./lib/node-example.mjs";
+import {
+  availableDrivers,
+  expectedDriver,
+  importExample,
+  prepareNodeExample,
+  readWithPython,
+} from "./lib/node-example.mjs";
 import { notificationVectors, reframingSources, testAlipayKey } from "./lib/load.mjs";
 import { keyFile } from "./lib/mock-alipay.mjs";
 import {
@@ -33,6 +39,8 @@ const dbDir = mkdtempSync(join(tmpdir(), "alipay-node-server-db-"));
 const quiet = { error() {}, warn() {}, log() {} };
 
 let example; // the module under test
+/** The SQLite drivers of the example that load on this Node; `node server.mjs` runs on each. */
+const drivers = await availableDrivers();
 let MAX;
 const servers = [];
 
@@ -426,48 +434,97 @@ test("Express: express.raw({ type: '*/*' }) works (GBK too); a parsed body is re
   ]);
 });
 
-test("`node server.mjs` serves the gateway from the environment", async () => {
-  const missing = await run(process.execPath, [join(exampleDir, "server.mjs")], {
-    env: { ...process.env, ALIPAY_PUBLIC_KEY: "" },
-  }).catch((e) => e);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /ALIPAY_PUBLIC_KEY/);
-  const db = join(dbDir, "server.db");
-  const child = spawn(process.execPath, [join(exampleDir, "server.mjs")], {
-    env: {
-      ...process.env,
-      ALIPAY_PUBLIC_KEY: testAlipayKey(),
-      ALIPAY_APP_ID: APP_ID,
-      ALIPAY_DB: db,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      GATEWAY_PATH: "/notify",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  try {
-    const base = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\/notify/);
-        if (m) resolve(m[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`exited ${code}`)));
+// Unset: the driver this Node picks by itself; then each driver forced by ALIPAY_SQLITE_DRIVER.
+for (const driver of [undefined, ...drivers])
+  test(`\`node server.mjs\` serves the gateway from the environment (SQLite: ${driver ?? "its own choice"})`, async () => {
+    const missing = await run(process.execPath, [join(exampleDir, "server.mjs")], {
+      env: { ...process.env, ALIPAY_PUBLIC_KEY: "" },
+    }).catch((e) => e);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /ALIPAY_PUBLIC_KEY/);
+    const db = join(dbDir, `server-${driver?.replace(/\W/g, "") ?? "auto"}.db`);
+    const child = spawn(process.execPath, [join(exampleDir, "server.mjs")], {
+      env: {
+        ...process.env,
+        ALIPAY_PUBLIC_KEY: testAlipayKey(),
+        ALIPAY_APP_ID: APP_ID,
+        ALIPAY_DB: db,
+        ALIPAY_SQLITE_DRIVER: driver ?? "",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        GATEWAY_PATH: "/notify",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    assert.equal((await send(base, signed(KINDS[3], 210, { charset: "GBK" }), { path: "/notify" })).text, "success");
-    assertRejected(await send(base, undefined, { path: "/notify", method: "GET" }), 405, "METHOD_NOT_ALLOWED", "GET");
-    assertRejected(
-      await send(base, signed(KINDS[3], 211).replace("update_auth", "cancel_auth"), { path: "/notify" }),
-      400,
-      "SIGNATURE_MISMATCH",
-      "tampered",
+    let out = "";
+    try {
+      const base = await new Promise((resolve, reject) => {
+        child.stdout.on("data", (d) => {
+          out += d;
+          const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\/notify/);
+          if (m) resolve(m[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`exited ${code}`)));
+      });
+      assert.equal((await send(base, signed(KINDS[3], 210, { charset: "GBK" }), { path: "/notify" })).text, "success");
+      assertRejected(await send(base, undefined, { path: "/notify", method: "GET" }), 405, "METHOD_NOT_ALLOWED", "GET");
+      assertRejected(
+        await send(base, signed(KINDS[3], 211).replace("update_auth", "cancel_auth"), { path: "/notify" }),
+        400,
+        "SIGNATURE_MISMATCH",
+        "tampered",
+      );
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    const started = out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === "started");
+    assert.deepEqual(
+      [started.db, started.driver],
+      [db, driver ?? expectedDriver()],
+      "the start-up line names the driver",
     );
-  } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    const { deliveries } = readWithPython(db, {
+      deliveries: "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
+    });
+    assert.deepEqual(deliveries, [{ state: "done", n: 2 }], "its SQLite store is the file ALIPAY_DB names");
+  });
+
+test("`node server.mjs` with an unknown or unavailable ALIPAY_SQLITE_DRIVER says so at start-up and opens no database", async () => {
+  const unavailable = ["node:sqlite", "better-sqlite3"].filter((d) => !drivers.includes(d));
+  /** @type {Array<[string, RegExp]>} */
+  const cases = [
+    [
+      "sqlite4",
+      /^INVALID_CONFIGURATION: ALIPAY_SQLITE_DRIVER: unknown driver "sqlite4" \(node:sqlite or better-sqlite3\)/,
+    ],
+    ...unavailable.map(
+      (d) =>
+        /** @type {[string, RegExp]} */ ([
+          d,
+          new RegExp(`^STORE_UNAVAILABLE: ALIPAY_SQLITE_DRIVER: the SQLite driver ${d} .*${process.version}`),
+        ]),
+    ),
+  ];
+  for (const [i, [driver, why]] of cases.entries()) {
+    const db = join(dbDir, `driver-${i}.db`);
+    const r = await run(process.execPath, [join(exampleDir, "server.mjs")], {
+      env: {
+        ...process.env,
+        ALIPAY_PUBLIC_KEY: testAlipayKey(),
+        PORT: "0",
+        ALIPAY_DB: db,
+        ALIPAY_SQLITE_DRIVER: driver,
+      },
+    }).catch((e) => e);
+    assert.equal(r.code, 1, driver);
+    assert.match(r.stderr, why);
+    assert.equal(existsSync(db), false, `${driver}: no database`);
   }
-  assert.ok(existsSync(db), "its SQLite store is the file ALIPAY_DB names");
 });
 
 test("`node server.mjs` with a bad key says why at start-up, without the key's text, and opens no database", async () => {
