@@ -88,7 +88,7 @@ test-checkout: build
 
 # The package and example suites again on the current LTS lines, Node 22 and 24 (pinned binaries from
 # the npm registry, .ci/setup nodes); the suites above run on the machine's Node (20).
-NODE_LTS_SUITES := package.test.mjs new-user.test.mjs reframing.test.mjs lifecycle.test.mjs openapi-client.test.mjs node-server.test.mjs node-lifecycle.test.mjs worker.test.mjs openapi-worker.test.mjs worker-lifecycle.test.mjs
+NODE_LTS_SUITES := package.test.mjs new-user.test.mjs reframing.test.mjs lifecycle.test.mjs openapi-client.test.mjs node-server.test.mjs node-lifecycle.test.mjs worker.test.mjs openapi-worker.test.mjs worker-lifecycle.test.mjs sandbox.test.mjs cli.test.mjs sandbox-scenarios.test.mjs
 test-node-lts: pack
 	.ci/setup js nodes
 	for v in 22 24; do \
