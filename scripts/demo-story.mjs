@@ -13,8 +13,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(root, "tests/js/.scratch/package.json"));
-const { startSandbox } = require("alipay-notify/sandbox");
-const { createClient } = require("alipay-notify/client");
+// The packed package as a user has it; typed from its declarations (pkg/*.d.ts), which exist
+// before the build does.
+const load = (subpath) => require(`alipay-notify/${subpath}`);
+/** @type {typeof import("../pkg/sandbox.js")} */
+const { startSandbox } = load("sandbox");
+/** @type {typeof import("../pkg/client.js")} */
+const { createClient } = load("client");
 const { createGateway, MemoryStore } = await import(pathToFileURL(join(root, "examples/node/server.mjs")).href);
 
 const dim = (s) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
