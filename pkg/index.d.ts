@@ -313,12 +313,22 @@ export interface GenericNotification extends NotificationBase {
   kind: "generic";
 }
 
-export type Notification =
+/**
+ * A parsed or verified notification, narrowed by `kind`. Named so that it does not collide with
+ * the DOM's `Notification` (Web Notifications API) in browser TypeScript projects.
+ */
+export type AlipayNotification =
   | OrderNotification
   | OrderChangeNotification
   | OrderRenewNotification
   | AppAuthNotification
   | GenericNotification;
+
+/**
+ * The former name of {@link AlipayNotification}.
+ * @deprecated Use `AlipayNotification`: `Notification` shadows the DOM's global of that name.
+ */
+export type Notification = AlipayNotification;
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -374,7 +384,7 @@ export interface Inspection {
   v1: "verified" | "mismatch" | "not_checked";
   v2: "verified" | "mismatch" | "not_checked";
   key: { provided: boolean; bits: number | null; error: ErrorInfo | null };
-  notification: Notification | null;
+  notification: AlipayNotification | null;
   problems: Problem[];
 }
 
@@ -504,7 +514,7 @@ export default init;
 export { init };
 
 /** Parses without verifying (`verified: false`). Throws only on malformed input. */
-export declare function parseNotification(body: NotificationBody, options?: VerifyOptions): Notification;
+export declare function parseNotification(body: NotificationBody, options?: VerifyOptions): AlipayNotification;
 /**
  * Parses and verifies with the Alipay public key (支付宝公钥: base64 SPKI, PEM SPKI or PKCS#1).
  * Returns the notification with `verified: true` and the matching `variant`; throws an
@@ -514,7 +524,7 @@ export declare function verifyNotification(
   body: NotificationBody,
   alipayPublicKey: string,
   options?: VerifyOptions,
-): Notification;
+): AlipayNotification;
 /** Everything known about a notification, for debugging. Never throws. */
 export declare function inspectNotification(
   body: NotificationBody,

@@ -9,7 +9,7 @@ import init, {
   decodeOrderStatus,
   isAlipayNotifyError,
   type AlipayNotifyError,
-  type Notification,
+  type AlipayNotification,
   type VerifyOptions,
   type ErrorCode,
 } from "alipay-notify";
@@ -23,7 +23,7 @@ const options: VerifyOptions = {
   now: new Date(),
   maxAgeSeconds: 300,
 };
-const n: Notification = verifyNotification(new Uint8Array([1]), "key", options);
+const n: AlipayNotification = verifyNotification(new Uint8Array([1]), "key", options);
 if (n.kind === "alipay.open.servicemarket.order.change.notify") {
   const status: string | null = n.status;
   const terminal: boolean | undefined = n.statusInfo?.terminal;
