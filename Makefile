@@ -53,7 +53,7 @@ test-vectors: setup
 # lists.test.mjs: every copy of the error codes, export names and typed fields agrees.
 test-js: build
 	.ci/setup js
-	cd tests/js && $(NODE_TEST) www.test.mjs lists.test.mjs package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs new-user.test.mjs mock-alipay.test.mjs openapi-client.test.mjs lifecycle.test.mjs sandbox.test.mjs cli.test.mjs
+	cd tests/js && $(NODE_TEST) www.test.mjs lists.test.mjs package.test.mjs oracle.test.mjs cert.test.mjs robustness.test.mjs form-differential.test.mjs reframing.test.mjs new-user.test.mjs mock-alipay.test.mjs openapi-client.test.mjs lifecycle.test.mjs sandbox.test.mjs cli.test.mjs readme.test.mjs
 
 # The Cloudflare Worker example (examples/worker) bundled by wrangler and run in workerd
 # (Miniflare, real KV, Queue and SQLite Durable Object bindings): behaviour, replays, failures,
