@@ -98,10 +98,11 @@ test-node-lts: pack
 
 # The debugging page (www/) and the browser entry in headless Chromium (screenshots into a
 # temporary folder; `make screenshots` rewrites docs/screenshots/); its request and response
-# modes on alipay-sdk's and the client's requests and on mistakes made on purpose.
+# modes on alipay-sdk's and the client's requests and on mistakes made on purpose; a page bundled by
+# esbuild from the installed tarball, its wasm loaded through the exports map (browser-bundle.test.mjs).
 test-browser: pack
 	.ci/setup js browser
-	cd tests/js && $(NODE_TEST) browser.test.mjs browser-request.test.mjs
+	cd tests/js && $(NODE_TEST) browser.test.mjs browser-request.test.mjs browser-bundle.test.mjs
 
 screenshots: pack
 	.ci/setup js browser

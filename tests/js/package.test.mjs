@@ -214,9 +214,20 @@ test("the tarball ships both licenses, identical to the repository's", () => {
 test("publint and arethetypeswrong report no problems", () => {
   const pub = execFileSync(bin("publint"), ["run", installed, "--strict"], { encoding: "utf8" });
   assert.doesNotMatch(pub, /(error|warning|suggestion)/i, pub);
-  const attw = execFileSync(bin("attw"), [tarball, "--format", "table-flipped", "--exclude-entrypoints", "./sandbox"], {
-    encoding: "utf8",
-  });
+  // The .wasm subpaths are files for bundlers (an asset URL), not modules: attw has nothing to resolve there.
+  const attw = execFileSync(
+    bin("attw"),
+    [
+      tarball,
+      "--format",
+      "table-flipped",
+      "--exclude-entrypoints",
+      "./sandbox",
+      "./alipay_notify_bg.wasm",
+      "./client_bg.wasm",
+    ],
+    { encoding: "utf8" },
+  );
   assert.match(attw, /No problems found/, attw);
   // The sandbox is Node only (no browser or bundler condition, by design): Node's CJS and ESM
   // resolutions must be clean; a bundler finding nothing is the only problem allowed.
@@ -231,6 +242,24 @@ test("publint and arethetypeswrong report no problems", () => {
   assert.deepEqual(JSON.parse(sandbox).analysis.problems, [
     { kind: "NoResolution", entrypoint: "./sandbox", resolutionKind: "bundler" },
   ]);
+});
+
+test("the wasm files are reachable through the exports map for bundlers: each is the browser build it names", () => {
+  const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  const files = Object.entries(manifest.exports).filter(([k, v]) => typeof v === "string" && k !== "./package.json");
+  assert.deepEqual(Object.fromEntries(files), {
+    "./alipay_notify_bg.wasm": "./dist/web/alipay_notify_bg.wasm",
+    "./client_bg.wasm": "./dist/client-web/alipay_notify_bg.wasm",
+  });
+  // Real modules: the verify-only one, and the client's, which has more exports (the signing core).
+  for (const [subpath, file] of files) assert.ok(WebAssembly.validate(readFileSync(join(installed, file))), subpath);
+  const exportNames = (f) =>
+    WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(installed, f)))).map((e) => e.name);
+  const verifyOnly = exportNames(files[0][1]);
+  const withClient = exportNames(files[1][1]);
+  assert.ok(withClient.length > verifyOnly.length, "the client's wasm has more exports");
+  const web = readFileSync(join(installed, "dist/web/alipay_notify.js"), "utf8");
+  assert.match(web, /new URL\('alipay_notify_bg\.wasm', import\.meta\.url\)/, "the default: fetched beside the glue");
 });
 
 test("the bin: `alipay-notify` is linked by npm install, runs, and its sandbox entry loads in ESM and CJS", () => {
