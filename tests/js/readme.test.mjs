@@ -2,17 +2,19 @@
 // package (the scratch project), each after its prelude (lib/readme-preludes.mjs, keyed by the
 // `<!-- snippet: NAME -->` marker beside the block) and followed by assertions on what it
 // produced; TS blocks are type-checked with the repository's tsc in strict mode against the
-// installed declarations. A block in another language must be marked `not-run (REASON)`; an
-// unmarked block, a JS/TS block marked not-run, an unknown or unused prelude all fail.
+// installed declarations. A browser-only block is marked `excerpt-of PATH`: its lines must be
+// those of a page another test builds and runs. A block in another language must be marked
+// `not-run (REASON)`; an unmarked block, a JS/TS block marked not-run, an unknown or unused
+// prelude all fail.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { preludes } from "./lib/readme-preludes.mjs";
 import { codeBlocks, RUNNABLE } from "./lib/readme-snippets.mjs";
-import { bin, packedTarball, root, scratch } from "./lib/scratch.mjs";
+import { bin, jsDir, packedTarball, root, scratch } from "./lib/scratch.mjs";
 
 const run = promisify(execFile);
 packedTarball(); // the scratch project `make pack` installed, or a clear error
@@ -29,6 +31,7 @@ test("every block is marked: runnable ones name a prelude, the others say why th
   for (const b of blocks) {
     if (RUNNABLE.has(b.lang)) {
       assert.equal(b.notRun, null, `${b.where}: a ${b.lang} block is run, never marked not-run`);
+      if (b.excerptOf) continue;
       assert.ok(b.name, `${b.where}: a ${b.lang} block without a <!-- snippet: NAME --> marker`);
       assert.ok(Object.hasOwn(preludes, b.name), `${b.where}: no prelude "${b.name}"`);
     } else {
@@ -39,6 +42,23 @@ test("every block is marked: runnable ones name a prelude, the others say why th
   assert.deepEqual([...new Set(names)].sort(), [...names].sort(), "each prelude serves one block");
   assert.deepEqual(Object.keys(preludes).sort(), [...names].sort(), "every prelude has its block");
 });
+
+for (const b of blocks.filter((x) => x.excerptOf)) {
+  test(`${b.where} is an excerpt of ${b.excerptOf}, which a test runs`, () => {
+    const source = readFileSync(join(root, b.excerptOf), "utf8").split("\n");
+    let at = 0;
+    for (const line of b.code.split("\n").filter((l) => l.trim() !== "")) {
+      const found = source.indexOf(line, at);
+      assert.ok(found >= 0, `${b.where}: "${line}" is not a line of ${b.excerptOf} (after line ${at})`);
+      at = found + 1;
+    }
+    const folder = b.excerptOf.split("/").slice(-2, -1)[0];
+    const runners = readdirSync(jsDir).filter(
+      (f) => f.endsWith(".test.mjs") && readFileSync(join(jsDir, f), "utf8").includes(`"${folder}"`),
+    );
+    assert.ok(runners.length >= 1, `no test builds ${folder}/`);
+  });
+}
 
 for (const b of blocks.filter((x) => RUNNABLE.has(x.lang) && x.name && Object.hasOwn(preludes, x.name))) {
   const ts = b.lang.endsWith("ts");

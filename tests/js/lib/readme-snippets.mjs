@@ -1,5 +1,7 @@
 // The fenced code blocks of a Markdown file, each with the marker comment that precedes it:
 //   <!-- snippet: NAME -->            run (JS) or type-check (TS) with the prelude called NAME;
+//   <!-- snippet: excerpt-of PATH -->  lines of a file that another test runs (a browser page):
+//                                      each line of the block must be a line of PATH, in order;
 //   <!-- snippet: not-run (REASON) --> deliberately not executed (a shell line, a diagram, Rust).
 // Blocks inside list items (indented fences) count too; their indentation is removed.
 
@@ -7,12 +9,13 @@
 export const RUNNABLE = new Set(["js", "mjs", "cjs", "ts", "mts", "cts"]);
 
 const FENCE = /^( *)```(\S*)\s*$/;
-const MARKER = /^ *<!-- snippet: (?:not-run \((?<reason>[^)]+)\)|(?<name>[a-z0-9-]+)) -->\s*$/;
+const MARKER =
+  /^ *<!-- snippet: (?:not-run \((?<reason>[^)]+)\)|excerpt-of (?<excerpt>[\w./-]+)|(?<name>[a-z0-9-]+)) -->\s*$/;
 
 /**
- * The blocks of `markdown`: `{ line, lang, name, notRun, code }` — `line` is the 1-based line of
- * the opening fence, `name` / `notRun` come from the marker on the nearest non-blank line above
- * (both `null` when there is none).
+ * The blocks of `markdown`: `{ line, lang, name, excerptOf, notRun, code }` — `line` is the
+ * 1-based line of the opening fence, `name` / `excerptOf` / `notRun` come from the marker on the
+ * nearest non-blank line above (all `null` when there is none).
  */
 export function codeBlocks(markdown) {
   const lines = markdown.split("\n");
@@ -32,6 +35,7 @@ export function codeBlocks(markdown) {
       line: start + 1,
       lang: open[2],
       name: marker?.groups?.name ?? null,
+      excerptOf: marker?.groups?.excerpt ?? null,
       notRun: marker?.groups?.reason ?? null,
       code: `${body.join("\n")}\n`,
     });
