@@ -6,4 +6,7 @@ pub(crate) mod policy;
 pub(crate) mod public_key;
 
 pub use policy::check_key_chain;
+// Used by the JS bindings (wasm32), which read keys given as bytes.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub(crate) use public_key::key_text;
 pub use public_key::PublicKey;

@@ -1,13 +1,25 @@
 //! Loading the Alipay public key from the forms users paste: bare base64 SPKI (the Alipay console
 //! form), PEM SPKI, PEM PKCS#1, or bare base64 PKCS#1 — whitespace, line wraps and armour optional;
 //! and, in certificate mode, a PEM X.509 certificate (its RSA key, see `x509`). PEM is read by
-//! `pem.rs`, the reader the certificate functions use too.
+//! `pem.rs`, the reader the certificate functions use too. Bytes (a file read as it is) are
+//! that text when they are UTF-8 text, and DER otherwise ([`PublicKey::from_bytes`]).
+//!
+//! The root bundle (`alipayRootCert.crt`) passed as the key is named as such: its certificates
+//! are real, so without this it would fail as a key that is not RSA or a signature that does
+//! not match.
+
+use std::borrow::Cow;
 
 use crate::crypto::pem::{self, Block, Label, Pem, MAX_KEY_TEXT_BYTES};
 use crate::crypto::rsa::key::private_key_error;
 use crate::crypto::RsaPublicKey;
 use crate::encoding::base64::{decode as decode_base64, Policy};
 use crate::error::{Error, Result};
+use crate::x509::certificate::is_self_signed;
+
+/// The message for the root bundle passed as a key.
+const ROOT_BUNDLE_GIVEN: &str = "this is alipayRootCert.crt (the root bundle): pass it as \
+     `alipayRootCert`, and the Alipay public key or `alipayCertPublicKey_RSA2.crt` as the key";
 
 /// An RSA public key, parsed and checked once, then reused for any number of verifications.
 ///
@@ -29,8 +41,15 @@ pub struct PublicKey {
 }
 
 impl PublicKey {
-    /// Parses a key in any accepted text form (see the module docs). Private keys and unknown
-    /// formats are refused with [`Error::InvalidPublicKey`] and a reason.
+    /// Parses a key in any accepted text form (see the module docs). Private keys, unknown
+    /// formats and the root bundle are refused with [`Error::InvalidPublicKey`] and a reason.
+    ///
+    /// ```
+    /// use alipay_notify::PublicKey;
+    /// let bundle = include_str!("../../tests/vectors/openapi/keys/alipayRootCert.crt");
+    /// let err = PublicKey::parse(bundle).unwrap_err();
+    /// assert!(err.to_string().contains("pass it as `alipayRootCert`"));
+    /// ```
     pub fn parse(text: &str) -> Result<Self> {
         if text.len() > MAX_KEY_TEXT_BYTES {
             return Err(Error::too_large(format!(
@@ -54,6 +73,20 @@ impl PublicKey {
                 Self::from_der(&der)
             }
         }
+    }
+
+    /// Parses key bytes: UTF-8 text (PEM or base64, as [`parse`](Self::parse) reads it) when
+    /// they are text — valid UTF-8 without control characters other than tab, CR and LF —
+    /// and DER otherwise (SPKI or PKCS#1, as [`from_der`](Self::from_der)). A DER key is
+    /// never text: its second byte, the length, is not a character.
+    ///
+    /// ```
+    /// use alipay_notify::PublicKey;
+    /// let pem = include_bytes!("../../tests/vectors/openapi/keys/alipay-public.pem");
+    /// assert_eq!(PublicKey::from_bytes(pem).unwrap().bits(), 2048);
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        Self::parse(&key_text(bytes, MAX_KEY_TEXT_BYTES)?)
     }
 
     /// Parses PEM: one `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1) block, or `CERTIFICATE`
@@ -102,6 +135,7 @@ impl PublicKey {
                     }
                     chain.push(block.der(key_error)?);
                 }
+                root_bundle_given(&chain)?;
                 let leaf = chain.first().map(Vec::as_slice).unwrap_or_default();
                 let (rsa, sn) =
                     crate::x509::certificate::public_key_and_sn(leaf).map_err(|e| match e {
@@ -191,6 +225,44 @@ impl AsRef<RsaPublicKey> for PublicKey {
     fn as_ref(&self) -> &RsaPublicKey {
         &self.rsa
     }
+}
+
+/// Refuses the root bundle: a text with a root (self-signed) among its certificates. Alipay's
+/// own certificate file carries its intermediate, never a root.
+fn root_bundle_given(chain: &[Vec<u8>]) -> Result<()> {
+    if chain.iter().any(|der| is_self_signed(der)) {
+        return Err(Error::key(ROOT_BUNDLE_GIVEN));
+    }
+    Ok(())
+}
+
+/// Key bytes as key text (see [`PublicKey::from_bytes`]): the text itself, or the DER as base64,
+/// which the key readers (this one and the private key's) read as DER. Text over `max` bytes, or
+/// DER whose base64 would be, → [`Error::InputTooLarge`].
+pub(crate) fn key_text(bytes: &[u8], max: usize) -> Result<Cow<'_, str>> {
+    if let Ok(text) = core::str::from_utf8(bytes) {
+        if !text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+        {
+            if text.len() > max {
+                return Err(Error::too_large(format!(
+                    "the key text is over {max} bytes"
+                )));
+            }
+            return Ok(Cow::Borrowed(text));
+        }
+    }
+    if bytes.len() > max / 4 * 3 {
+        return Err(Error::too_large(format!(
+            "the key's DER is over {} bytes",
+            max / 4 * 3
+        )));
+    }
+    use base64::Engine as _;
+    Ok(Cow::Owned(
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+    ))
 }
 
 /// The error the PEM and DER readers raise while reading a key.
