@@ -21,6 +21,25 @@ use crate::x509::certificate::is_self_signed;
 const ROOT_BUNDLE_GIVEN: &str = "this is alipayRootCert.crt (the root bundle): pass it as \
      `alipayRootCert`, and the Alipay public key or `alipayCertPublicKey_RSA2.crt` as the key";
 
+/// The message for the application's own key configured where Alipay's belongs, when it came
+/// from a certificate: the app certificate (`appCertPublicKey_<appId>.crt`).
+// Used by the OpenAPI client's bindings only (wasm32, not in the verify-only module).
+#[cfg_attr(
+    any(not(target_arch = "wasm32"), alipay_notify_verify_only),
+    allow(dead_code)
+)]
+const APP_CERT_GIVEN: &str = "this is your app certificate (appCertPublicKey_…): Alipay's \
+     certificate is alipayCertPublicKey_RSA2.crt";
+
+/// The message for the application's own public key (应用公钥) configured as Alipay's.
+// Used by the OpenAPI client's bindings only (wasm32, not in the verify-only module).
+#[cfg_attr(
+    any(not(target_arch = "wasm32"), alipay_notify_verify_only),
+    allow(dead_code)
+)]
+const APP_KEY_GIVEN: &str = "the Alipay public key configured is the app's own public key \
+     (应用公钥); configure the Alipay public key (支付宝公钥)";
+
 /// An RSA public key, parsed and checked once, then reused for any number of verifications.
 ///
 /// ```
@@ -227,6 +246,24 @@ impl AsRef<RsaPublicKey> for PublicKey {
     }
 }
 
+/// The error for `configured`, Alipay's key or certificate, found to be the application's own
+/// (its modulus is the private key's): named as the app certificate when it came from one, else
+/// as the app public key. Told only where the private key is at hand (the OpenAPI client's
+/// set-up): a certificate alone does not say reliably whose it is (the sandbox issues both from
+/// one CA).
+// Used by the OpenAPI client's bindings only (wasm32, not in the verify-only module).
+#[cfg_attr(
+    any(not(target_arch = "wasm32"), alipay_notify_verify_only),
+    allow(dead_code)
+)]
+pub(crate) fn own_key_error(configured: &PublicKey) -> Error {
+    Error::key(if configured.cert_sn().is_some() {
+        APP_CERT_GIVEN
+    } else {
+        APP_KEY_GIVEN
+    })
+}
+
 /// Refuses the root bundle: a text with a root (self-signed) among its certificates. Alipay's
 /// own certificate file carries its intermediate, never a root.
 fn root_bundle_given(chain: &[Vec<u8>]) -> Result<()> {
@@ -268,4 +305,29 @@ pub(crate) fn key_text(bytes: &[u8], max: usize) -> Result<Cow<'_, str>> {
 /// The error the PEM and DER readers raise while reading a key.
 fn key_error(reason: String) -> Error {
     Error::key(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/openapi/keys/");
+
+    fn file(name: &str) -> String {
+        std::fs::read_to_string(format!("{KEYS}{name}")).unwrap()
+    }
+
+    #[test]
+    fn the_own_key_is_named_by_its_form() {
+        let cert = PublicKey::parse(&file("appCertPublicKey_2021000000000001.crt")).unwrap();
+        let e = own_key_error(&cert);
+        assert_eq!(e.code(), "INVALID_PUBLIC_KEY");
+        assert_eq!(
+            e.to_string(),
+            format!("invalid public key: {APP_CERT_GIVEN}")
+        );
+        assert!(e.to_string().contains("appCertPublicKey_"));
+        let bare = PublicKey::parse(&file("app-public.pem")).unwrap();
+        assert!(own_key_error(&bare).to_string().contains("应用公钥"));
+    }
 }

@@ -339,6 +339,8 @@ fn describe(v: &JsValue) -> String {
         Some("CryptoKey") => "a CryptoKey (WebCrypto), whose bytes come only through a Promise \
              (`await crypto.subtle.exportKey(\"spki\", key)`)"
             .into(),
+        Some("PrivateKeyObject") => "a private KeyObject (node:crypto): a private key".into(),
+        Some("SecretKeyObject") => "a secret KeyObject (node:crypto): not an RSA key".into(),
         Some("Object") | None => "an object".into(),
         Some(n) => format!("an object ({n})"),
     }

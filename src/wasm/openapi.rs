@@ -92,11 +92,7 @@ pub fn openapi_private_key(text: &JsValue, alipay_key: &JsValue) -> Result<Uint8
     if !alipay_key.is_undefined() && !alipay_key.is_null() {
         let alipay = key_cache::get(alipay_key).map_err(|e| err(&e))?;
         if key.is_own_public_key(&alipay) {
-            return Err(err(&Error::InvalidPublicKey {
-                reason: "the Alipay public key configured is the app's own public key (应用公钥); \
-                         configure the Alipay public key (支付宝公钥)"
-                    .into(),
-            }));
+            return Err(err(&crate::trust::own_key_error(&alipay)));
         }
     }
     Ok(Uint8Array::from(key.pkcs8_der()))
