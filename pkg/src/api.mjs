@@ -150,7 +150,9 @@ function createApi(wasm) {
       // The clock only names a local-time v2 timestamp; `null` leaves it out.
       const now = options?.now === undefined ? Date.now() : options.now;
       const ms = now instanceof Date ? now.getTime() : now;
-      return JSON.parse(wasm.inspectRequest(request, publicKeyInput(appPublicKey), typeof ms === "number" ? ms : undefined));
+      return JSON.parse(
+        wasm.inspectRequest(request, publicKeyInput(appPublicKey), typeof ms === "number" ? ms : undefined),
+      );
     },
     inspectResponse(response, alipayPublicKey) {
       const r = response ?? {};
