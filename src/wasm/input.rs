@@ -337,7 +337,7 @@ fn describe(v: &JsValue) -> String {
         .filter(|n| !n.is_empty() && n.len() <= 64);
     match name.as_deref() {
         Some("CryptoKey") => "a CryptoKey (WebCrypto), whose bytes come only through a Promise \
-             (`await crypto.subtle.exportKey(\"spki\", key)`)"
+             (`await crypto.subtle.exportKey(\"spki\" or \"pkcs8\", key)`)"
             .into(),
         Some("PrivateKeyObject") => "a private KeyObject (node:crypto): a private key".into(),
         Some("SecretKeyObject") => "a secret KeyObject (node:crypto): not an RSA key".into(),

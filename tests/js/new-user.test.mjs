@@ -132,7 +132,7 @@ for (const kind of ["esm", "cjs"]) {
       object: arg("an object"),
       map: arg("an object (Map)"),
       cryptoKey: arg(
-        'a CryptoKey (WebCrypto), whose bytes come only through a Promise (`await crypto.subtle.exportKey("spki", key)`)',
+        'a CryptoKey (WebCrypto), whose bytes come only through a Promise (`await crypto.subtle.exportKey("spki" or "pkcs8", key)`)',
       ),
       privateKeyObject: arg("a private KeyObject (node:crypto): a private key"),
       secretKeyObject: arg("a secret KeyObject (node:crypto): not an RSA key"),
