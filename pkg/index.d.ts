@@ -163,7 +163,7 @@ export interface VerifyOptions {
    * certificate (`alipayCertPublicKey_RSA2.crt`, with its intermediate), chain to this bundle and
    * be valid at `now`: otherwise `CERT_UNTRUSTED` / `CERT_EXPIRED` (`INVALID_OPTIONS` for a bare key).
    */
-  alipayRootCert?: string | Uint8Array | ArrayBuffer;
+  alipayRootCert?: string;
 }
 
 /** Options of `rsaCheckV1` / `rsaCheckV2`. */

@@ -66,10 +66,6 @@ function createApi(wasm) {
       if (key === "") return value;
       const raw = this[key];
       if (raw instanceof Date) return raw.getTime();
-      // The root bundle as the file's bytes: its text (the options travel as JSON).
-      if (key === "alipayRootCert" && (raw instanceof Uint8Array || raw instanceof ArrayBuffer)) {
-        return new TextDecoder().decode(raw);
-      }
       const t = typeof raw;
       // NaN and ±Infinity would become `null` ("not set"): a bad value must be refused instead.
       if (t === "number" && !Number.isFinite(raw)) return { $invalid: String(raw) };

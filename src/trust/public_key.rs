@@ -264,10 +264,11 @@ pub(crate) fn own_key_error(configured: &PublicKey) -> Error {
     })
 }
 
-/// Refuses the root bundle: a text with a root (self-signed) among its certificates. Alipay's
-/// own certificate file carries its intermediate, never a root.
+/// Refuses the root bundle: several certificates, the first a root (self-signed). Alipay's
+/// certificate file starts with Alipay's own certificate, whatever follows it; a lone root is
+/// left to fail as the wrong key.
 fn root_bundle_given(chain: &[Vec<u8>]) -> Result<()> {
-    if chain.iter().any(|der| is_self_signed(der)) {
+    if chain.len() > 1 && chain.first().is_some_and(|der| is_self_signed(der)) {
         return Err(Error::key(ROOT_BUNDLE_GIVEN));
     }
     Ok(())

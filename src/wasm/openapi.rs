@@ -81,8 +81,12 @@ pub fn openapi_assemble(request_json: &JsValue, signature: &JsValue) -> Result<S
 #[cfg(not(alipay_notify_verify_only))]
 #[wasm_bindgen(js_name = openapiPrivateKey)]
 pub fn openapi_private_key(text: &JsValue, alipay_key: &JsValue) -> Result<Uint8Array, JsValue> {
+    // A value of the wrong type is a bad private key here (the client's code for its key).
     let text = key_arg(text, "the private key", MAX_PRIVATE_KEY_TEXT_BYTES)
-        .map_err(|e| err(&e))?
+        .map_err(|e| match e {
+            Error::InvalidArgument { reason } => err(&Error::InvalidPrivateKey { reason }),
+            other => err(&other),
+        })?
         .ok_or_else(|| {
             err(&Error::InvalidPrivateKey {
                 reason: "no private key given: pass the application private key (应用私钥)".into(),
