@@ -117,6 +117,17 @@ fn the_root_bundle_as_the_key_is_named() {
 }
 
 #[test]
+fn a_key_file_of_alipays_certificate_then_a_root_still_loads() {
+    let text = format!(
+        "{}\n{}",
+        read_text(&repo_path(&format!("{KEYS}/alipayCertPublicKey_RSA2.crt"))).trim(),
+        read_text(&repo_path(&format!("{KEYS}/alipayRootCert.crt")))
+    );
+    let key = PublicKey::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(key.cert_sn().is_some());
+}
+
+#[test]
 fn alipays_own_certificates_still_load() {
     let mut texts = real_files("alipay public cert");
     texts.push(read_text(&repo_path(&format!(
