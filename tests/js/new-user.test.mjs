@@ -90,6 +90,36 @@ for (const kind of ["esm", "cjs"]) {
     for (const [name, got] of Object.entries(r)) assert.deepEqual(got, [true, "verified", true], name);
   });
 
+  // A real v2 gateway answer; a v3 answer signed here by node:crypto with the test Alipay key.
+  test(`${kind}: verifyResponse and verifyV3Response take the key as DER, a KeyObject and PEM bytes`, () => {
+    const r = runIn(
+      kind,
+      `const { createPrivateKey, createPublicKey, sign } = await import("node:crypto");
+      const { readFileSync } = await import("node:fs");
+      const K = ${JSON.stringify(keysDir)} + "/";
+      const v2 = JSON.parse(readFileSync(${JSON.stringify(join(jsDir, "../vectors/cert/real/sync-response-alipay-open-file-upload.json"))}, "utf8"));
+      const v3 = { timestamp: "1700000000000", nonce: "5f0b3c8e", body: '{"code":"10000"}' };
+      v3.signature = sign("sha256", Buffer.from(v3.timestamp + "\\n" + v3.nonce + "\\n" + v3.body + "\\n"), createPrivateKey(readFileSync(K + "alipay-private-pkcs8.pem"))).toString("base64");
+      const forms = (pem) => {
+        const ko = createPublicKey(pem);
+        return { der: ko.export({ format: "der", type: "spki" }), keyObject: ko, bytes: Buffer.from(pem) };
+      };
+      const out = { v2: {}, v3: {} };
+      for (const [name, key] of Object.entries(forms(v2.alipay_public_key))) {
+        out.v2[name] = api.verifyResponse(v2.raw_response_body, key, { method: v2.method }).verified;
+      }
+      for (const [name, key] of Object.entries(forms(readFileSync(K + "alipay-public.pem", "utf8")))) {
+        out.v3[name] = [api.verifyV3Response(v3, key), attempt(() => api.verifyV3Response({ ...v3, body: '{"code":"10001"}' }, key))];
+      }
+      console.log(JSON.stringify(out));`,
+    );
+    assert.deepEqual(r.v2, { der: true, keyObject: true, bytes: true });
+    for (const name of ["der", "keyObject", "bytes"]) {
+      assert.equal(r.v3[name][0], true, name);
+      assert.match(r.v3[name][1], /^AlipayNotifyError:SIGNATURE_MISMATCH:/, `${name}: a changed body fails`);
+    }
+  });
+
   test(`${kind}: a number, an object, a CryptoKey, private and secret KeyObjects are INVALID_ARGUMENT; the root bundle is named`, () => {
     const r = runIn(
       kind,
