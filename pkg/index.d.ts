@@ -4,6 +4,35 @@
 /** The body a gateway must answer with once a notification is handled: `"success"`. */
 export declare const ACK: "success";
 
+/**
+ * A Node `KeyObject` (`node:crypto`), as far as this package reads it; declared here so that
+ * the types need no Node typings.
+ */
+export interface NodeKeyObject {
+  readonly type: "public" | "private" | "secret";
+  export(options: { format: "der"; type: "spki" | "pkcs8" }): Uint8Array;
+}
+/**
+ * A public key as it is really passed: its text (base64 as the console shows it, or PEM; a
+ * certificate's PEM in certificate mode), the bytes of its file (`Buffer`, `Uint8Array`,
+ * `ArrayBuffer`: read as that text when they are UTF-8 text, else as DER — SPKI or PKCS#1), or
+ * a public Node `KeyObject` (read as its SPKI DER). Anything else — a private or secret
+ * `KeyObject`, a WebCrypto `CryptoKey` (its bytes come only through a Promise), a number, an
+ * object — is `INVALID_ARGUMENT`, naming it and what to pass.
+ */
+export type PublicKeyInput = string | Uint8Array | ArrayBuffer | NodeKeyObject;
+/**
+ * A certificate file (`.crt`) or the root bundle: its PEM text, or the file's bytes (UTF-8 PEM
+ * text; bytes that are not text are read as one DER certificate).
+ */
+export type CertificateInput = string | Uint8Array | ArrayBuffer;
+/**
+ * The application private key (应用私钥): its text (PKCS#1 or PKCS#8, PEM or bare base64,
+ * detected), its file's bytes (that text as UTF-8, else DER), or a private Node `KeyObject`
+ * (exported as PKCS#8 DER inside this process, then imported into a non-extractable CryptoKey).
+ */
+export type PrivateKeyInput = string | Uint8Array | ArrayBuffer | NodeKeyObject;
+
 /** Stable error codes (public API: added, never renamed). */
 export type ErrorCode =
   | "MALFORMED_FORM"
@@ -516,19 +545,20 @@ export { init };
 /** Parses without verifying (`verified: false`). Throws only on malformed input. */
 export declare function parseNotification(body: NotificationBody, options?: VerifyOptions): AlipayNotification;
 /**
- * Parses and verifies with the Alipay public key (支付宝公钥: base64 SPKI, PEM SPKI or PKCS#1).
- * Returns the notification with `verified: true` and the matching `variant`; throws an
- * `AlipayNotifyError` otherwise. Parsed keys are cached by their text.
+ * Parses and verifies with the Alipay public key (支付宝公钥: base64 SPKI, PEM SPKI or PKCS#1,
+ * as text, file bytes or a `KeyObject`, see `PublicKeyInput`). Returns the notification with
+ * `verified: true` and the matching `variant`; throws an `AlipayNotifyError` otherwise. Parsed
+ * keys are cached by their text.
  */
 export declare function verifyNotification(
   body: NotificationBody,
-  alipayPublicKey: string,
+  alipayPublicKey: PublicKeyInput,
   options?: VerifyOptions,
 ): AlipayNotification;
 /** Everything known about a notification, for debugging. Never throws. */
 export declare function inspectNotification(
   body: NotificationBody,
-  alipayPublicKey?: string | null,
+  alipayPublicKey?: PublicKeyInput | null,
   options?: VerifyOptions,
 ): Inspection;
 /**
@@ -540,7 +570,7 @@ export declare function inspectNotification(
  */
 export declare function inspectRequest(
   request: string,
-  appPublicKey?: string | null,
+  appPublicKey?: PublicKeyInput | null,
   options?: InspectRequestOptions,
 ): RequestInspection;
 /**
@@ -559,18 +589,18 @@ export declare function inspectResponse(
     method?: string | null;
     protocol?: "v3" | "v2";
   },
-  alipayPublicKey?: string | null,
+  alipayPublicKey?: PublicKeyInput | null,
 ): ResponseInspection;
 /** Java `AlipaySignature.rsaCheckV1` (empty values kept): `false` on mismatch; throws on a bad key. */
 export declare function rsaCheckV1(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
-  alipayPublicKey: string,
+  alipayPublicKey: PublicKeyInput,
   options?: RsaCheckOptions,
 ): boolean;
 /** Java `AlipaySignature.rsaCheckV2` (empty values kept). */
 export declare function rsaCheckV2(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
-  alipayPublicKey: string,
+  alipayPublicKey: PublicKeyInput,
   options?: RsaCheckOptions,
 ): boolean;
 /** The exact V1 string that is signed (`sign`, `sign_type` left out; sorted; empty values kept). */
@@ -683,27 +713,35 @@ export declare function limits(): Limits;
 /** Certificate mode: `rsaCheckV1` with the key taken from Alipay's certificate (Java's name). */
 export declare function rsaCertCheckV1(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
-  alipayCertPem: string,
+  alipayCertPem: CertificateInput,
   options?: RsaCheckOptions,
 ): boolean;
 /** Certificate mode: `rsaCheckV2` with the key taken from Alipay's certificate (Java's name). */
 export declare function rsaCertCheckV2(
   params: Readonly<Record<string, string>> | URLSearchParams | ReadonlyArray<readonly [string, string]>,
-  alipayCertPem: string,
+  alipayCertPem: CertificateInput,
   options?: RsaCheckOptions,
 ): boolean;
 /** The certificate SN Alipay computes (`app_cert_sn`, `alipay_cert_sn`): md5(issuer DN) + decimal serial. */
-export declare function getCertSN(certPem: string): string;
+export declare function getCertSN(certPem: CertificateInput): string;
 /** The root SN Alipay computes (`alipay_root_cert_sn`): the RSA-signed certificates' SNs joined by `_`. */
-export declare function getRootCertSN(rootBundlePem: string): string;
+export declare function getRootCertSN(rootBundlePem: CertificateInput): string;
 /** Checks that Alipay's certificate chains to the root bundle and is valid at `now` (default: now); throws `CERT_UNTRUSTED` / `CERT_EXPIRED`. */
-export declare function verifyCertChain(alipayCertPem: string, rootBundlePem: string, now?: number | Date): true;
+export declare function verifyCertChain(
+  alipayCertPem: CertificateInput,
+  rootBundlePem: CertificateInput,
+  now?: number | Date,
+): true;
 /**
  * For a certificate from anywhere but your configuration: `verifyCertChain`, then Alipay's identity — issuer CN
  * `Ant Financial Certification Authority Class 2 R1` and subject CN `支付宝(中国)网络技术有限公司-<PID>`.
  * Throws `CERT_NOT_ALIPAY` for an application certificate under the same root.
  */
-export declare function checkAlipayCertificate(alipayCertPem: string, rootBundlePem: string, now?: number | Date): true;
+export declare function checkAlipayCertificate(
+  alipayCertPem: CertificateInput,
+  rootBundlePem: CertificateInput,
+  now?: number | Date,
+): true;
 
 /** A verified synchronous OpenAPI response. */
 export interface VerifiedResponse {
@@ -723,7 +761,7 @@ export interface VerifiedResponse {
  */
 export declare function verifyResponse(
   rawBody: string | Uint8Array,
-  alipayPublicKey: string,
+  alipayPublicKey: PublicKeyInput,
   options: { method: string; signType?: SignType },
 ): VerifiedResponse;
 /**
@@ -732,7 +770,7 @@ export declare function verifyResponse(
  */
 export declare function verifyV3Response(
   parts: { timestamp: string; nonce: string; body: string | Uint8Array; signature: string },
-  alipayPublicKey: string,
+  alipayPublicKey: PublicKeyInput,
 ): true;
 /** Decrypts `encrypt_type=AES` content: AES-128-CBC, zero IV, PKCS#7. Ciphertext up to `limits().maxCiphertextBytes`. */
 export declare function aesDecrypt(ciphertextBase64: string, aesKeyBase64: string): string;
@@ -751,8 +789,8 @@ export type FetchLike = (
 export interface CommonClientOptions {
   /** The application's `app_id`. */
   appId: string;
-  /** The application private key (应用私钥): PKCS#1 or PKCS#8, PEM or bare base64 (detected). */
-  privateKey: string;
+  /** The application private key (应用私钥): PKCS#1 or PKCS#8, PEM or bare base64 (detected); see `PrivateKeyInput`. */
+  privateKey: PrivateKeyInput;
   /** v3 base, origin only (default `https://openapi.alipay.com`). */
   endpoint?: string;
   /** v2 gateway (default `https://openapi.alipay.com/gateway.do`). */
@@ -776,7 +814,7 @@ export interface CommonClientOptions {
 
 /** Public-key mode: Alipay's answers are verified with the Alipay public key (支付宝公钥). */
 export interface KeyModeOptions extends CommonClientOptions {
-  alipayPublicKey: string;
+  alipayPublicKey: PublicKeyInput;
   appCert?: never;
   alipayCert?: never;
   alipayRootCert?: never;
@@ -784,12 +822,15 @@ export interface KeyModeOptions extends CommonClientOptions {
   onAlipayCertRotated?: never;
 }
 
-/** Certificate mode (公钥证书模式): the three certificates' PEM text. */
+/** Certificate mode (公钥证书模式): the three certificate files (their PEM text or bytes). */
 export interface CertModeOptions extends CommonClientOptions {
   alipayPublicKey?: never;
-  appCert: string;
-  alipayCert: string;
-  alipayRootCert: string;
+  /** `appCertPublicKey_<appId>.crt`: only its SN is sent (`app_cert_sn`). */
+  appCert: CertificateInput;
+  /** `alipayCertPublicKey_RSA2.crt`: verifies Alipay's answers. */
+  alipayCert: CertificateInput;
+  /** `alipayRootCert.crt` (the root bundle): its SN is sent; a rotated certificate must chain to it. */
+  alipayRootCert: CertificateInput;
   /**
    * When Alipay answers with another `alipay_cert_sn`, download it
    * (`alipay.open.app.alipaycert.download`) and use it only if it chains to `alipayRootCert` and
@@ -974,22 +1015,25 @@ export interface Client {
   orderUpgrade(params: OrderUpgradeParams, options?: CallOptions): Promise<EmptyResult>;
   /** Any other API, by its v2 method name, with wire (snake_case) params. */
   call(method: string, params?: Record<string, JsonValue>, options?: GenericCallOptions): Promise<CallResult>;
-  /** Certificate mode: the Alipay certificate in use (changes after a rotation); else `null`. */
-  readonly alipayCert: string | null;
+  /**
+   * Certificate mode: the Alipay certificate in use — as configured (text, or its bytes), then the
+   * rotated one's PEM after a rotation; else `null`.
+   */
+  readonly alipayCert: string | Uint8Array | null;
 }
 
 /** What `signV3Request` / `signV2Request` sign with. */
 export interface SignConfig {
   appId: string;
-  privateKey: string;
+  privateKey: PrivateKeyInput;
   /** Certificate mode: the certificates (or their SNs). */
-  appCert?: string;
-  alipayRootCert?: string;
+  appCert?: CertificateInput;
+  alipayRootCert?: CertificateInput;
   appCertSn?: string;
   alipayRootCertSn?: string;
   /** Optional: refuses an Alipay key that is the app's own public key. */
-  alipayPublicKey?: string;
-  alipayCert?: string;
+  alipayPublicKey?: PublicKeyInput;
+  alipayCert?: CertificateInput;
   /** When given, the result's `url` is the full URL. */
   endpoint?: string;
   gateway?: string;

@@ -139,13 +139,46 @@ function uuid(cr) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The options that hold keys or certificates: text, bytes, or (keys) a Node KeyObject.
+const KEY_OPTIONS = ["privateKey", "alipayPublicKey", "appCert", "alipayCert", "alipayRootCert"];
+
+/**
+ * A key or certificate option as the core reads it: text and bytes as they are (bytes are read
+ * as UTF-8 PEM text, else DER), an ArrayBuffer as its bytes, a Node `KeyObject` (told by its tag,
+ * as in api.mjs) as its DER — SPKI for a public key, PKCS#8 for a private one: the key is the
+ * caller's and stays in this process, imported once into a non-extractable CryptoKey.
+ * Anything else goes on as it is, for the core to refuse by name.
+ * @param {unknown} v
+ */
+function keyInput(v) {
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (v !== null && typeof v === "object" && Object.prototype.toString.call(v) === "[object KeyObject]") {
+    const k = /** @type {{ type: string, export(o: object): Uint8Array }} */ (/** @type {unknown} */ (v));
+    if (k.type === "public") return new Uint8Array(k.export({ format: "der", type: "spki" }));
+    if (k.type === "private") return new Uint8Array(k.export({ format: "der", type: "pkcs8" }));
+  }
+  return v;
+}
+
+/** The options with their keys and certificates read by `keyInput` (a copy). */
+function withKeys(o) {
+  const out = { ...o };
+  for (const name of KEY_OPTIONS) if (out[name] != null) out[name] = keyInput(out[name]);
+  return out;
+}
+
+/** A cache id for a key argument: text as it is, bytes by their base64. */
+function keyId(v) {
+  return v instanceof Uint8Array ? `b:${base64(v)}` : `s:${String(v ?? "")}`;
+}
+
 function createClientApi(wasm, api) {
   // Imported CryptoKeys by key text, so that the pure `sign*Request` functions and every client
   // parse and import a key once. Small and bounded: a backend has one or two app keys.
   const keyCache = new Map();
 
   function importKey(cr, privateKey, alipayKey) {
-    const id = `${privateKey}\u0000${alipayKey ?? ""}`;
+    const id = `${keyId(privateKey)}\u0000${keyId(alipayKey)}`;
     const hit = keyCache.get(id);
     if (hit && hit.cr === cr) {
       keyCache.delete(id);
@@ -269,7 +302,7 @@ function createClientApi(wasm, api) {
 
   function signRequest(protocol) {
     return async (options, request) => {
-      const config = checkNames(options, SIGN_OPTIONS, "option");
+      const config = withKeys(checkNames(options, SIGN_OPTIONS, "option"));
       const req = checkNames(request, SIGN_REQUEST, "request field");
       const cr = webCrypto(config.crypto);
       const sns = certSns(config);
@@ -290,7 +323,7 @@ function createClientApi(wasm, api) {
   }
 
   function createClient(options) {
-    const o = checkNames(options, CLIENT_OPTIONS, "option");
+    const o = withKeys(checkNames(options, CLIENT_OPTIONS, "option"));
     const cr = webCrypto(o.crypto);
     if (typeof o.appId !== "string" || o.appId === "")
       throw coded("INVALID_OPTIONS", "invalid options: `appId` is required", { reason: "`appId` is required" });
@@ -304,7 +337,7 @@ function createClientApi(wasm, api) {
       throw coded("INVALID_OPTIONS", "invalid options: give alipayPublicKey or the certificates, not both", {
         reason: "both key modes",
       });
-    if (!certMode && typeof o.alipayPublicKey !== "string") {
+    if (!certMode && o.alipayPublicKey == null) {
       throw coded(
         "INVALID_PUBLIC_KEY",
         "invalid public key: `alipayPublicKey` (支付宝公钥) is required to verify Alipay's answers",

@@ -1,5 +1,6 @@
 //! Reading the JS inputs: a body (string, `Uint8Array`, array of `[name, value]` pairs, plain
-//! object) and params objects. Anything else is `INVALID_ARGUMENT`, never a trap.
+//! object), params objects, and keys and certificates (text, or the bytes of their file).
+//! Anything else is `INVALID_ARGUMENT`, never a trap.
 
 use js_sys::{Array, JsString, Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -253,4 +254,94 @@ pub(crate) fn pairs_to_form(
     fallback: Option<Charset>,
 ) -> Result<Form> {
     Form::from_params(pairs_to_params(pairs, fallback)?)
+}
+
+/// What every key argument accepts, for the message refusing anything else.
+const KEY_FORMS: &str =
+    "pass the key as text (PEM or base64), a Buffer / Uint8Array of its PEM or \
+     DER bytes, or a Node KeyObject";
+
+/// A key argument as key text: a string as it is, or bytes as [`crate::trust::key_text`] reads
+/// them (UTF-8 text, else DER); `None` when absent (`undefined` / `null`). Over `max` → refused
+/// before it is copied; any other type → `INVALID_ARGUMENT` naming it and what to pass. `what`
+/// names the argument ("the Alipay public key").
+pub(crate) fn key_arg(v: &JsValue, what: &str, max: usize) -> Result<Option<String>> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    if let Some(js) = v.dyn_ref::<JsString>() {
+        if js.length() as usize > max {
+            return Err(Error::too_large(format!("{what} is over {max} bytes")));
+        }
+        return Ok(Some(String::from(js)));
+    }
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        if bytes.length() as usize > max {
+            return Err(Error::too_large(format!("{what} is over {max} bytes")));
+        }
+        let bytes = bytes.to_vec();
+        return crate::trust::key_text(&bytes, max).map(|t| Some(t.into_owned()));
+    }
+    Err(bad(&format!("{what} is {}: {KEY_FORMS}", describe(v))))
+}
+
+/// A certificate argument (a certificate file or the root bundle) as PEM text: a string as it
+/// is; bytes as their UTF-8 text, or, when they are not text, one DER certificate (a `.cer`
+/// file), armoured. Over `max` → refused before it is copied; any other type →
+/// `INVALID_ARGUMENT`.
+pub(crate) fn cert_arg(v: &JsValue, what: &str, max: usize) -> Result<String> {
+    if let Some(bytes) = v.dyn_ref::<Uint8Array>() {
+        if bytes.length() as usize > max {
+            return Err(Error::too_large(format!("{what} is over {max} bytes")));
+        }
+        let bytes = bytes.to_vec();
+        let text = crate::trust::key_text(&bytes, max)?;
+        return Ok(match text {
+            std::borrow::Cow::Borrowed(t) => t.to_string(),
+            std::borrow::Cow::Owned(b64) => {
+                format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n")
+            }
+        });
+    }
+    if v.is_string() {
+        return bounded_text(v, what, max);
+    }
+    Err(bad(&format!(
+        "{what} is {}: pass the certificate file's text (PEM) or its bytes (a Buffer / Uint8Array)",
+        describe(v)
+    )))
+}
+
+/// Names a JS value's type for a message: `a number`, `a CryptoKey`, `an object (Map)`, … A
+/// WebCrypto key is named with why it cannot serve: verifying is synchronous and a `CryptoKey`
+/// gives its bytes only through a Promise.
+fn describe(v: &JsValue) -> String {
+    if v.is_function() {
+        return "a function".into();
+    }
+    if !v.is_object() {
+        let t = v.js_typeof().as_string().unwrap_or_default();
+        return match t.as_str() {
+            "undefined" => "undefined".into(),
+            _ => format!("a {t}"),
+        };
+    }
+    if Array::is_array(v) {
+        return "an array".into();
+    }
+    let name = js_sys::Reflect::get(v, &JsValue::from_str("constructor"))
+        .ok()
+        .filter(|c| c.is_function())
+        .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("name")).ok())
+        .and_then(|n| n.as_string())
+        .filter(|n| !n.is_empty() && n.len() <= 64);
+    match name.as_deref() {
+        Some("CryptoKey") => "a CryptoKey (WebCrypto), whose bytes come only through a Promise \
+             (`await crypto.subtle.exportKey(\"spki\" or \"pkcs8\", key)`)"
+            .into(),
+        Some("PrivateKeyObject") => "a private KeyObject (node:crypto): a private key".into(),
+        Some("SecretKeyObject") => "a secret KeyObject (node:crypto): not an RSA key".into(),
+        Some("Object") | None => "an object".into(),
+        Some(n) => format!("an object ({n})"),
+    }
 }

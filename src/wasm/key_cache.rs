@@ -1,11 +1,12 @@
-//! Parsed keys, cached by their exact text, so that a backend passing its configured key string
+//! Parsed keys, cached by their exact text (bytes: by the text they are read as), so that a backend passing its configured key string
 //! on every call parses it once. Small and bounded: a gateway has one or two keys.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::JsString;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+use super::input;
 
 use crate::crypto::MAX_KEY_TEXT_BYTES;
 use crate::error::{Error, Result};
@@ -18,22 +19,16 @@ thread_local! {
     static CACHE: RefCell<Vec<(String, Rc<PublicKey>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The parsed key for a JS key argument (a string), from the cache when it was seen before.
-/// Failures are not cached (so a bad key costs its parse every time, and never evicts good ones).
+/// The parsed key for a JS key argument (text or bytes, see [`input::key_arg`]), from the cache
+/// when it was seen before. Failures are not cached (so a bad key costs its parse every time,
+/// and never evicts good ones).
 pub(crate) fn get(key: &JsValue) -> Result<Rc<PublicKey>> {
-    let Some(js) = key.dyn_ref::<JsString>() else {
-        return Err(Error::InvalidPublicKey {
-            reason: "no public key given: pass the Alipay public key (支付宝公钥) as a string"
-                .into(),
-        });
-    };
-    // Refused before it is copied (a UTF-16 length never exceeds the UTF-8 byte length).
-    if js.length() as usize > MAX_KEY_TEXT_BYTES {
-        return Err(Error::InputTooLarge {
-            reason: format!("public key text is over {MAX_KEY_TEXT_BYTES} bytes"),
-        });
-    }
-    let text = String::from(js);
+    let text =
+        input::key_arg(key, "the Alipay public key", MAX_KEY_TEXT_BYTES)?.ok_or_else(|| {
+            Error::InvalidPublicKey {
+                reason: "no public key given: pass the Alipay public key (支付宝公钥)".into(),
+            }
+        })?;
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(pos) = cache.iter().position(|(t, _)| *t == text) {

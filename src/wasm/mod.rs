@@ -155,26 +155,24 @@ pub fn parse_notification(body: &JsValue, options_json: &JsValue) -> Result<Stri
 /// argument or bad options become the report's outcome.
 #[wasm_bindgen(js_name = inspectNotification)]
 pub fn inspect_notification(body: &JsValue, key: &JsValue, options_json: &JsValue) -> String {
-    // An over-long key is refused before it is copied, as in `verifyNotification`.
-    let too_long = key
-        .dyn_ref::<js_sys::JsString>()
-        .is_some_and(|s| s.length() as usize > crate::crypto::MAX_KEY_TEXT_BYTES);
-    if too_long {
-        let e = Error::InputTooLarge {
-            reason: format!(
-                "public key text is over {} bytes",
-                crate::crypto::MAX_KEY_TEXT_BYTES
-            ),
-        };
-        let mut report = failed_report(&e);
-        report.key = crate::notify::KeyReport {
-            provided: true,
-            bits: None,
-            error: Some((&e).into()),
-        };
-        return serde_json::to_string(&report).unwrap_or_else(|_| String::from("null"));
-    }
-    let key_text = key.as_string();
+    // A key of the wrong type or size is refused before it is copied, as in
+    // `verifyNotification`, and reported as the key's error.
+    let key_text = match input::key_arg(
+        key,
+        "the Alipay public key",
+        crate::crypto::MAX_KEY_TEXT_BYTES,
+    ) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut report = failed_report(&e);
+            report.key = crate::notify::KeyReport {
+                provided: true,
+                bits: None,
+                error: Some((&e).into()),
+            };
+            return serde_json::to_string(&report).unwrap_or_else(|_| String::from("null"));
+        }
+    };
     let opts = options_text(options_json).and_then(|json| VerifyOptions::from_json(&json));
     // Over-long names and values are cut, not refused, so the report shows every other param
     // and names the one that `verifyNotification` refuses.
@@ -290,7 +288,7 @@ pub fn limits() -> String {
 
 /// A certificate function's text argument (certificate or root bundle), within the limit.
 fn cert_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
-    bounded_text(v, what, crate::x509::MAX_CERT_TEXT_BYTES).map_err(|e| js_error(&e))
+    input::cert_arg(v, what, crate::x509::MAX_CERT_TEXT_BYTES).map_err(|e| js_error(&e))
 }
 
 /// `getCertSN(certPem)` → the `app_cert_sn` / `alipay_cert_sn` Alipay computes.
@@ -432,18 +430,12 @@ pub fn inspect_request_js(
         crate::openapi::MAX_PASTED_REQUEST_BYTES,
     )
     .map_err(|e| js_error(&e))?;
-    let key = if app_public_key.is_null() || app_public_key.is_undefined() {
-        None
-    } else {
-        Some(
-            bounded_text(
-                app_public_key,
-                "the app public key",
-                crate::crypto::MAX_KEY_TEXT_BYTES,
-            )
-            .map_err(|e| js_error(&e))?,
-        )
-    };
+    let key = input::key_arg(
+        app_public_key,
+        "the app public key",
+        crate::crypto::MAX_KEY_TEXT_BYTES,
+    )
+    .map_err(|e| js_error(&e))?;
     let options = crate::openapi::InspectRequestOptions {
         // Epoch milliseconds are integers well inside i64; anything else means "no clock".
         now_ms: now_ms.as_f64().filter(|n| n.is_finite()).map(|n| n as i64),
@@ -488,11 +480,12 @@ pub fn inspect_response_js(
         "`method`",
         crate::openapi::response::MAX_METHOD_BYTES,
     )?;
-    let key = optional(
+    let key = input::key_arg(
         key,
         "the Alipay public key",
         crate::crypto::MAX_KEY_TEXT_BYTES,
-    )?;
+    )
+    .map_err(|e| js_error(&e))?;
     let input = match protocol.as_string().as_deref() {
         Some("v3") => crate::openapi::ResponseInput::V3 {
             timestamp: timestamp.as_deref(),

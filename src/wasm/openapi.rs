@@ -7,7 +7,7 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::input::{bounded_bytes, bounded_text};
+use super::input::{bounded_bytes, bounded_text, key_arg};
 use super::{js_error, key_cache};
 use crate::error::Error;
 use crate::openapi::{
@@ -75,29 +75,28 @@ pub fn openapi_assemble(request_json: &JsValue, signature: &JsValue) -> Result<S
     to_json(&unsigned.assemble(&sig).map_err(|e| err(&e))?)
 }
 
-/// `openapiPrivateKey(text, alipayKey?)` → the key as PKCS#8 DER (for WebCrypto). With the
-/// configured Alipay key (text or certificate), refuses the set-up where it is the app's own
-/// public key.
+/// `openapiPrivateKey(key, alipayKey?)` → the key (text, or PEM / DER bytes) as PKCS#8 DER (for
+/// WebCrypto). With the configured Alipay key (text, bytes or certificate), refuses the set-up
+/// where it is the app's own public key.
 #[cfg(not(alipay_notify_verify_only))]
 #[wasm_bindgen(js_name = openapiPrivateKey)]
 pub fn openapi_private_key(text: &JsValue, alipay_key: &JsValue) -> Result<Uint8Array, JsValue> {
-    if !text.is_string() {
-        return Err(err(&Error::InvalidPrivateKey {
-            reason: "no private key given: pass the application private key (应用私钥) as a string"
-                .into(),
-        }));
-    }
-    let text =
-        bounded_text(text, "the private key", MAX_PRIVATE_KEY_TEXT_BYTES).map_err(|e| err(&e))?;
+    // A value of the wrong type is a bad private key here (the client's code for its key).
+    let text = key_arg(text, "the private key", MAX_PRIVATE_KEY_TEXT_BYTES)
+        .map_err(|e| match e {
+            Error::InvalidArgument { reason } => err(&Error::InvalidPrivateKey { reason }),
+            other => err(&other),
+        })?
+        .ok_or_else(|| {
+            err(&Error::InvalidPrivateKey {
+                reason: "no private key given: pass the application private key (应用私钥)".into(),
+            })
+        })?;
     let key = PrivateKey::parse(&text).map_err(|e| err(&e))?;
-    if alipay_key.is_string() {
+    if !alipay_key.is_undefined() && !alipay_key.is_null() {
         let alipay = key_cache::get(alipay_key).map_err(|e| err(&e))?;
         if key.is_own_public_key(&alipay) {
-            return Err(err(&Error::InvalidPublicKey {
-                reason: "the Alipay public key configured is the app's own public key (应用公钥); \
-                         configure the Alipay public key (支付宝公钥)"
-                    .into(),
-            }));
+            return Err(err(&crate::trust::own_key_error(&alipay)));
         }
     }
     Ok(Uint8Array::from(key.pkcs8_der()))

@@ -798,6 +798,13 @@ fn is_issued_by(cert: &Certificate<'_>, issuer: &Certificate<'_>) -> bool {
     verify_pkcs1v15(&key, sign_type, cert.tbs, cert.signature).is_ok()
 }
 
+/// Whether a DER certificate is self-signed (issuer = subject, byte for byte): a root, as in
+/// `alipayRootCert.crt` — for naming that file passed as a key, never for trust (nothing is
+/// verified here). `false` when it cannot be read (the caller's own parse then says why).
+pub(crate) fn is_self_signed(der: &[u8]) -> bool {
+    Certificate::parse(der).is_ok_and(|c| c.issuer.raw == c.subject.raw)
+}
+
 /// The RSA public key of a DER certificate and the certificate's SN (`alipay_cert_sn`).
 pub(crate) fn public_key_and_sn(der: &[u8]) -> Result<(RsaPublicKey, String)> {
     let cert = Certificate::parse(der)?;
