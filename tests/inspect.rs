@@ -204,3 +204,38 @@ fn content_changed_and_wrong_key_are_told_apart_on_the_real_notifications() {
     }
     assert_eq!(n, 5);
 }
+
+/// The app certificate (appCertPublicKey_<appId>.crt) given as the key: WRONG_KEY, with the hint
+/// that names the certificate files, not the one about public keys.
+#[test]
+fn app_certificate_instead_of_alipay_certificate_is_named() {
+    let f = common::load_json(
+        &common::vectors_dir().join("real/notify-servicemarket-order-2019-03-08-v2.json"),
+    );
+    let body = f["derived_form_body"]["body"].as_str().unwrap();
+    let app_cert = std::fs::read_to_string(
+        common::vectors_dir().join("openapi/keys/appCertPublicKey_2021000000000001.crt"),
+    )
+    .unwrap();
+    let r = inspect(body.as_bytes(), Some(&app_cert), &VerifyOptions::default());
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.code == "WRONG_KEY")
+        .expect("WRONG_KEY");
+    assert!(
+        p.hint.contains("appCertPublicKey_<appId>.crt"),
+        "{}",
+        p.hint
+    );
+    assert!(
+        p.hint.contains("alipayCertPublicKey_RSA2.crt"),
+        "{}",
+        p.hint
+    );
+    // A plain public key keeps the public-key hint.
+    let (_, key, o) = vector("change-utf-8-rsa2-spki-base64-v1");
+    let r = inspect(body.as_bytes(), Some(&key), &o);
+    let p = r.problems.iter().find(|p| p.code == "WRONG_KEY").unwrap();
+    assert!(p.hint.contains("应用公钥") && !p.hint.contains("appCertPublicKey"));
+}

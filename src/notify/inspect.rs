@@ -447,7 +447,15 @@ pub fn inspect_params(
                 v1 = verdict(&content_v1);
                 v2 = verdict(&content_v2);
                 diagnose_mismatch(
-                    &rec, t, &form, kind, options, v1, v2, &undocumented, &mut problems,
+                    &rec,
+                    t,
+                    &form,
+                    kind,
+                    options,
+                    (v1, v2),
+                    &undocumented,
+                    k.cert_sn().is_some(),
+                    &mut problems,
                 );
             }
             Err(e) => problems.push(problem(
@@ -600,9 +608,9 @@ fn diagnose_mismatch(
     form: &Form,
     kind: Kind,
     options: &VerifyOptions,
-    v1: VariantVerdict,
-    v2: VariantVerdict,
+    (v1, v2): (VariantVerdict, VariantVerdict),
     undocumented: &[&str],
+    from_certificate: bool,
     problems: &mut Vec<Problem>,
 ) {
     use VariantVerdict::Verified;
@@ -752,12 +760,25 @@ fn diagnose_mismatch(
         ));
         return;
     }
+    // A certificate whose key is noise here is most often the app's own certificate: the three
+    // files of certificate mode are easily swapped.
+    let (hint, hint_zh) = if from_certificate {
+        (
+            "Is this Alipay's certificate (alipayCertPublicKey_RSA2.crt)? Your app certificate (appCertPublicKey_<appId>.crt) holds your app's public key, which does not verify notifications; nor does another app's or the sandbox's certificate.",
+            "这是支付宝公钥证书(alipayCertPublicKey_RSA2.crt)吗?应用公钥证书(appCertPublicKey_<appId>.crt)里是你的应用公钥,不能用于验签;其他应用或沙箱环境的证书也不行。",
+        )
+    } else {
+        (
+            "Is this the Alipay public key (支付宝公钥)? The application public key (应用公钥) you uploaded to Alipay does not verify notifications; nor does the key of another app or of the sandbox.",
+            "这是支付宝公钥吗?你上传给支付宝的应用公钥不能用于验签;其他应用或沙箱环境的公钥也不行。",
+        )
+    };
     problems.push(problem(
         "WRONG_KEY",
         "warning",
         "the key verifies neither the V1 nor the V2 sign content: under this key the signature is noise",
-        "Is this the Alipay public key (支付宝公钥)? The application public key (应用公钥) you uploaded to Alipay does not verify notifications; nor does the key of another app or of the sandbox.",
-        "这是支付宝公钥吗?你上传给支付宝的应用公钥不能用于验签;其他应用或沙箱环境的公钥也不行。",
+        hint,
+        hint_zh,
         None,
     ));
 }

@@ -371,3 +371,25 @@ test("CONTENT_CHANGED shows the digests node:crypto computes, on every real noti
     assert.notEqual(signed, v2);
   });
 });
+
+// The app certificate where Alipay's belongs: the verifier cannot use it, and the report says
+// which certificate file was meant (a plain public key keeps the public-key hint).
+test("an app certificate given as the Alipay key gets the certificate-files hint", () => {
+  const real = JSON.parse(
+    readFileSync(join(jsDir, "../vectors/real/notify-servicemarket-order-2019-03-08-v2.json"), "utf8"),
+  );
+  const appCert = readFileSync(join(jsDir, "../vectors/openapi/keys/appCertPublicKey_2021000000000001.crt"), "utf8");
+  const appKey = readFileSync(join(jsDir, "../vectors/openapi/keys/app-public.pem"), "utf8");
+  const r = runIn(
+    "cjs",
+    `const body = ${JSON.stringify(real.derived_form_body.body)};
+    const hint = (key) => api.inspectNotification(body, key).problems.find((p) => p.code === "WRONG_KEY")?.hint ?? null;
+    console.log(JSON.stringify({ cert: hint(${JSON.stringify(appCert)}), key: hint(${JSON.stringify(appKey)}),
+      verify: attempt(() => api.verifyNotification(body, ${JSON.stringify(appCert)})) }));`,
+  );
+  assert.match(r.cert, /appCertPublicKey_<appId>\.crt/);
+  assert.match(r.cert, /alipayCertPublicKey_RSA2\.crt/);
+  assert.match(r.key, /应用公钥/);
+  assert.doesNotMatch(r.key, /appCertPublicKey/);
+  assert.match(r.verify, /^AlipayNotifyError:SIGNATURE_MISMATCH/);
+});
